@@ -1,0 +1,34 @@
+# Everything runs through the Go toolchain pinned in go.mod; `make run` and
+# `make test` need nothing else on the machine (browser tests need Chromium,
+# which .ci/run installs).
+GO ?= go
+BIN := bin/helpline
+
+.PHONY: run build test lint fmt generate bench demo clean
+
+run: generate
+	$(GO) run ./cmd/helpline
+
+build: generate
+	$(GO) build -o $(BIN) ./cmd/helpline
+
+generate:
+	$(GO) tool templ generate -path views >/dev/null
+
+test: generate
+	$(GO) test -count=1 ./...
+
+fmt:
+	$(GO) tool templ fmt views
+	gofmt -w cmd web views static store
+
+lint:
+	@test -z "$$(gofmt -l cmd web views static store)" || { echo "gofmt needed:"; gofmt -l cmd web views static store; exit 1; }
+	$(GO) vet ./...
+	$(GO) tool templ fmt -fail views
+	@$(GO) tool templ generate -path views >/dev/null; \
+	  test -z "$$(git status --porcelain -- 'views/*_templ.go')" || { echo "generated files are stale: run make generate and commit"; git status --porcelain -- 'views/*_templ.go'; exit 1; }
+	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
+
+clean:
+	rm -rf bin

@@ -1,0 +1,149 @@
+// Command helpline serves the Helpline help desk console.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"helpline/store"
+	"helpline/web"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "helpline:", err)
+		os.Exit(1)
+	}
+}
+
+// Config is the server's configuration: defaults, then HELPLINE_*
+// environment variables, then flags.
+type Config struct {
+	Addr          string
+	DB            string
+	SecureCookies bool
+	SessionSecret string
+	CSRFSecret    string
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	cfg := Config{Addr: "127.0.0.1:8080", DB: "data/helpline.db"}
+	if v := getenv("HELPLINE_ADDR"); v != "" {
+		cfg.Addr = v
+	}
+	if v := getenv("HELPLINE_DB"); v != "" {
+		cfg.DB = v
+	}
+	if v := getenv("HELPLINE_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("HELPLINE_SECURE_COOKIES: %q is not true or false", v)
+		}
+		cfg.SecureCookies = b
+	}
+	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
+	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
+	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (HELPLINE_ADDR)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (HELPLINE_DB)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
+	err := fs.Parse(args)
+	return cfg, err
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "serve" {
+		args = args[1:]
+	}
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	sessionSecret, err := secret(ctx, st, cfg.SessionSecret, "session")
+	if err != nil {
+		return err
+	}
+	csrfSecret, err := secret(ctx, st, cfg.CSRFSecret, "csrf")
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{
+		SecureCookies: cfg.SecureCookies,
+		SessionSecret: sessionSecret,
+		CSRFSecret:    csrfSecret,
+		Logger:        logger,
+	}, st)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	bgCtx, bgStop := context.WithCancel(ctx)
+	defer bgStop()
+	go srv.RunBackground(bgCtx)
+
+	fmt.Fprintf(stdout, "Helpline is serving http://%s (database %s)\n", ln.Addr(), cfg.DB)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// secret is the explicit value from the environment, else the one kept in
+// the database (generated on first run).
+func secret(ctx context.Context, st *store.Store, explicit, name string) ([]byte, error) {
+	if explicit != "" {
+		if len(explicit) < 32 {
+			return nil, fmt.Errorf("the %s secret must be at least 32 characters", name)
+		}
+		return []byte(explicit), nil
+	}
+	return st.Secret(ctx, name, 64)
+}

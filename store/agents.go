@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Role is an agent's role in the account.
+type Role string
+
+const (
+	RoleAgent Role = "agent"
+	RoleAdmin Role = "admin"
+	RoleOwner Role = "owner"
+)
+
+// Roles lists the roles from least to most powerful.
+var Roles = []Role{RoleAgent, RoleAdmin, RoleOwner}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAgent || r == RoleAdmin || r == RoleOwner }
+
+// Status of an agent account.
+type Status string
+
+const (
+	StatusActive   Status = "active"
+	StatusDisabled Status = "disabled"
+)
+
+// Agent is a person who signs in: an Agent, Administrator or Owner.
+type Agent struct {
+	ID           int64
+	Name         string
+	Email        string
+	Alias        string
+	Gender       string
+	Role         Role
+	Status       Status
+	PasswordHash string
+	Language     string
+	LastSignInAt time.Time
+	Removed      bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	// IsCreator marks the Owner who created the account.
+	IsCreator bool
+}
+
+// DisplayName is the name shown in history: a removed agent keeps it, marked.
+func (a Agent) DisplayName() string {
+	if a.Removed {
+		return a.Name + " (removed)"
+	}
+	return a.Name
+}
+
+const agentColumns = `a.id, a.name, a.email, a.alias, a.gender, a.role, a.status, a.password_hash,
+	a.language, a.last_sign_in_at, a.removed_at IS NOT NULL, a.created_at, a.updated_at,
+	a.id = (SELECT creator_id FROM account WHERE id = 1)`
+
+func scanAgent(row interface{ Scan(...any) error }) (Agent, error) {
+	var a Agent
+	var lastSignIn sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&a.ID, &a.Name, &a.Email, &a.Alias, &a.Gender, &a.Role, &a.Status, &a.PasswordHash,
+		&a.Language, &lastSignIn, &a.Removed, &created, &updated, &a.IsCreator)
+	if err != nil {
+		return Agent{}, err
+	}
+	a.LastSignInAt = nullMsToTime(lastSignIn)
+	a.CreatedAt = msToTime(created)
+	a.UpdatedAt = msToTime(updated)
+	return a, nil
+}
+
+// NormalizeEmail is how emails are compared and stored: trimmed, lower case.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// HasAccount reports whether the first sign-up has happened.
+func (s *Store) HasAccount(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM account`).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: has account: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Account is the company using the desk.
+type Account struct {
+	CompanyName string
+	CreatorID   int64
+	CreatedAt   time.Time
+}
+
+// Account returns the account, or ErrNotFound before sign-up.
+func (s *Store) Account(ctx context.Context) (Account, error) {
+	var a Account
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
+		Scan(&a.CompanyName, &a.CreatorID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Account{}, ErrNotFound
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("store: account: %w", err)
+	}
+	a.CreatedAt = msToTime(created)
+	return a, nil
+}
+
+// SignUpInput is what the first person gives to create the account.
+type SignUpInput struct {
+	Company      string
+	Name         string
+	Email        string
+	PasswordHash string
+	Language     string
+	IP           string
+}
+
+// SignUp creates the account and its first Owner, the account creator. It
+// answers ErrSignUpClosed once an account exists.
+func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM account`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrSignUpClosed
+		}
+		now := s.nowMs()
+		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at)
+			VALUES (?, ?, 'owner', 'active', ?, ?, ?, ?)`,
+			in.Name, NormalizeEmail(in.Email), in.PasswordHash, in.Language, now, now)
+		if err != nil {
+			return uniqueViolation(err, "email")
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO account (id, company_name, creator_id, created_at) VALUES (1, ?, ?, ?)`,
+			in.Company, id, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP})
+	})
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: sign up: %w", err)
+	}
+	return s.AgentByID(ctx, id)
+}
+
+// AgentByID returns any agent, removed ones included (history needs them).
+func (s *Store) AgentByID(ctx context.Context, id int64) (Agent, error) {
+	return agentByID(ctx, s.r, id)
+}
+
+func agentByID(ctx context.Context, q querier, id int64) (Agent, error) {
+	a, err := scanAgent(q.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a WHERE a.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Agent{}, ErrNotFound
+	}
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: agent %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// AgentByEmail returns the live (not removed) agent with that email.
+func (s *Store) AgentByEmail(ctx context.Context, email string) (Agent, error) {
+	a, err := scanAgent(s.r.QueryRowContext(ctx,
+		`SELECT `+agentColumns+` FROM agents a WHERE a.email = ? AND a.removed_at IS NULL`, NormalizeEmail(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Agent{}, ErrNotFound
+	}
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: agent by email: %w", err)
+	}
+	return a, nil
+}
+
+// RecordSignIn notes a successful sign-in.
+func (s *Store) RecordSignIn(ctx context.Context, agentID int64, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET last_sign_in_at = ? WHERE id = ?`, now, agentID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: agentID, Action: ActionSignIn, TargetType: "agent", TargetID: agentID, IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: record sign-in %d: %w", agentID, err)
+	}
+	return nil
+}
+
+// ProfileInput is what an agent may change about themselves.
+type ProfileInput struct {
+	Name     string
+	Alias    string
+	Language string
+}
+
+// UpdateProfile changes the agent's own name, alias and language.
+func (s *Store) UpdateProfile(ctx context.Context, agentID int64, in ProfileInput, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		res, err := tx.ExecContext(ctx, `UPDATE agents SET name = ?, alias = ?, language = ?, updated_at = ?, updated_by = ?
+			WHERE id = ? AND removed_at IS NULL`, in.Name, in.Alias, in.Language, now, agentID, agentID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: agentID, Action: ActionProfileUpdate, TargetType: "agent", TargetID: agentID, IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: update profile %d: %w", agentID, err)
+	}
+	return nil
+}
+
+// ChangeOwnPassword sets a new password. The caller has checked the current
+// password against checkedHash (slow hashing stays outside the writer); the
+// change applies only if the stored hash is still that one. The agent's other
+// sessions end; keepSession stays signed in.
+func (s *Store) ChangeOwnPassword(ctx context.Context, agentID int64, checkedHash, newHash string, keepSession []byte, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		res, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, updated_at = ?, updated_by = ?
+			WHERE id = ? AND password_hash = ? AND removed_at IS NULL`, newHash, now, agentID, agentID, checkedHash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return RuleError{RuleWrongPassword}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_reason = ? WHERE agent_id = ? AND token_hash <> ? AND ended_reason = ''`,
+			string(EndPasswordChanged), agentID, keepSession); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: agentID, Action: ActionPasswordChange, TargetType: "agent", TargetID: agentID, IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: change password %d: %w", agentID, err)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// AuditAction names what happened, in the audit log.
+type AuditAction string
+
+const (
+	ActionSignUp         AuditAction = "account.sign_up"
+	ActionSignIn         AuditAction = "session.sign_in"
+	ActionSignInFailed   AuditAction = "session.sign_in_failed"
+	ActionSignOut        AuditAction = "session.sign_out"
+	ActionProfileUpdate  AuditAction = "profile.update"
+	ActionPasswordChange AuditAction = "profile.password_change"
+)
+
+// AuditEntry is one line of the audit log. ActorID 0 means nobody signed in.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	ActorID    int64
+	ActorName  string
+	Action     AuditAction
+	TargetType string
+	TargetID   int64
+	Details    string
+	IP         string
+}
+
+func audit(ctx context.Context, tx *sql.Tx, nowMs int64, e AuditEntry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, action, target_type, target_id, details, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, nowMs, nullID(e.ActorID), string(e.Action), e.TargetType, nullID(e.TargetID), truncate(e.Details, 1000), e.IP)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// RecordAudit writes one audit entry on its own (events without another change,
+// such as a failed sign-in).
+func (s *Store) RecordAudit(ctx context.Context, e AuditEntry) error {
+	err := s.write(ctx, func(tx *sql.Tx) error { return audit(ctx, tx, s.nowMs(), e) })
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns up to limit entries older than beforeID (0: the newest).
+func (s *Store) AuditLog(ctx context.Context, beforeID int64, limit int) ([]AuditEntry, error) {
+	if beforeID <= 0 {
+		beforeID = 1 << 62
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.name, ''), coalesce(a.removed_at IS NOT NULL, 0),
+			l.action, l.target_type, coalesce(l.target_id, 0), l.details, l.ip
+		FROM audit_log l LEFT JOIN agents a ON a.id = l.actor_id
+		WHERE l.id < ? ORDER BY l.id DESC LIMIT ?`, beforeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at int64
+		var removed bool
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &removed, &e.Action, &e.TargetType, &e.TargetID, &e.Details, &e.IP); err != nil {
+			return nil, fmt.Errorf("store: audit log: %w", err)
+		}
+		if removed {
+			e.ActorName += " (removed)"
+		}
+		e.At = msToTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// EndReason says why a session ended; the sign-in page explains it.
+type EndReason string
+
+const (
+	EndRoleChanged     EndReason = "role_changed"
+	EndDisabled        EndReason = "disabled"
+	EndRemoved         EndReason = "removed"
+	EndPasswordReset   EndReason = "password_reset"
+	EndPasswordChanged EndReason = "password_changed"
+)
+
+// Session lengths: an ordinary session ends after IdleTimeout without a
+// request; "Remember me" keeps one for RememberFor.
+const (
+	IdleTimeout = 12 * time.Hour
+	RememberFor = 14 * 24 * time.Hour
+	// touchEvery limits writes: last_seen_at moves at most this often.
+	touchEvery = time.Minute
+)
+
+// Session is one signed-in browser.
+type Session struct {
+	TokenHash   []byte
+	AgentID     int64
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	Remember    bool
+	EndedReason EndReason
+}
+
+// HashToken is how a session token is kept in the table.
+func HashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// CreateSession stores a new session for token.
+func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, remember bool, ip, userAgent string) error {
+	now := s.now()
+	expires := now.Add(IdleTimeout)
+	if remember {
+		expires = now.Add(RememberFor)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, remember, ip, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			HashToken(token), agentID, now.UnixMilli(), now.UnixMilli(), expires.UnixMilli(), remember, ip, truncate(userAgent, 300))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByToken finds the session of token. An expired session is
+// ErrNotFound; an ended one is returned with its EndedReason set, so the
+// caller can say why the user must sign in again.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	var se Session
+	var created, seen, expires int64
+	var reason string
+	se.TokenHash = HashToken(token)
+	err := s.r.QueryRowContext(ctx, `SELECT agent_id, created_at, last_seen_at, expires_at, remember, ended_reason
+		FROM sessions WHERE token_hash = ?`, se.TokenHash).Scan(&se.AgentID, &created, &seen, &expires, &se.Remember, &reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", err)
+	}
+	se.CreatedAt, se.LastSeenAt, se.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
+	se.EndedReason = EndReason(reason)
+	if !s.now().Before(se.ExpiresAt) {
+		return Session{}, ErrNotFound
+	}
+	return se, nil
+}
+
+// TouchSession moves an ordinary session's idle deadline forward. It writes
+// at most once a minute per session so page views stay reads.
+func (s *Store) TouchSession(ctx context.Context, se Session) error {
+	now := s.now()
+	if now.Sub(se.LastSeenAt) < touchEvery {
+		return nil
+	}
+	expires := se.ExpiresAt
+	if !se.Remember {
+		expires = now.Add(IdleTimeout)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ? AND ended_reason = ''`,
+			now.UnixMilli(), expires.UnixMilli(), se.TokenHash)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session (sign-out, or after its end was reported).
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// endSessions marks every live session of agentID ended for reason, inside
+// the caller's transaction, so the change and the sign-out are one step.
+func endSessions(ctx context.Context, tx *sql.Tx, agentID int64, reason EndReason) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_reason = ? WHERE agent_id = ? AND ended_reason = ''`, string(reason), agentID)
+	return err
+}
+
+// EndSessions ends every session of an agent at once.
+func (s *Store) EndSessions(ctx context.Context, agentID int64, reason EndReason) error {
+	err := s.write(ctx, func(tx *sql.Tx) error { return endSessions(ctx, tx, agentID, reason) })
+	if err != nil {
+		return fmt.Errorf("store: end sessions of %d: %w", agentID, err)
+	}
+	return nil
+}
+
+// PurgeSessions deletes sessions that expired before now.
+func (s *Store) PurgeSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.nowMs())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge sessions: %w", err)
+	}
+	return n, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,131 @@
+// Package store keeps Helpline's data in one SQLite file. It knows nothing of
+// HTTP or HTML: handlers call it, it enforces the rules of the product.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store holds two pools over one database file: a writer of exactly one
+// connection, so write transactions queue in Go instead of failing with
+// SQLITE_BUSY, and a reader pool for everything else (WAL lets readers run
+// beside the writer).
+type Store struct {
+	w   *sql.DB
+	r   *sql.DB
+	now func() time.Time
+}
+
+// writeTimeout bounds one write transaction; it is not tied to the request,
+// so a client hanging up cannot turn a committed write into a reported error.
+const writeTimeout = 15 * time.Second
+
+// Open opens (creating if needed) the database at path. Call Migrate next.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create data folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	s := &Store{w: w, r: r, now: time.Now}
+	// The writer connects first so WAL mode is set before any reader opens.
+	if err := w.Ping(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect writer: %w", err)
+	}
+	if err := r.Ping(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect reader: %w", err)
+	}
+	return s, nil
+}
+
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	// busy_timeout first: the pragmas after it may already need to wait.
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// SetClock replaces the store's clock; tests use it to move time.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+func (s *Store) nowMs() int64 { return s.now().UnixMilli() }
+
+// write runs fn in one write transaction on the single writer connection.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// querier is what both *sql.DB and *sql.Tx offer; reads that also run inside
+// write transactions take it.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func msToTime(ms int64) time.Time { return time.UnixMilli(ms) }
+
+func nullMsToTime(ms sql.NullInt64) time.Time {
+	if !ms.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms.Int64)
+}

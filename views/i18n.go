@@ -1,0 +1,134 @@
+package views
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+// Language is one interface language.
+type Language struct {
+	Code string
+	Name string // in the language itself
+}
+
+// Languages are the interface languages, English first (the fallback).
+var Languages = []Language{{"en", "English"}, {"pl", "Polski"}, {"ro", "Română"}}
+
+var (
+	bundle     *i18n.Bundle
+	localizers = map[string]*i18n.Localizer{}
+	matcher    language.Matcher
+	bundleOnce sync.Once
+)
+
+func loadBundle() {
+	bundle = i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(localeFiles, "locales/*.toml")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		if _, err := bundle.LoadMessageFileFS(localeFiles, f); err != nil {
+			panic(fmt.Sprintf("views: translations %s: %v", f, err))
+		}
+	}
+	var tags []language.Tag
+	for _, l := range Languages {
+		tags = append(tags, language.MustParse(l.Code))
+		localizers[l.Code] = i18n.NewLocalizer(bundle, l.Code)
+	}
+	matcher = language.NewMatcher(tags)
+}
+
+// Bundle returns the translation catalogue.
+func Bundle() *i18n.Bundle {
+	bundleOnce.Do(loadBundle)
+	return bundle
+}
+
+// IsLanguage reports whether code is an interface language.
+func IsLanguage(code string) bool {
+	for _, l := range Languages {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Localizer returns the localizer of an interface language (English for an
+// unknown code).
+func Localizer(code string) *i18n.Localizer {
+	bundleOnce.Do(loadBundle)
+	if l, ok := localizers[code]; ok {
+		return l
+	}
+	return localizers["en"]
+}
+
+// MatchLanguage picks the interface language for an Accept-Language header.
+func MatchLanguage(acceptLanguage string) string {
+	bundleOnce.Do(loadBundle)
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return "en"
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return "en"
+	}
+	return Languages[i].Code
+}
+
+// T translates a message of the catalogue.
+func T(ctx context.Context, id string) string {
+	return translate(ctx, &i18n.LocalizeConfig{MessageID: id})
+}
+
+// Tf translates a message with template data, e.g. {"Name": "Ann"}.
+func Tf(ctx context.Context, id string, data map[string]any) string {
+	return translate(ctx, &i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+}
+
+// Tn translates a message with a plural form chosen by n ({{.Count}} in it).
+func Tn(ctx context.Context, id string, n int, data map[string]any) string {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Count"] = n
+	return translate(ctx, &i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
+}
+
+// TL translates for a language code outside a request (e-mails, flashes).
+func TL(lang, id string, data map[string]any) string {
+	s, err := Localizer(lang).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+func translate(ctx context.Context, cfg *i18n.LocalizeConfig) string {
+	e := envOf(ctx)
+	loc := e.Localizer
+	if loc == nil {
+		loc = Localizer(e.Lang)
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil {
+		// A missing message shows its ID, which a test catches.
+		return cfg.MessageID
+	}
+	return s
+}

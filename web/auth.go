@@ -1,0 +1,157 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"helpline/store"
+	"helpline/views"
+)
+
+func (s *Server) signUpNew(c echo.Context) error {
+	if s.hasAccount.Load() {
+		return s.redirect(c, views.PathSignIn)
+	}
+	p := views.SignUpProps{Errors: views.FieldErrors{}}
+	return s.render(c, http.StatusOK, views.SignUpPage(p), views.SignUpForm(p))
+}
+
+func (s *Server) signUpCreate(c echo.Context) error {
+	if s.hasAccount.Load() {
+		return echo.ErrNotFound
+	}
+	f := newForm(c)
+	v := views.SignUpValues{
+		Company: f.text("company", true, maxName),
+		Name:    f.text("name", true, maxName),
+		Email:   f.email("email"),
+	}
+	pw := f.password("password", true)
+	p := views.SignUpProps{Values: v, Errors: f.errs}
+	if !f.ok() {
+		return s.render(c, http.StatusUnprocessableEntity, views.SignUpPage(p), views.SignUpForm(p))
+	}
+	hash, err := store.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	agent, err := s.st.SignUp(c.Request().Context(), store.SignUpInput{
+		Company: v.Company, Name: v.Name, Email: v.Email, PasswordHash: hash,
+		Language: views.Lang(c.Request().Context()), IP: c.RealIP(),
+	})
+	if errors.Is(err, store.ErrSignUpClosed) {
+		s.hasAccount.Store(true)
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	s.hasAccount.Store(true)
+	if err := s.startSession(c, agent, false); err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, t(c, "AccountCreated"))
+	return s.redirect(c, views.PathHome)
+}
+
+// startSession signs agent in: a fresh server-side session and a fresh
+// cookie (new token, new CSRF nonce).
+func (s *Server) startSession(c echo.Context, agent store.Agent, remember bool) error {
+	token := randomToken()
+	if err := s.st.CreateSession(c.Request().Context(), token, agent.ID, remember, c.RealIP(), c.Request().UserAgent()); err != nil {
+		return err
+	}
+	state(c).cookie.signIn(token, remember)
+	return nil
+}
+
+func (s *Server) signInNew(c echo.Context) error {
+	if currentUser(c) != nil {
+		return s.redirect(c, views.PathHome)
+	}
+	p := views.SignInProps{Values: views.SignInValues{Email: c.QueryParam("email")}, Errors: views.FieldErrors{}}
+	return s.render(c, http.StatusOK, views.SignInPage(p), views.SignInForm(p))
+}
+
+func (s *Server) signInCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := newForm(c)
+	email := store.NormalizeEmail(f.text("email", true, maxEmail))
+	pw := f.password("password", false)
+	v := views.SignInValues{Email: email, Remember: f.checked("remember")}
+	fail := func(status int, msgID string) error {
+		errs := f.errs
+		if msgID != "" {
+			errs = views.FieldErrors{"": t(c, msgID)}
+		}
+		p := views.SignInProps{Values: v, Errors: errs}
+		return s.render(c, status, views.SignInPage(p), views.SignInForm(p))
+	}
+	if !f.ok() {
+		return fail(http.StatusUnprocessableEntity, "")
+	}
+	ip := c.RealIP()
+	if !s.signInIP.allowed(ip) || !s.signInUser.allowed(email) {
+		return fail(http.StatusTooManyRequests, "SignInThrottled")
+	}
+	agent, err := s.st.AgentByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// Always hash: an unknown email takes as long as a wrong password.
+	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil
+	if !good {
+		s.signInIP.add(ip)
+		s.signInUser.add(email)
+		entry := store.AuditEntry{Action: store.ActionSignInFailed, Details: email, IP: ip}
+		if agent.ID != 0 {
+			entry.TargetType, entry.TargetID = "agent", agent.ID
+		}
+		if err := s.st.RecordAudit(ctx, entry); err != nil {
+			return err
+		}
+		return fail(http.StatusUnprocessableEntity, "SignInFailed")
+	}
+	if agent.Status != store.StatusActive {
+		return fail(http.StatusForbidden, "SessionEndedDisabled")
+	}
+	s.signInUser.reset(email)
+	if err := s.startSession(c, agent, v.Remember); err != nil {
+		return err
+	}
+	if err := s.st.RecordSignIn(ctx, agent.ID, ip); err != nil {
+		return err
+	}
+	return s.redirect(c, safeNext(c.QueryParam("next")))
+}
+
+func (s *Server) signOut(c echo.Context) error {
+	st := state(c)
+	if st.user != nil {
+		ctx := c.Request().Context()
+		if err := s.st.DeleteSession(ctx, st.session.TokenHash); err != nil {
+			return err
+		}
+		if err := s.st.RecordAudit(ctx, store.AuditEntry{ActorID: st.user.ID, Action: store.ActionSignOut,
+			TargetType: "agent", TargetID: st.user.ID, IP: c.RealIP()}); err != nil {
+			return err
+		}
+	}
+	st.cookie.signOut()
+	flash(c, views.FlashInfo, t(c, "SignedOut"))
+	return s.redirect(c, views.PathSignIn)
+}
+
+func (s *Server) forgotPassword(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.ForgotPasswordPage(), nil)
+}
+
+// home sends the user to the first screen of their navigation.
+func (s *Server) home(c echo.Context) error {
+	if nav := state(c).env.Nav; len(nav) > 0 {
+		return s.redirect(c, nav[0].Path)
+	}
+	return s.redirect(c, views.PathProfile)
+}

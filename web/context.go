@@ -1,0 +1,158 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"helpline/static"
+	"helpline/store"
+	"helpline/views"
+)
+
+// reqState is what the middleware learns about a request: its cookie, and
+// the session and agent when someone is signed in.
+type reqState struct {
+	cookie  *cookieSession
+	session store.Session
+	agent   store.Agent
+	user    *views.CurrentUser
+	env     *views.Env
+}
+
+const stateKey = "helpline.state"
+
+func state(c echo.Context) *reqState {
+	if st, ok := c.Get(stateKey).(*reqState); ok {
+		return st
+	}
+	return &reqState{env: views.EnvOf(c.Request().Context())}
+}
+
+func currentUser(c echo.Context) *views.CurrentUser { return state(c).user }
+
+// currentAgent returns the signed-in agent; only call it behind a guard.
+func currentAgent(c echo.Context) store.Agent { return state(c).agent }
+
+var endMessages = map[store.EndReason]string{
+	store.EndRoleChanged:     "SessionEndedRoleChanged",
+	store.EndDisabled:        "SessionEndedDisabled",
+	store.EndRemoved:         "SessionEndedRemoved",
+	store.EndPasswordReset:   "SessionEndedPasswordReset",
+	store.EndPasswordChanged: "SessionEndedPasswordChanged",
+}
+
+// loadSession reads the cookie, finds the server-side session and the agent,
+// and puts the page environment into the request context.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := c.Request().URL.Path
+		if strings.HasPrefix(p, static.Prefix) || p == views.PathHealth {
+			return next(c)
+		}
+		ctx := c.Request().Context()
+		cs := s.sess.load(c.Request())
+		st := &reqState{cookie: cs}
+		c.Response().Before(func() {
+			if err := cs.save(c); err != nil {
+				s.log.Error("save cookie", "err", err)
+			}
+		})
+		lang := ""
+		if tok := cs.token(); tok != "" {
+			se, err := s.st.SessionByToken(ctx, tok)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				cs.signOut()
+			case err != nil:
+				return err
+			default:
+				ended := se.EndedReason
+				var agent store.Agent
+				if ended == "" {
+					agent, err = s.st.AgentByID(ctx, se.AgentID)
+					if err != nil {
+						return err
+					}
+					if agent.Removed {
+						ended = store.EndRemoved
+					} else if agent.Status != store.StatusActive {
+						ended = store.EndDisabled
+					}
+				}
+				if ended != "" {
+					lang = agent.Language
+					cs.signOut()
+					cs.addFlash(views.FlashInfo, views.TL(s.langFor(c, lang), endMessages[ended], nil))
+					if err := s.st.DeleteSession(ctx, se.TokenHash); err != nil {
+						return err
+					}
+					break
+				}
+				if err := s.st.TouchSession(ctx, se); err != nil {
+					s.log.Warn("touch session", "err", err)
+				}
+				st.session, st.agent = se, agent
+				st.user = &views.CurrentUser{ID: agent.ID, Name: agent.Name, Email: agent.Email, Role: agent.Role}
+				lang = agent.Language
+			}
+		}
+		lang = s.langFor(c, lang)
+		st.env = &views.Env{
+			User:      st.user,
+			CSRFToken: cs.csrfToken(),
+			Lang:      lang,
+			Localizer: views.Localizer(lang),
+			Nav:       navFor(st.user),
+			Asset:     static.URL,
+			Path:      p,
+		}
+		c.Set(stateKey, st)
+		c.SetRequest(c.Request().WithContext(views.WithEnv(ctx, st.env)))
+		return next(c)
+	}
+}
+
+// langFor is the profile's language if set, else the browser's.
+func (s *Server) langFor(c echo.Context, profile string) string {
+	if views.IsLanguage(profile) {
+		return profile
+	}
+	return views.MatchLanguage(c.Request().Header.Get("Accept-Language"))
+}
+
+// checkCSRF refuses every state-changing request without the page's token,
+// sent as the _csrf form field or the X-CSRF-Token header (htmx).
+func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case "GET", "HEAD", "OPTIONS":
+			return next(c)
+		}
+		st := state(c)
+		tok := c.Request().Header.Get("X-CSRF-Token")
+		if tok == "" {
+			tok = c.FormValue("_csrf")
+		}
+		if st.cookie == nil || !st.cookie.validCSRF(tok) {
+			return errCSRF
+		}
+		return next(c)
+	}
+}
+
+// flash queues a message for the next page the user sees.
+func flash(c echo.Context, kind views.FlashKind, text string) {
+	if st := state(c); st.cookie != nil {
+		st.cookie.addFlash(kind, text)
+	}
+}
+
+// t translates a message in the request's language.
+func t(c echo.Context, id string) string { return views.T(c.Request().Context(), id) }
+
+// tf translates a message with template data.
+func tf(c echo.Context, id string, data map[string]any) string {
+	return views.Tf(c.Request().Context(), id, data)
+}

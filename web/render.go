@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"helpline/views"
+)
+
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// render writes a page, or with HX-Request the fragment the page is built
+// from. Pending flash messages go into the page, or out of band with the
+// fragment.
+func (s *Server) render(c echo.Context, status int, page, fragment templ.Component) error {
+	h := c.Response().Header()
+	h.Add("Vary", "HX-Request")
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	st := state(c)
+	var flashes []views.Flash
+	if st.cookie != nil {
+		flashes = st.cookie.takeFlashes()
+	}
+	comp := page
+	if isHTMX(c) && fragment != nil {
+		comp = fragment
+	} else if st.env != nil {
+		st.env.Flashes = flashes
+		flashes = nil
+	}
+	c.Response().WriteHeader(status)
+	ctx := c.Request().Context()
+	if err := comp.Render(ctx, c.Response()); err != nil {
+		return err
+	}
+	if len(flashes) > 0 {
+		return views.Flashes(flashes).Render(ctx, c.Response())
+	}
+	return nil
+}
+
+// redirect answers a successful action: 303 for a plain form post, or an
+// HX-Redirect for htmx so the whole page changes.
+func (s *Server) redirect(c echo.Context, to string) error {
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusOK)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// safeNext accepts only a local path as the place to return to after sign-in.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return views.PathHome
+	}
+	return next
+}

@@ -1,0 +1,159 @@
+// Package web is Helpline's HTTP layer: the route table, middleware,
+// sessions and one file of handlers per resource.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"helpline/store"
+	"helpline/views"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	SecureCookies bool
+	SessionSecret []byte // at least 32 bytes
+	CSRFSecret    []byte // at least 32 bytes
+	Logger        *slog.Logger
+}
+
+// Server serves the console.
+type Server struct {
+	e          *echo.Echo
+	st         *store.Store
+	cfg        Config
+	log        *slog.Logger
+	sess       *sessionManager
+	hasAccount atomic.Bool
+	signInIP   *limiter
+	signInUser *limiter
+}
+
+// New builds the server: middleware in order, then the route table. It fails
+// if a route does not declare a permission.
+func New(cfg Config, st *store.Store) (*Server, error) {
+	if len(cfg.SessionSecret) < 32 || len(cfg.CSRFSecret) < 32 {
+		return nil, errors.New("web: session and CSRF secrets must be at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{
+		e:          echo.New(),
+		st:         st,
+		cfg:        cfg,
+		log:        cfg.Logger,
+		sess:       newSessionManager(cfg.SessionSecret, cfg.CSRFSecret, cfg.SecureCookies),
+		signInIP:   newLimiter(20, 15*time.Minute),
+		signInUser: newLimiter(5, 15*time.Minute),
+	}
+	e := s.e
+	e.HideBanner, e.HidePort = true, true
+	// Sign-in limits are per IP: take the address of the connection, not a
+	// header any client can set.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = s.handleError
+
+	e.Use(s.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
+	e.Use(securityHeaders(cfg.SecureCookies))
+	e.Use(middleware.BodyLimit("2M"))
+	e.Use(s.loadSession)
+	e.Use(s.checkCSRF)
+	e.Use(s.firstRun)
+
+	if err := s.register(s.routes()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo exposes the router to tests that walk the registered routes.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// RunBackground runs the periodic jobs until ctx ends.
+func (s *Server) RunBackground(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := s.st.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("purge sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req := c.Request()
+		s.log.Info("request", "method", req.Method, "path", req.URL.Path, "status", c.Response().Status,
+			"duration", time.Since(start).Round(time.Microsecond), "ip", c.RealIP())
+		return nil
+	}
+}
+
+func securityHeaders(secure bool) echo.MiddlewareFunc {
+	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			h.Set("Cache-Control", "no-store")
+			if secure {
+				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+// firstRun sends every page to sign-up until the account exists.
+func (s *Server) firstRun(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.hasAccount.Load() {
+			return next(c)
+		}
+		ok, err := s.st.HasAccount(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if ok {
+			s.hasAccount.Store(true)
+			return next(c)
+		}
+		switch p := c.Path(); {
+		case p == views.PathSignUp || p == views.PathHealth || p == staticRoute:
+			return next(c)
+		}
+		return s.redirect(c, views.PathSignUp)
+	}
+}
+
+func (s *Server) String() string { return fmt.Sprintf("helpline web (%d routes)", len(s.e.Routes())) }
