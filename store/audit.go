@@ -17,6 +17,9 @@ const (
 	ActionSignOut        AuditAction = "session.sign_out"
 	ActionProfileUpdate  AuditAction = "profile.update"
 	ActionPasswordChange AuditAction = "profile.password_change"
+
+	ActionDepartmentCreate AuditAction = "department.create"
+	ActionDepartmentMember AuditAction = "department.member"
 )
 
 // AuditEntry is one line of the audit log. ActorID 0 means nobody signed in.

@@ -39,16 +39,17 @@ func migrations() ([]migration, error) {
 		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("store: migration %q: expected number %d", m.name, i+1)
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("store: migrations %q and %q share a number", out[i-1].name, out[i].name)
 		}
 	}
 	return out, nil
 }
 
-// Migrate applies every migration newer than the database's user_version,
-// each in its own transaction together with the version bump.
+// Migrate applies every migration numbered above the database's
+// user_version, in order, each in its own transaction together with the
+// version bump. Numbers only ever grow; files are never edited once shipped.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
@@ -58,10 +59,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&current); err != nil {
 		return fmt.Errorf("store: read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("store: database schema %d is newer than this program (%d)", current, len(ms))
+	if last := ms[len(ms)-1].version; current > last {
+		return fmt.Errorf("store: database schema %d is newer than this program (%d)", current, last)
 	}
-	for _, m := range ms[current:] {
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err

@@ -21,9 +21,9 @@ import (
 // lives in the sessions table), a CSRF nonce and flash messages.
 
 const (
-	cookieName = "helpline"
-	keyToken   = "t"
-	keyNonce   = "n"
+	cookieName  = "helpline"
+	keyToken    = "t"
+	keyNonce    = "n"
 	keyRemember = "r"
 )
 

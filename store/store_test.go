@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// newTestStore opens a migrated store on a temp file.
+func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var testHash = func() string {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
+func signUpOwner(t *testing.T, s *Store) Agent {
+	t.Helper()
+	a, err := s.SignUp(context.Background(), SignUpInput{Company: "Acme", Name: "Olivia Owner", Email: "Owner@Example.com", PasswordHash: testHash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestMigrate_FromZeroAppliesEveryMigrationOnce(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ms[len(ms)-1].version; v != want {
+		t.Fatalf("user_version %d, want %d", v, want)
+	}
+	// A second run changes nothing and does not fail on existing tables.
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	for _, table := range []string{"agents", "account", "sessions", "audit_log", "secrets", "departments", "department_members", "password_tokens"} {
+		var n int
+		if err := s.r.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&n); err != nil || n != 1 {
+			t.Errorf("table %s missing (err %v)", table, err)
+		}
+	}
+}
+
+func TestOpen_PragmasOnBothPools(t *testing.T) {
+	s := newTestStore(t)
+	for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {
+		var mode string
+		var fk, sync, busy int
+		db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+		db.QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
+		db.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+		db.QueryRow(`PRAGMA busy_timeout`).Scan(&busy)
+		if mode != "wal" || fk != 1 || sync != 1 || busy < 1000 {
+			t.Errorf("%s: journal_mode=%s foreign_keys=%d synchronous=%d busy_timeout=%d", name, mode, fk, sync, busy)
+		}
+	}
+	if n := s.w.Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("writer pool allows %d connections, want 1", n)
+	}
+}
+
+func TestSignUp_CreatesOwnerAndAccountCreatorOnlyOnce(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if ok, _ := s.HasAccount(ctx); ok {
+		t.Fatal("fresh database has an account")
+	}
+	a := signUpOwner(t, s)
+	if a.Role != RoleOwner || !a.IsCreator || a.Email != "owner@example.com" || a.Status != StatusActive {
+		t.Fatalf("first agent = %+v, want active owner and creator with lower-case email", a)
+	}
+	_, err := s.SignUp(ctx, SignUpInput{Company: "Evil", Name: "Mallory", Email: "m@example.com", PasswordHash: testHash})
+	if !errors.Is(err, ErrSignUpClosed) {
+		t.Fatalf("second sign-up: %v, want ErrSignUpClosed", err)
+	}
+	var n int
+	s.r.QueryRow(`SELECT count(*) FROM agents`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d agents after refused sign-up, want 1", n)
+	}
+	acc, err := s.Account(ctx)
+	if err != nil || acc.CompanyName != "Acme" || acc.CreatorID != a.ID {
+		t.Fatalf("account = %+v, %v", acc, err)
+	}
+	log, _ := s.AuditLog(ctx, 0, 10)
+	if len(log) != 1 || log[0].Action != ActionSignUp || log[0].ActorID != a.ID {
+		t.Fatalf("audit log after sign-up = %+v", log)
+	}
+}
+
+func TestSessions_EndForOneAgentAtOnceWithReason(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	for _, tok := range []string{"tok-1", "tok-2"} {
+		if err := s.CreateSession(ctx, tok, a.ID, false, "127.0.0.1", "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.EndSessions(ctx, a.ID, EndRoleChanged); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{"tok-1", "tok-2"} {
+		se, err := s.SessionByToken(ctx, tok)
+		if err != nil || se.EndedReason != EndRoleChanged {
+			t.Fatalf("session %s after end: %+v, %v", tok, se, err)
+		}
+	}
+}
+
+func TestSessions_ExpireWhenIdleAndRememberLasts14Days(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	s.CreateSession(ctx, "short", a.ID, false, "", "")
+	s.CreateSession(ctx, "long", a.ID, true, "", "")
+	now = now.Add(IdleTimeout + time.Minute)
+	if _, err := s.SessionByToken(ctx, "short"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("idle session: %v, want ErrNotFound", err)
+	}
+	if _, err := s.SessionByToken(ctx, "long"); err != nil {
+		t.Fatalf("remembered session after %v: %v", IdleTimeout, err)
+	}
+	now = now.Add(RememberFor)
+	if _, err := s.SessionByToken(ctx, "long"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("remembered session after 14 days: %v, want ErrNotFound", err)
+	}
+}
+
+func TestSessions_TouchKeepsActiveSessionAlive(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	s.CreateSession(ctx, "tok", a.ID, false, "", "")
+	for i := 0; i < 3; i++ {
+		now = now.Add(IdleTimeout - time.Hour)
+		se, err := s.SessionByToken(ctx, "tok")
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if err := s.TouchSession(ctx, se); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestChangeOwnPassword_EndsOtherSessionsOnly(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	s.CreateSession(ctx, "mine", a.ID, false, "", "")
+	s.CreateSession(ctx, "other", a.ID, false, "", "")
+	newHash, _ := HashPassword("a brand new password")
+	if err := s.ChangeOwnPassword(ctx, a.ID, a.PasswordHash, newHash, HashToken("mine"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if se, _ := s.SessionByToken(ctx, "mine"); se.EndedReason != "" {
+		t.Fatalf("own session ended: %q", se.EndedReason)
+	}
+	if se, _ := s.SessionByToken(ctx, "other"); se.EndedReason != EndPasswordChanged {
+		t.Fatalf("other session reason %q, want %q", se.EndedReason, EndPasswordChanged)
+	}
+	// The hash the caller checked is stale now: a second change is refused.
+	if err := s.ChangeOwnPassword(ctx, a.ID, a.PasswordHash, newHash, nil, ""); !IsRule(err, RuleWrongPassword) {
+		t.Fatalf("change with stale hash: %v, want RuleWrongPassword", err)
+	}
+}
+
+func TestPasswords_Argon2idRoundTrip(t *testing.T) {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h[:10] != "$argon2id$" {
+		t.Fatalf("hash %q is not argon2id", h)
+	}
+	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "correct horse batterY") || CheckPassword("", "x") {
+		t.Fatal("password check answers wrong")
+	}
+}
+
+// TestWriters_ConcurrentWritesAreAllStored runs 32 goroutines writing at once:
+// every acknowledged write must be found afterwards.
+func TestWriters_ConcurrentWritesAreAllStored(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	const workers, each = 32, 25
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	acked := 0
+	var firstErr error
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				err := s.RecordAudit(ctx, AuditEntry{ActorID: a.ID, Action: "test.write", Details: fmt.Sprintf("%d-%d", w, i)})
+				mu.Lock()
+				if err == nil {
+					acked++
+				} else if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		t.Fatalf("a write failed: %v", firstErr)
+	}
+	var stored int
+	s.r.QueryRow(`SELECT count(DISTINCT details) FROM audit_log WHERE action = 'test.write'`).Scan(&stored)
+	if stored != acked || acked != workers*each {
+		t.Fatalf("stored %d, acknowledged %d, attempted %d", stored, acked, workers*each)
+	}
+}
+
+func TestSecret_GeneratedOnceAndKept(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a, err := s.Secret(ctx, "session", 64)
+	if err != nil || len(a) != 64 {
+		t.Fatalf("secret: %d bytes, %v", len(a), err)
+	}
+	b, _ := s.Secret(ctx, "session", 64)
+	if string(a) != string(b) {
+		t.Fatal("secret changed between calls")
+	}
+	c, _ := s.Secret(ctx, "csrf", 64)
+	if string(a) == string(c) {
+		t.Fatal("two secrets are equal")
+	}
+}
