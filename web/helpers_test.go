@@ -71,9 +71,10 @@ func (a *testApp) owner() store.Agent {
 // client is one browser: its own cookies and the CSRF token of the last
 // page it saw. It does not follow redirects, so tests see them.
 type client struct {
-	app  *testApp
-	http *http.Client
-	csrf string
+	app            *testApp
+	http           *http.Client
+	csrf           string
+	acceptLanguage string
 }
 
 func (a *testApp) client() *client {
@@ -122,6 +123,9 @@ func (c *client) do(method, path string, form url.Values, htmx bool) *response {
 	if htmx {
 		req.Header.Set("HX-Request", "true")
 	}
+	if c.acceptLanguage != "" {
+		req.Header.Set("Accept-Language", c.acceptLanguage)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.app.t.Fatal(err)
@@ -152,6 +156,9 @@ func (c *client) hxPost(path string, form url.Values) *response {
 func (c *client) withCSRF(form url.Values) url.Values {
 	if c.csrf == "" {
 		c.get("/signin")
+	}
+	if c.csrf == "" { // before sign-up every page but this one redirects
+		c.get("/signup")
 	}
 	out := url.Values{}
 	for k, v := range form {
