@@ -606,3 +606,30 @@ func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// AgentRowByID returns one live agent as a row of the agents table.
+func (s *Store) AgentRowByID(ctx context.Context, id int64) (AgentRow, error) {
+	a, err := s.AgentByID(ctx, id)
+	if err != nil {
+		return AgentRow{}, err
+	}
+	if a.Removed {
+		return AgentRow{}, ErrNotFound
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.name, d.description, d.created_at, d.updated_at
+		FROM department_members m JOIN departments d ON d.id = m.department_id
+		WHERE m.agent_id = ? ORDER BY d.name COLLATE NOCASE, d.id`, id)
+	if err != nil {
+		return AgentRow{}, fmt.Errorf("store: departments of agent %d: %w", id, err)
+	}
+	defer rows.Close()
+	row := AgentRow{Agent: a}
+	for rows.Next() {
+		d, err := scanDepartment(rows)
+		if err != nil {
+			return AgentRow{}, fmt.Errorf("store: departments of agent %d: %w", id, err)
+		}
+		row.Departments = append(row.Departments, d)
+	}
+	return row, rows.Err()
+}
