@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -74,3 +75,5 @@ func (a *testApp) signedIn(agent store.Agent) *client {
 	c.signIn(agent.Email, testPassword)
 	return c
 }
+
+func strconvFormat(id int64) string { return strconv.FormatInt(id, 10) }
