@@ -61,3 +61,24 @@ func TestAgentsPage_AdminSeesNoOwnerOptionAndNoRemoveOnOwnerRow(t *testing.T) {
 		t.Fatal("Owner's role not shown as text")
 	}
 }
+
+func TestAgentsSearch_HTMXGetsTheTableAndPlainGetTheWholePage(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	c := app.signedIn(tm.admin)
+	r := c.do(http.MethodGet, views.PathAgents+"?q=ALICE", nil, true).wantStatus(http.StatusOK)
+	if strings.Contains(r.body, "<html") || !strings.HasPrefix(strings.TrimSpace(r.body), `<div id="agents-table">`) {
+		t.Fatalf("htmx search answered more than the table:\n%.500s", r.body)
+	}
+	d := r.doc()
+	if d.Find("tbody tr").Length() != 1 || d.Find("#"+views.AgentRowID(tm.agent.ID)).Length() != 1 {
+		t.Fatalf("search for ALICE found %d rows", d.Find("tbody tr").Length())
+	}
+	page := c.get(views.PathAgents + "?q=example.com").wantStatus(http.StatusOK)
+	if page.doc().Find("tbody tr").Length() != 4 || page.doc().Find(`input[name=q]`).AttrOr("value", "") != "example.com" {
+		t.Fatal("plain search page lacks rows or keeps no query")
+	}
+	if r.header.Get("Vary") != "HX-Request" {
+		t.Fatalf("Vary %q", r.header.Get("Vary"))
+	}
+}
