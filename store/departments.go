@@ -134,3 +134,220 @@ func agentDepartmentIDs(ctx context.Context, q querier, agentID int64) ([]int64,
 	}
 	return ids, rows.Err()
 }
+
+// Audit actions of managing departments.
+const (
+	ActionDepartmentUpdate       AuditAction = "department.update"
+	ActionDepartmentRemove       AuditAction = "department.remove"
+	ActionDepartmentMemberRemove AuditAction = "department.member_remove"
+	ActionDepartmentMembers      AuditAction = "department.members"
+)
+
+// UpdateDepartment changes a department's name and description.
+func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in DepartmentInput) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		res, err := tx.ExecContext(ctx, `UPDATE departments SET name = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+			in.Name, in.Description, now, nullID(actorID), id)
+		if err != nil {
+			return uniqueViolation(err, "name")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actorID, Action: ActionDepartmentUpdate, TargetType: "department", TargetID: id, Details: in.Name})
+	})
+	if err != nil {
+		return fmt.Errorf("store: update department %d: %w", id, err)
+	}
+	return nil
+}
+
+// RemoveDepartment deletes a department and its memberships.
+func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var name string
+		err := tx.QueryRowContext(ctx, `SELECT name FROM departments WHERE id = ?`, id).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		// A department with tickets is refused here (RuleDepartmentInUse) once tickets exist.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM departments WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, s.nowMs(), AuditEntry{ActorID: actorID, Action: ActionDepartmentRemove, TargetType: "department", TargetID: id, Details: name})
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove department %d: %w", id, err)
+	}
+	return nil
+}
+
+// RemoveMember takes agentID out of a department.
+func (s *Store) RemoveMember(ctx context.Context, actorID, departmentID, agentID int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ? AND agent_id = ?`, departmentID, agentID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, s.nowMs(), AuditEntry{ActorID: actorID, Action: ActionDepartmentMemberRemove, TargetType: "department", TargetID: departmentID,
+			Details: fmt.Sprintf("agent %d", agentID)})
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove member %d of department %d: %w", agentID, departmentID, err)
+	}
+	return nil
+}
+
+// Member is an agent of a department with the channels they serve there.
+type Member struct {
+	AgentID int64
+	Name    string
+	Email   string
+	Role    Role
+	Channels
+}
+
+// DepartmentMembers lists the live agents of a department by name.
+func (s *Store) DepartmentMembers(ctx context.Context, departmentID int64) ([]Member, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.name, a.email, a.role, m.tickets, m.chats, m.calls
+		FROM department_members m JOIN agents a ON a.id = m.agent_id
+		WHERE m.department_id = ? AND a.removed_at IS NULL
+		ORDER BY a.name COLLATE NOCASE, a.id`, departmentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: members of department %d: %w", departmentID, err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.AgentID, &m.Name, &m.Email, &m.Role, &m.Tickets, &m.Chats, &m.Calls); err != nil {
+			return nil, fmt.Errorf("store: members of department %d: %w", departmentID, err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// DepartmentMemberCounts counts the live members of every department.
+func (s *Store) DepartmentMemberCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT m.department_id, count(*)
+		FROM department_members m JOIN agents a ON a.id = m.agent_id
+		WHERE a.removed_at IS NULL GROUP BY m.department_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: department member counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: department member counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// SetDepartmentMembers makes members (agent ID -> channels) the whole
+// membership of a department.
+func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID int64, members map[int64]Channels) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM departments WHERE id = ?`, departmentID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ?`, departmentID); err != nil {
+			return err
+		}
+		for agentID, ch := range members {
+			var removed bool
+			err := tx.QueryRowContext(ctx, `SELECT removed_at IS NOT NULL FROM agents WHERE id = ?`, agentID).Scan(&removed)
+			if errors.Is(err, sql.ErrNoRows) || removed {
+				return ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
+				VALUES (?, ?, ?, ?, ?)`, departmentID, agentID, ch.Tickets, ch.Chats, ch.Calls); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, s.nowMs(), AuditEntry{ActorID: actorID, Action: ActionDepartmentMembers, TargetType: "department", TargetID: departmentID,
+			Details: fmt.Sprintf("%d members", len(members))})
+	})
+	if err != nil {
+		return fmt.Errorf("store: set members of department %d: %w", departmentID, err)
+	}
+	return nil
+}
+
+// SetAgentDepartments makes departmentIDs the departments of agentID: new
+// memberships serve tickets, kept ones keep their channels.
+func (s *Store) SetAgentDepartments(ctx context.Context, actorID, agentID int64, departmentIDs []int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		a, err := agentByID(ctx, tx, agentID)
+		if err != nil {
+			return err
+		}
+		if a.Removed {
+			return ErrNotFound
+		}
+		if err := setAgentDepartments(ctx, tx, agentID, departmentIDs); err != nil {
+			return err
+		}
+		return audit(ctx, tx, s.nowMs(), AuditEntry{ActorID: actorID, Action: ActionAgentDepartments, TargetType: "agent", TargetID: agentID,
+			Details: fmt.Sprint(departmentIDs)})
+	})
+	if err != nil {
+		return fmt.Errorf("store: set departments of agent %d: %w", agentID, err)
+	}
+	return nil
+}
+
+func setAgentDepartments(ctx context.Context, tx *sql.Tx, agentID int64, departmentIDs []int64) error {
+	keep := map[int64]bool{}
+	for _, id := range departmentIDs {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM departments WHERE id = ?`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrUnknownDepartment
+		}
+		if err != nil {
+			return err
+		}
+		keep[id] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
+			VALUES (?, ?, 1, 0, 0) ON CONFLICT (department_id, agent_id) DO NOTHING`, id, agentID); err != nil {
+			return err
+		}
+	}
+	current, err := agentDepartmentIDs(ctx, tx, agentID)
+	if err != nil {
+		return err
+	}
+	for _, id := range current {
+		if keep[id] {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ? AND agent_id = ?`, id, agentID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -12,17 +11,17 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// newBrowser starts a headless Chromium with its own profile (one
-// independent browser per call) and returns a tab context. Browser tests
-// are skipped only with -short; in CI a missing Chromium fails them.
+// newBrowser starts a headless Chromium with its own profile and returns a
+// context for driving one tab; each call is a separate browser, so two calls
+// are two people on two machines (no shared cookies).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("browser test skipped with -short")
+		t.Skip("browser test skipped in -short mode")
 	}
-	if _, err := exec.LookPath(chromiumPath); err != nil {
+	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium is required in CI: %v", err)
+			t.Fatalf("Chromium is required at %s: %v", chromiumPath, err)
 		}
 		t.Skipf("Chromium not installed at %s", chromiumPath)
 	}
@@ -37,41 +36,41 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
 	t.Cleanup(func() {
-		cancelTab()
+		cancelTimeout()
+		cancelCtx()
 		cancelAlloc()
 	})
-	if err := chromedp.Run(ctx); err != nil {
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
 }
 
-// run runs browser actions and fails the test on error, showing the page
-// as it was then.
-func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+// run runs browser actions and fails the test on the first error, showing
+// the page as it was then.
+func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	step, cancelStep := context.WithTimeout(ctx, 15*time.Second)
-	defer cancelStep()
-	if err := chromedp.Run(step, actions...); err != nil {
-		var url, html string
-		peek, cancel := context.WithTimeout(ctx, 3*time.Second)
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		peek, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 		defer cancel()
-		_ = chromedp.Run(peek, chromedp.Location(&url), chromedp.OuterHTML("body", &html, chromedp.ByQuery))
-		t.Fatalf("%v\nat %s:\n%.4000s", err, url, html)
+		html, _ := chromedp.Run(peek, chromedp.OuterHTML(chromedp.CSS("body")))
+		t.Fatalf("%s: %v\npage:\n%.4000s", step, err, html)
 	}
 }
 
-// textOf returns the text of the first element matching sel.
-func textOf(t *testing.T, ctx context.Context, sel string) string {
+// read runs one browser action that gives a value.
+func read[T any](t *testing.T, ctx context.Context, step string, action chromedp.Action[T]) T {
 	t.Helper()
-	var s string
-	run(t, ctx, chromedp.Text(sel, &s, chromedp.ByQuery, chromedp.NodeVisible))
-	return s
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	return v
 }

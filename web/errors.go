@@ -20,7 +20,15 @@ var (
 var ruleMessages = map[store.Rule]struct {
 	status int
 	msgID  string
-}{}
+}{
+	store.RuleLastOwner:       {http.StatusConflict, "ErrRuleLastOwner"},
+	store.RuleAccountCreator:  {http.StatusConflict, "ErrRuleAccountCreator"},
+	store.RuleOwnerOnly:       {http.StatusForbidden, "ErrRuleOwnerOnly"},
+	store.RuleSelfChange:      {http.StatusConflict, "ErrRuleSelfChange"},
+	store.RuleNotPermitted:    {http.StatusForbidden, "ErrorForbidden"},
+	store.RuleCreatorOnly:     {http.StatusForbidden, "ErrRuleCreatorOnly"},
+	store.RuleCreatorNotOwner: {http.StatusConflict, "ErrRuleCreatorNotOwner"},
+}
 
 // handleError is the one place that turns an error into a response: a full
 // error page, or for htmx a message swapped into the flash area.

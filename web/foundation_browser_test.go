@@ -11,65 +11,61 @@ import (
 // run as a person would: create the account, sign out, sign in, open
 // Profile and switch the interface to Polish.
 func TestBrowser_SignUpSignOutSignInAndSwitchToPolish(t *testing.T) {
-	app := newTestApp(t)
 	ctx := newBrowser(t)
+	app := newTestApp(t)
 	base := app.ts.URL
 
-	run(t, ctx,
+	run(t, ctx, "sign up with a short password",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(`//h1[text()="Create your free account"]`),
-		chromedp.SendKeys(`#f-company`, "Acme Support"),
-		chromedp.SendKeys(`#f-name`, "Ann Founder"),
-		chromedp.SendKeys(`#f-email`, "ann@example.com"),
-		chromedp.SendKeys(`#f-password`, "short"),
+		chromedp.SendKeys(chromedp.CSS(`#f-company`), "Acme Support"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Ann Founder"),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), "ann@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), "short"),
 		chromedp.Click(`//button[text()="Create account"]`),
-		chromedp.WaitVisible(`#f-password-error`),
+		chromedp.WaitVisible(chromedp.CSS(`#f-password-error`)),
 	)
-	if msg := textOf(t, ctx, "#f-password-error"); !strings.Contains(msg, "at least 10 characters") {
+	if msg := read(t, ctx, "password message", chromedp.Text(chromedp.CSS("#f-password-error"))); !strings.Contains(msg, "at least 10 characters") {
 		t.Fatalf("short password message %q", msg)
 	}
-	run(t, ctx,
-		chromedp.SetValue(`#f-password`, "a long enough password", chromedp.ByQuery),
+	// htmx moves focus to the autofocus field after a swap; set values
+	// directly so typing cannot race it.
+	run(t, ctx, "sign up",
+		chromedp.SetValue(chromedp.CSS(`#f-password`), "a long enough password"),
 		chromedp.Click(`//button[text()="Create account"]`),
-		chromedp.WaitVisible(`.usermenu`),
+		chromedp.WaitVisible(chromedp.CSS(`.usermenu`)),
 	)
-	if msg := textOf(t, ctx, "#flash"); !strings.Contains(msg, "Welcome to Helpline") {
+	if msg := read(t, ctx, "flash", chromedp.Text(chromedp.CSS("#flash"))); !strings.Contains(msg, "Welcome to Helpline") {
 		t.Fatalf("after sign-up the flash says %q", msg)
 	}
 
-	// Sign out from the user menu.
-	run(t, ctx,
-		chromedp.Click(`.usermenu summary`),
+	run(t, ctx, "sign out from the user menu",
+		chromedp.Click(chromedp.CSS(`.usermenu summary`)),
 		chromedp.Click(`//button[text()="Sign out"]`),
 		chromedp.WaitVisible(`//h1[text()="Sign in"]`),
 	)
-	// A wrong password first, then the right one.
-	run(t, ctx,
-		chromedp.SendKeys(`#f-email`, "ann@example.com"),
-		chromedp.SendKeys(`#f-password`, "wrong password"),
+	run(t, ctx, "sign in with a wrong password",
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), "ann@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), "wrong password"),
 		chromedp.Click(`//form//button[text()="Sign in"]`),
-		chromedp.WaitVisible(`.form-error`),
+		chromedp.WaitVisible(chromedp.CSS(`.form-error`)),
 	)
-	// htmx moves focus to the autofocus field after the swap; set the value
-	// directly so typing cannot race it.
-	run(t, ctx,
-		chromedp.SetValue(`#f-password`, "a long enough password", chromedp.ByQuery),
+	run(t, ctx, "sign in and switch to Polish",
+		chromedp.SetValue(chromedp.CSS(`#f-password`), "a long enough password"),
 		chromedp.Click(`//form//button[text()="Sign in"]`),
-		chromedp.WaitVisible(`.usermenu`),
-		chromedp.Click(`.usermenu summary`),
+		chromedp.WaitVisible(chromedp.CSS(`.usermenu`)),
+		chromedp.Click(chromedp.CSS(`.usermenu summary`)),
 		chromedp.Click(`//a[text()="Profile"]`),
 		chromedp.WaitVisible(`//h1[text()="Profile"]`),
-		chromedp.SetValue(`#f-language`, "pl", chromedp.ByQuery),
-		chromedp.Click(`#profile-form button[type="submit"]`),
+		chromedp.SetValue(chromedp.CSS(`#f-language`), "pl"),
+		chromedp.Click(chromedp.CSS(`#profile-form button[type="submit"]`)),
 		chromedp.WaitVisible(`//h1[text()="Profil"]`),
 	)
-	var lang string
-	run(t, ctx, chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery))
-	if lang != "pl" {
-		t.Fatalf("html lang %q after switching to Polish", lang)
+	if lang := read(t, ctx, "html lang", chromedp.AttributeValue(chromedp.CSS(`html`), "lang")); lang.Value != "pl" {
+		t.Fatalf("html lang %q after switching to Polish", lang.Value)
 	}
-	run(t, ctx, chromedp.Click(`.usermenu summary`))
-	if s := textOf(t, ctx, `.usermenu-panel button`); s != "Wyloguj się" {
+	run(t, ctx, "open the user menu", chromedp.Click(chromedp.CSS(`.usermenu summary`)))
+	if s := read(t, ctx, "sign-out label", chromedp.Text(chromedp.CSS(`.usermenu-panel button`))); s != "Wyloguj się" {
 		t.Fatalf("sign-out button reads %q in Polish", s)
 	}
 }

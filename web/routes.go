@@ -37,6 +37,32 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathProfile, s.profileShow, PermProfileEdit},
 		{http.MethodPost, views.PathProfile, s.profileUpdate, PermProfileEdit},
 		{http.MethodPost, views.PathPassword, s.passwordUpdate, PermProfileEdit},
+
+		{http.MethodGet, views.PathSetPassword, s.setPasswordShow, Public},
+		{http.MethodPost, views.PathSetPassword, s.setPasswordSave, Public},
+
+		{http.MethodGet, views.PathConfig, s.configIndex, PermSettingsManage},
+		{http.MethodGet, views.PathAgents, s.agentsList, PermAgentsManage},
+		{http.MethodPost, views.PathAgents, s.agentCreate, PermAgentsManage},
+		{http.MethodGet, views.PathAgentNew, s.agentNew, PermAgentsManage},
+		{http.MethodGet, views.PathAgentEdit, s.agentEdit, PermAgentsManage},
+		{http.MethodPost, views.PathAgent, s.agentUpdate, PermAgentsManage},
+		{http.MethodPost, views.PathAgentRole, s.agentRoleUpdate, PermAgentsRole},
+		{http.MethodGet, views.PathAgentRemove, s.agentRemoveConfirm, PermAgentsManage},
+		{http.MethodPost, views.PathAgentRemove, s.agentRemove, PermAgentsManage},
+		{http.MethodPost, views.PathAgentStatus, s.agentStatusUpdate, PermAgentsManage},
+		{http.MethodPost, views.PathAgentPassword, s.agentPasswordReset, PermAgentsPassword},
+		{http.MethodPost, views.PathAgentCreator, s.agentMakeCreator, PermOwnersManage},
+		{http.MethodGet, views.PathRoles, s.rolesShow, PermRolesRead},
+		{http.MethodGet, views.PathAudit, s.auditShow, PermAuditRead},
+		{http.MethodGet, views.PathDepartments, s.departmentsList, PermDepartmentsManage},
+		{http.MethodPost, views.PathDepartments, s.departmentCreate, PermDepartmentsManage},
+		{http.MethodGet, views.PathDepartmentNew, s.departmentNew, PermDepartmentsManage},
+		{http.MethodGet, views.PathDepartment, s.departmentEdit, PermDepartmentsManage},
+		{http.MethodPost, views.PathDepartment, s.departmentUpdate, PermDepartmentsManage},
+		{http.MethodPost, views.PathDepartmentMembers, s.departmentMembersSave, PermDepartmentsManage},
+		{http.MethodGet, views.PathDepartmentRemove, s.departmentRemoveConfirm, PermDepartmentsManage},
+		{http.MethodPost, views.PathDepartmentRemove, s.departmentRemove, PermDepartmentsManage},
 	}
 }
 
@@ -49,7 +75,9 @@ type navItem struct {
 
 // navigation lists the top navigation in order; a test checks each path is
 // a registered GET route guarded by the same permission.
-var navigation = []navItem{}
+var navigation = []navItem{
+	{"NavConfiguration", views.PathConfig, PermSettingsManage},
+}
 
 // register adds the table to the router, guarding each route with its
 // permission. A route without one stops the server from starting.

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Marks that scripts run, so controls only needed without them can hide.
+  document.documentElement.classList.add("js");
+
   // Close open menus on Escape or a click outside them.
   document.addEventListener("click", function (ev) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
@@ -14,5 +17,38 @@
       d.removeAttribute("open");
       d.querySelector("summary").focus();
     });
+  });
+
+  // Confirmation dialogs: a form with data-confirm="ID" opens dialog#ID
+  // instead of going to its confirmation page.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var id = form.getAttribute && form.getAttribute("data-confirm");
+    if (!id) return;
+    var dialog = document.getElementById(id);
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    ev.preventDefault();
+    dialog.returnFocus = form.querySelector("button");
+    dialog.showModal();
+  });
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("[data-close-dialog]");
+    if (!btn) return;
+    var dialog = btn.closest("dialog");
+    if (dialog) dialog.close();
+  });
+  document.addEventListener("close", function (ev) {
+    var d = ev.target;
+    if (d.tagName === "DIALOG" && d.returnFocus && d.returnFocus.isConnected) d.returnFocus.focus();
+  }, true);
+  // The dialog's form is sent: close it so the row can leave with it.
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var dialog = ev.target.closest && ev.target.closest("dialog[open]");
+    if (dialog) dialog.close();
+  });
+
+  // One-time links select themselves so they are easy to copy.
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target.hasAttribute && ev.target.hasAttribute("data-select-on-focus")) ev.target.select();
   });
 })();

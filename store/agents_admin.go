@@ -1,0 +1,635 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Rules of managing agents beyond those in errors.go.
+const (
+	RuleCreatorOnly     Rule = "creator_only"      // only the account creator hands the mark on
+	RuleCreatorNotOwner Rule = "creator_not_owner" // the account creator must be an active Owner
+)
+
+// Audit actions of managing agents.
+const (
+	ActionAgentCreate        AuditAction = "agent.create"
+	ActionAgentUpdate        AuditAction = "agent.update"
+	ActionAgentRole          AuditAction = "agent.role"
+	ActionAgentDisable       AuditAction = "agent.disable"
+	ActionAgentEnable        AuditAction = "agent.enable"
+	ActionAgentRemove        AuditAction = "agent.remove"
+	ActionAgentPasswordReset AuditAction = "agent.password_reset"
+	ActionAgentPasswordSet   AuditAction = "agent.password_set"
+	ActionAgentDepartments   AuditAction = "agent.departments"
+	ActionAccountCreator     AuditAction = "account.creator"
+)
+
+// ErrLinkInvalid answers a set-password link that is unknown, used or expired.
+var ErrLinkInvalid = errors.New("password link is not valid")
+
+// ErrUnknownDepartment answers a department ID that does not exist.
+var ErrUnknownDepartment = errors.New("unknown department")
+
+// PasswordLinkValid is how long a one-time set-password link works.
+const PasswordLinkValid = 72 * time.Hour
+
+// Genders an agent may state; "" is "Not specified".
+var Genders = []string{"female", "male", "other"}
+
+// AgentInput is what the agent form sets.
+type AgentInput struct {
+	Name          string
+	Email         string
+	Alias         string
+	Gender        string
+	Role          Role
+	Status        Status
+	DepartmentIDs []int64
+}
+
+// CanManage reports whether actor may edit target at all: Administrators and
+// Owners manage agents, and only an Owner manages an Owner.
+func CanManage(actor, target Agent) bool {
+	if actor.Role != RoleAdmin && actor.Role != RoleOwner {
+		return false
+	}
+	return target.Role != RoleOwner || actor.Role == RoleOwner
+}
+
+// CanChangeAccess reports whether actor may change target's role or status,
+// or remove them: as CanManage, but never one's own account.
+func CanChangeAccess(actor, target Agent) bool {
+	return actor.ID != target.ID && CanManage(actor, target)
+}
+
+// GrantableRoles lists the roles an actor of role r may give.
+func GrantableRoles(r Role) []Role {
+	switch r {
+	case RoleOwner:
+		return []Role{RoleAgent, RoleAdmin, RoleOwner}
+	case RoleAdmin:
+		return []Role{RoleAgent, RoleAdmin}
+	}
+	return nil
+}
+
+// loadActor reads the acting agent inside the transaction, so a role taken
+// away by a concurrent request counts.
+func loadActor(ctx context.Context, tx *sql.Tx, actorID int64) (Agent, error) {
+	a, err := agentByID(ctx, tx, actorID)
+	if errors.Is(err, ErrNotFound) {
+		return Agent{}, RuleError{RuleNotPermitted}
+	}
+	if err != nil {
+		return Agent{}, err
+	}
+	if a.Removed || a.Status != StatusActive || (a.Role != RoleAdmin && a.Role != RoleOwner) {
+		return Agent{}, RuleError{RuleNotPermitted}
+	}
+	return a, nil
+}
+
+// loadTarget reads a live agent the actor may manage.
+func loadTarget(ctx context.Context, tx *sql.Tx, actor Agent, targetID int64) (Agent, error) {
+	t, err := agentByID(ctx, tx, targetID)
+	if err != nil {
+		return Agent{}, err
+	}
+	if t.Removed {
+		return Agent{}, ErrNotFound
+	}
+	if !CanManage(actor, t) {
+		return Agent{}, RuleError{RuleOwnerOnly}
+	}
+	return t, nil
+}
+
+func checkGrant(actor Agent, role Role) error {
+	if !role.Valid() {
+		return fmt.Errorf("unknown role %q", role)
+	}
+	if role == RoleOwner && actor.Role != RoleOwner {
+		return RuleError{RuleOwnerOnly}
+	}
+	return nil
+}
+
+// checkOwnerLoss refuses to take the last active Owner, or the account
+// creator, out of the Owners' ranks. It counts inside the transaction.
+func checkOwnerLoss(ctx context.Context, tx *sql.Tx, target Agent) error {
+	if target.Role != RoleOwner {
+		return nil
+	}
+	if target.IsCreator {
+		return RuleError{RuleAccountCreator}
+	}
+	var others int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agents
+		WHERE role = 'owner' AND status = 'active' AND removed_at IS NULL AND id <> ?`, target.ID).Scan(&others)
+	if err != nil {
+		return err
+	}
+	if others == 0 {
+		return RuleError{RuleLastOwner}
+	}
+	return nil
+}
+
+func (s *Store) applyRole(ctx context.Context, tx *sql.Tx, actor, target Agent, role Role, ip string) error {
+	if role == target.Role {
+		return nil
+	}
+	if actor.ID == target.ID {
+		return RuleError{RuleSelfChange}
+	}
+	if err := checkGrant(actor, role); err != nil {
+		return err
+	}
+	if target.Status == StatusActive {
+		if err := checkOwnerLoss(ctx, tx, target); err != nil {
+			return err
+		}
+	} else if target.IsCreator {
+		return RuleError{RuleAccountCreator}
+	}
+	now := s.nowMs()
+	if _, err := tx.ExecContext(ctx, `UPDATE agents SET role = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+		string(role), now, actor.ID, target.ID); err != nil {
+		return err
+	}
+	if err := endSessions(ctx, tx, target.ID, EndRoleChanged); err != nil {
+		return err
+	}
+	return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentRole, TargetType: "agent", TargetID: target.ID,
+		Details: fmt.Sprintf("%s: %s → %s", target.Name, target.Role, role), IP: ip})
+}
+
+func (s *Store) applyStatus(ctx context.Context, tx *sql.Tx, actor, target Agent, status Status, ip string) error {
+	if status == target.Status {
+		return nil
+	}
+	if status != StatusActive && status != StatusDisabled {
+		return fmt.Errorf("unknown status %q", status)
+	}
+	if actor.ID == target.ID {
+		return RuleError{RuleSelfChange}
+	}
+	action := ActionAgentEnable
+	if status == StatusDisabled {
+		action = ActionAgentDisable
+		if err := checkOwnerLoss(ctx, tx, target); err != nil {
+			return err
+		}
+	}
+	now := s.nowMs()
+	if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+		string(status), now, actor.ID, target.ID); err != nil {
+		return err
+	}
+	if status == StatusDisabled {
+		if err := endSessions(ctx, tx, target.ID, EndDisabled); err != nil {
+			return err
+		}
+	}
+	return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: action, TargetType: "agent", TargetID: target.ID, Details: target.Name, IP: ip})
+}
+
+// ChangeRole gives target a new role. Their sessions end.
+func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role Role, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		return s.applyRole(ctx, tx, actor, target, role, ip)
+	})
+	if err != nil {
+		return fmt.Errorf("store: change role of agent %d: %w", targetID, err)
+	}
+	return nil
+}
+
+// SetAgentStatus disables or enables target. Disabling ends their sessions.
+func (s *Store) SetAgentStatus(ctx context.Context, actorID, targetID int64, status Status, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		return s.applyStatus(ctx, tx, actor, target, status, ip)
+	})
+	if err != nil {
+		return fmt.Errorf("store: set status of agent %d: %w", targetID, err)
+	}
+	return nil
+}
+
+// CreateAgent adds an agent without a password and returns the one-time
+// set-password link token to hand over.
+func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, ip string) (Agent, string, error) {
+	var id int64
+	var token string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(actor, in.Role); err != nil {
+			return err
+		}
+		status := in.Status
+		if status == "" {
+			status = StatusActive
+		}
+		now := s.nowMs()
+		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, status, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, string(in.Role), string(status), now, now, actor.ID)
+		if err != nil {
+			return uniqueViolation(err, "email")
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := setAgentDepartments(ctx, tx, id, in.DepartmentIDs); err != nil {
+			return err
+		}
+		if token, err = issuePasswordToken(ctx, tx, id, actor.ID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentCreate, TargetType: "agent", TargetID: id,
+			Details: fmt.Sprintf("%s <%s>, %s", in.Name, NormalizeEmail(in.Email), in.Role), IP: ip})
+	})
+	if err != nil {
+		return Agent{}, "", fmt.Errorf("store: create agent: %w", err)
+	}
+	a, err := s.AgentByID(ctx, id)
+	return a, token, err
+}
+
+// UpdateAgent changes target's details, role, status and departments in one
+// step, under the same rules as the single changes.
+func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in AgentInput, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		if err := s.applyRole(ctx, tx, actor, target, in.Role, ip); err != nil {
+			return err
+		}
+		if err := s.applyStatus(ctx, tx, actor, target, in.Status, ip); err != nil {
+			return err
+		}
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET name = ?, email = ?, alias = ?, gender = ?, updated_at = ?, updated_by = ?
+			WHERE id = ?`, in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, now, actor.ID, target.ID); err != nil {
+			return uniqueViolation(err, "email")
+		}
+		if err := setAgentDepartments(ctx, tx, target.ID, in.DepartmentIDs); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentUpdate, TargetType: "agent", TargetID: target.ID,
+			Details: fmt.Sprintf("%s <%s>", in.Name, NormalizeEmail(in.Email)), IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: update agent %d: %w", targetID, err)
+	}
+	return nil
+}
+
+// RemoveAgent removes target: the row stays for history (shown "(removed)"),
+// the email is free again, their sessions and links end.
+func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		if actor.ID == target.ID {
+			return RuleError{RuleSelfChange}
+		}
+		if target.IsCreator {
+			return RuleError{RuleAccountCreator}
+		}
+		if target.Status == StatusActive {
+			if err := checkOwnerLoss(ctx, tx, target); err != nil {
+				return err
+			}
+		}
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET removed_at = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+			now, now, actor.ID, target.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE agent_id = ?`, target.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM password_tokens WHERE agent_id = ? AND used_at IS NULL`, target.ID); err != nil {
+			return err
+		}
+		// Open tickets are unassigned here once tickets exist.
+		if err := endSessions(ctx, tx, target.ID, EndRemoved); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentRemove, TargetType: "agent", TargetID: target.ID,
+			Details: fmt.Sprintf("%s <%s>", target.Name, target.Email), IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove agent %d: %w", targetID, err)
+	}
+	return nil
+}
+
+// ResetPassword clears target's password, ends their sessions and returns a
+// new one-time set-password link token; earlier links stop working.
+func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip string) (string, error) {
+	var token string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		if actor.ID == target.ID {
+			return RuleError{RuleSelfChange}
+		}
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = '', updated_at = ?, updated_by = ? WHERE id = ?`,
+			now, actor.ID, target.ID); err != nil {
+			return err
+		}
+		if token, err = issuePasswordToken(ctx, tx, target.ID, actor.ID, now); err != nil {
+			return err
+		}
+		if err := endSessions(ctx, tx, target.ID, EndPasswordReset); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentPasswordReset, TargetType: "agent", TargetID: target.ID, Details: target.Name, IP: ip})
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: reset password of agent %d: %w", targetID, err)
+	}
+	return token, nil
+}
+
+// MakeAccountCreator moves the account creator mark to another active Owner.
+// Only the current account creator may hand it on.
+func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := loadActor(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		if actor.Role != RoleOwner {
+			return RuleError{RuleOwnerOnly}
+		}
+		if !actor.IsCreator {
+			return RuleError{RuleCreatorOnly}
+		}
+		target, err := loadTarget(ctx, tx, actor, targetID)
+		if err != nil {
+			return err
+		}
+		if target.IsCreator {
+			return nil
+		}
+		if target.Role != RoleOwner || target.Status != StatusActive {
+			return RuleError{RuleCreatorNotOwner}
+		}
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE account SET creator_id = ? WHERE id = 1`, target.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAccountCreator, TargetType: "agent", TargetID: target.ID, Details: target.Name, IP: ip})
+	})
+	if err != nil {
+		return fmt.Errorf("store: make agent %d account creator: %w", targetID, err)
+	}
+	return nil
+}
+
+// issuePasswordToken makes a new one-time link for agentID; unused earlier
+// links of that agent stop working.
+func issuePasswordToken(ctx context.Context, tx *sql.Tx, agentID, actorID, nowMs int64) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM password_tokens WHERE agent_id = ? AND used_at IS NULL`, agentID); err != nil {
+		return "", err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO password_tokens (token_hash, agent_id, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, HashToken(token), agentID, nullID(actorID), nowMs, nowMs+PasswordLinkValid.Milliseconds())
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+func linkAgent(ctx context.Context, q querier, token string, nowMs int64) (Agent, error) {
+	var agentID int64
+	err := q.QueryRowContext(ctx, `SELECT agent_id FROM password_tokens
+		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, HashToken(token), nowMs).Scan(&agentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Agent{}, ErrLinkInvalid
+	}
+	if err != nil {
+		return Agent{}, err
+	}
+	a, err := agentByID(ctx, q, agentID)
+	if err != nil {
+		return Agent{}, err
+	}
+	if a.Removed {
+		return Agent{}, ErrLinkInvalid
+	}
+	return a, nil
+}
+
+// PasswordLinkAgent returns the agent a set-password link is for, or
+// ErrLinkInvalid when it is unknown, used or older than PasswordLinkValid.
+func (s *Store) PasswordLinkAgent(ctx context.Context, token string) (Agent, error) {
+	a, err := linkAgent(ctx, s.r, token, s.nowMs())
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: password link: %w", err)
+	}
+	return a, nil
+}
+
+// SetPasswordWithLink uses a one-time link: it sets the password (already
+// hashed by the caller, outside the writer) and spends the link.
+func (s *Store) SetPasswordWithLink(ctx context.Context, token, hash, ip string) (Agent, error) {
+	var a Agent
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		var err error
+		if a, err = linkAgent(ctx, tx, token, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_tokens SET used_at = ? WHERE token_hash = ?`, now, HashToken(token)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+			hash, now, a.ID, a.ID); err != nil {
+			return err
+		}
+		a.PasswordHash = hash
+		return audit(ctx, tx, now, AuditEntry{ActorID: a.ID, Action: ActionAgentPasswordSet, TargetType: "agent", TargetID: a.ID, IP: ip})
+	})
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: set password with link: %w", err)
+	}
+	return a, nil
+}
+
+// AgentRow is one line of the agents table.
+type AgentRow struct {
+	Agent
+	Departments []Department
+}
+
+// AgentFilter selects a page of the agents table.
+type AgentFilter struct {
+	Search  string // part of the name or email
+	AfterID int64  // the last agent of the previous page
+	Limit   int
+}
+
+// AgentPage is one page of agents by name; Next is the cursor of the next
+// page (0 on the last).
+type AgentPage struct {
+	Agents []AgentRow
+	Next   int64
+}
+
+// ListAgents pages through live agents by (name, id), never by offset.
+func (s *Store) ListAgents(ctx context.Context, f AgentFilter) (AgentPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var afterName string
+	if f.AfterID > 0 {
+		if err := s.r.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = ?`, f.AfterID).Scan(&afterName); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return AgentPage{}, ErrNotFound
+			}
+			return AgentPage{}, fmt.Errorf("store: list agents: %w", err)
+		}
+	}
+	like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(f.Search))) + "%"
+	rows, err := s.r.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents a
+		WHERE a.removed_at IS NULL
+		  AND (? = '%%' OR lower(a.name) LIKE ? ESCAPE '\' OR a.email LIKE ? ESCAPE '\')
+		  AND (? = 0 OR a.name COLLATE NOCASE > ? OR (a.name COLLATE NOCASE = ? AND a.id > ?))
+		ORDER BY a.name COLLATE NOCASE, a.id LIMIT ?`,
+		like, like, like, f.AfterID, afterName, afterName, f.AfterID, f.Limit+1)
+	if err != nil {
+		return AgentPage{}, fmt.Errorf("store: list agents: %w", err)
+	}
+	defer rows.Close()
+	var page AgentPage
+	byID := map[int64]int{}
+	for rows.Next() {
+		a, err := scanAgent(rows)
+		if err != nil {
+			return AgentPage{}, fmt.Errorf("store: list agents: %w", err)
+		}
+		if len(page.Agents) == f.Limit {
+			page.Next = page.Agents[len(page.Agents)-1].ID
+			break
+		}
+		byID[a.ID] = len(page.Agents)
+		page.Agents = append(page.Agents, AgentRow{Agent: a})
+	}
+	if err := rows.Err(); err != nil {
+		return AgentPage{}, fmt.Errorf("store: list agents: %w", err)
+	}
+	rows.Close()
+	if len(page.Agents) == 0 {
+		return page, nil
+	}
+	args := make([]any, 0, len(page.Agents))
+	for _, a := range page.Agents {
+		args = append(args, a.ID)
+	}
+	drows, err := s.r.QueryContext(ctx, `SELECT m.agent_id, d.id, d.name, d.description, d.created_at, d.updated_at
+		FROM department_members m JOIN departments d ON d.id = m.department_id
+		WHERE m.agent_id IN (?`+strings.Repeat(", ?", len(args)-1)+`)
+		ORDER BY d.name COLLATE NOCASE, d.id`, args...)
+	if err != nil {
+		return AgentPage{}, fmt.Errorf("store: departments of agents: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var agentID int64
+		var d Department
+		var created, updated int64
+		if err := drows.Scan(&agentID, &d.ID, &d.Name, &d.Description, &created, &updated); err != nil {
+			return AgentPage{}, fmt.Errorf("store: departments of agents: %w", err)
+		}
+		d.CreatedAt, d.UpdatedAt = msToTime(created), msToTime(updated)
+		i := byID[agentID]
+		page.Agents[i].Departments = append(page.Agents[i].Departments, d)
+	}
+	return page, drows.Err()
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// AgentRowByID returns one live agent as a row of the agents table.
+func (s *Store) AgentRowByID(ctx context.Context, id int64) (AgentRow, error) {
+	a, err := s.AgentByID(ctx, id)
+	if err != nil {
+		return AgentRow{}, err
+	}
+	if a.Removed {
+		return AgentRow{}, ErrNotFound
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.name, d.description, d.created_at, d.updated_at
+		FROM department_members m JOIN departments d ON d.id = m.department_id
+		WHERE m.agent_id = ? ORDER BY d.name COLLATE NOCASE, d.id`, id)
+	if err != nil {
+		return AgentRow{}, fmt.Errorf("store: departments of agent %d: %w", id, err)
+	}
+	defer rows.Close()
+	row := AgentRow{Agent: a}
+	for rows.Next() {
+		d, err := scanDepartment(rows)
+		if err != nil {
+			return AgentRow{}, fmt.Errorf("store: departments of agent %d: %w", id, err)
+		}
+		row.Departments = append(row.Departments, d)
+	}
+	return row, rows.Err()
+}

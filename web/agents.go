@@ -1,0 +1,469 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"helpline/store"
+	"helpline/views"
+)
+
+const agentsPerPage = 50
+
+// agentRowProps decides what the current user may do to one row; the store
+// enforces the same rules again when they act.
+func agentRowProps(actor store.Agent, row store.AgentRow) views.AgentRowProps {
+	p := views.AgentRowProps{Row: row, CanEdit: store.CanManage(actor, row.Agent)}
+	if store.CanChangeAccess(actor, row.Agent) && !row.IsCreator {
+		if Can(actor.Role, PermAgentsRole) {
+			p.Roles = store.GrantableRoles(actor.Role)
+		}
+		p.CanRemove = true
+	}
+	return p
+}
+
+func (s *Server) agentsList(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentAgent(c)
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if len(q) > maxName {
+		q = q[:maxName]
+	}
+	after := queryID(c, "after")
+	page, err := s.st.ListAgents(ctx, store.AgentFilter{Search: q, AfterID: after, Limit: agentsPerPage})
+	if errors.Is(err, store.ErrNotFound) {
+		after = 0
+		page, err = s.st.ListAgents(ctx, store.AgentFilter{Search: q, Limit: agentsPerPage})
+	}
+	if err != nil {
+		return err
+	}
+	p := views.AgentsProps{Query: q, After: after, Next: page.Next, CanCreate: true}
+	for _, row := range page.Agents {
+		p.Rows = append(p.Rows, agentRowProps(actor, row))
+	}
+	return s.renderConfig(c, http.StatusOK, views.AgentsPage(p), views.AgentsTable(p))
+}
+
+// agentFormProps fills what the form offers to actor; target is nil on create.
+func (s *Server) agentFormProps(c echo.Context, actor store.Agent, target *store.Agent, v views.AgentValues, errs views.FieldErrors) (views.AgentFormProps, error) {
+	deps, err := s.st.Departments(c.Request().Context())
+	if err != nil {
+		return views.AgentFormProps{}, err
+	}
+	p := views.AgentFormProps{Values: v, Errors: errs, Roles: store.GrantableRoles(actor.Role), Departments: deps,
+		ShowDepartments: Can(actor.Role, PermAgentsDepartments)}
+	if target != nil {
+		p.ID = target.ID
+		p.AccessFixed = !store.CanChangeAccess(actor, *target) || target.IsCreator
+	}
+	if p.Errors == nil {
+		p.Errors = views.FieldErrors{}
+	}
+	return p, nil
+}
+
+// readAgentForm parses and checks the agent form. Role and status are read
+// only when the form offers them.
+func (s *Server) readAgentForm(c echo.Context, withAccess bool) (views.AgentValues, *form, error) {
+	f := newForm(c)
+	v := views.AgentValues{
+		Name:        f.text("name", true, maxName),
+		Email:       f.email("email"),
+		Alias:       f.text("alias", false, maxName),
+		Gender:      f.choice("gender", false, store.Genders...),
+		Departments: map[int64]bool{},
+	}
+	if withAccess {
+		v.Role = store.Role(f.choice("role", true, string(store.RoleAgent), string(store.RoleAdmin), string(store.RoleOwner)))
+		v.Status = store.Status(f.choice("status", true, string(store.StatusActive), string(store.StatusDisabled)))
+	}
+	deps, err := s.st.Departments(c.Request().Context())
+	if err != nil {
+		return v, f, err
+	}
+	known := map[int64]bool{}
+	for _, d := range deps {
+		known[d.ID] = true
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return v, f, err
+	}
+	for _, raw := range form["departments"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || !known[id] {
+			f.fail("departments", "ErrUnknownDepartment", nil)
+			continue
+		}
+		v.Departments[id] = true
+	}
+	return v, f, nil
+}
+
+func departmentIDs(m map[int64]bool) []int64 {
+	var ids []int64
+	for id, ok := range m {
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// storeFieldError turns the store's refusals that belong to one field into
+// that field's message; it reports whether it did.
+func storeFieldError(f *form, err error) bool {
+	var ce store.ErrConflict
+	switch {
+	case errors.As(err, &ce) && ce.Field == "email":
+		f.fail("email", "ErrEmailTaken", nil)
+	case errors.Is(err, store.ErrUnknownDepartment):
+		f.fail("departments", "ErrUnknownDepartment", nil)
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Server) agentNew(c echo.Context) error {
+	p, err := s.agentFormProps(c, currentAgent(c), nil, views.AgentValues{Role: store.RoleAgent, Status: store.StatusActive}, nil)
+	if err != nil {
+		return err
+	}
+	return s.renderConfig(c, http.StatusOK, views.AgentNewPage(p), nil)
+}
+
+func (s *Server) agentCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentAgent(c)
+	v, f, err := s.readAgentForm(c, true)
+	if err != nil {
+		return err
+	}
+	invalid := func() error {
+		p, err := s.agentFormProps(c, actor, nil, v, f.errs)
+		if err != nil {
+			return err
+		}
+		return s.renderConfig(c, http.StatusUnprocessableEntity, views.AgentNewPage(p), nil)
+	}
+	if !f.ok() {
+		return invalid()
+	}
+	in := store.AgentInput{Name: v.Name, Email: v.Email, Alias: v.Alias, Gender: v.Gender, Role: v.Role, Status: v.Status}
+	if Can(actor.Role, PermAgentsDepartments) {
+		in.DepartmentIDs = departmentIDs(v.Departments)
+	}
+	a, token, err := s.st.CreateAgent(ctx, actor.ID, in, c.RealIP())
+	if storeFieldError(f, err) {
+		return invalid()
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "AgentCreated", map[string]any{"Name": a.Name}))
+	return s.showPasswordLink(c, a, token)
+}
+
+// showPasswordLink shows a new one-time link once. It is the answer to the
+// post itself: the link must never travel in a URL or a cookie.
+func (s *Server) showPasswordLink(c echo.Context, a store.Agent, token string) error {
+	link := c.Scheme() + "://" + c.Request().Host + views.SetPasswordPath(token)
+	return s.renderConfig(c, http.StatusOK, views.PasswordLinkPage(views.PasswordLinkProps{Name: a.Name, Link: link}), nil)
+}
+
+// managedAgent loads the live agent of the :id path that the current user
+// may manage at all.
+func (s *Server) managedAgent(c echo.Context) (store.Agent, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return store.Agent{}, err
+	}
+	a, err := s.st.AgentByID(c.Request().Context(), id)
+	if err != nil {
+		return store.Agent{}, err
+	}
+	if a.Removed {
+		return store.Agent{}, store.ErrNotFound
+	}
+	if !store.CanManage(currentAgent(c), a) {
+		return store.Agent{}, store.RuleError{Rule: store.RuleOwnerOnly}
+	}
+	return a, nil
+}
+
+func (s *Server) agentEditProps(c echo.Context, actor, target store.Agent, v views.AgentValues, errs views.FieldErrors) (views.AgentEditProps, error) {
+	fp, err := s.agentFormProps(c, actor, &target, v, errs)
+	if err != nil {
+		return views.AgentEditProps{}, err
+	}
+	access := store.CanChangeAccess(actor, target)
+	return views.AgentEditProps{
+		Form:           fp,
+		Agent:          target,
+		CanStatus:      access && !target.IsCreator,
+		CanReset:       access && Can(actor.Role, PermAgentsPassword),
+		CanMakeCreator: actor.IsCreator && target.Role == store.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
+	}, nil
+}
+
+func (s *Server) agentEdit(c echo.Context) error {
+	target, err := s.managedAgent(c)
+	if err != nil {
+		return err
+	}
+	ids, err := s.st.AgentDepartmentIDs(c.Request().Context(), target.ID)
+	if err != nil {
+		return err
+	}
+	v := views.AgentValues{Name: target.Name, Email: target.Email, Alias: target.Alias, Gender: target.Gender,
+		Role: target.Role, Status: target.Status, Departments: map[int64]bool{}}
+	for _, id := range ids {
+		v.Departments[id] = true
+	}
+	p, err := s.agentEditProps(c, currentAgent(c), target, v, nil)
+	if err != nil {
+		return err
+	}
+	return s.renderConfig(c, http.StatusOK, views.AgentEditPage(p), nil)
+}
+
+func (s *Server) agentUpdate(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentAgent(c)
+	target, err := s.managedAgent(c)
+	if err != nil {
+		return err
+	}
+	withAccess := store.CanChangeAccess(actor, target) && !target.IsCreator
+	v, f, err := s.readAgentForm(c, withAccess)
+	if err != nil {
+		return err
+	}
+	if !withAccess {
+		v.Role, v.Status = target.Role, target.Status
+	}
+	invalid := func() error {
+		p, err := s.agentEditProps(c, actor, target, v, f.errs)
+		if err != nil {
+			return err
+		}
+		return s.renderConfig(c, http.StatusUnprocessableEntity, views.AgentEditPage(p), nil)
+	}
+	if !f.ok() {
+		return invalid()
+	}
+	in := store.AgentInput{Name: v.Name, Email: v.Email, Alias: v.Alias, Gender: v.Gender, Role: v.Role, Status: v.Status,
+		DepartmentIDs: departmentIDs(v.Departments)}
+	if !Can(actor.Role, PermAgentsDepartments) {
+		if in.DepartmentIDs, err = s.st.AgentDepartmentIDs(ctx, target.ID); err != nil {
+			return err
+		}
+	}
+	err = s.st.UpdateAgent(ctx, actor.ID, target.ID, in, c.RealIP())
+	if storeFieldError(f, err) {
+		return invalid()
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "AgentSaved", map[string]any{"Name": v.Name}))
+	return s.redirect(c, views.PathAgents)
+}
+
+// agentRoleUpdate is the role picker: htmx swaps the row, a plain post
+// returns to the table.
+func (s *Server) agentRoleUpdate(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentAgent(c)
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	role := store.Role(f.choice("role", true, string(store.RoleAgent), string(store.RoleAdmin), string(store.RoleOwner)))
+	if !f.ok() {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, f.errs["role"])
+	}
+	if err := s.st.ChangeRole(ctx, actor.ID, id, role, c.RealIP()); err != nil {
+		return err
+	}
+	row, err := s.st.AgentRowByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "RoleChanged", map[string]any{"Name": row.Name, "Role": t(c, views.RoleLabelID(role))}))
+	if !isHTMX(c) {
+		return s.redirect(c, views.PathAgents)
+	}
+	return s.render(c, http.StatusOK, nil, views.AgentRow(agentRowProps(actor, row)))
+}
+
+func (s *Server) agentRemoveConfirm(c echo.Context) error {
+	target, err := s.managedAgent(c)
+	if err != nil {
+		return err
+	}
+	if !store.CanChangeAccess(currentAgent(c), target) {
+		return store.RuleError{Rule: store.RuleSelfChange}
+	}
+	data := map[string]any{"Name": target.Name}
+	return s.renderConfig(c, http.StatusOK, views.ConfirmPage(views.ConfirmProps{
+		Title:  tf(c, "RemoveAgentTitle", data),
+		Body:   tf(c, "RemoveAgentBody", data),
+		Action: views.WithID(views.PathAgentRemove, target.ID),
+		Back:   views.PathAgents,
+	}), nil)
+}
+
+func (s *Server) agentRemove(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	target, err := s.st.AgentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.st.RemoveAgent(ctx, currentAgent(c).ID, id, c.RealIP()); err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "AgentRemoved", map[string]any{"Name": target.Name}))
+	if !isHTMX(c) {
+		return s.redirect(c, views.PathAgents)
+	}
+	// An empty answer swapped over the row removes it in place.
+	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+}
+
+func (s *Server) agentStatusUpdate(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	status := store.Status(f.choice("status", true, string(store.StatusActive), string(store.StatusDisabled)))
+	if !f.ok() {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, f.errs["status"])
+	}
+	if err := s.st.SetAgentStatus(ctx, currentAgent(c).ID, id, status, c.RealIP()); err != nil {
+		return err
+	}
+	a, err := s.st.AgentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	msg := "AgentEnabled"
+	if status == store.StatusDisabled {
+		msg = "AgentDisabled"
+	}
+	flash(c, views.FlashSuccess, tf(c, msg, map[string]any{"Name": a.Name}))
+	return s.redirect(c, views.WithID(views.PathAgentEdit, id))
+}
+
+func (s *Server) agentPasswordReset(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	token, err := s.st.ResetPassword(ctx, currentAgent(c).ID, id, c.RealIP())
+	if err != nil {
+		return err
+	}
+	a, err := s.st.AgentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "PasswordResetDone", map[string]any{"Name": a.Name}))
+	return s.showPasswordLink(c, a, token)
+}
+
+func (s *Server) agentMakeCreator(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.st.MakeAccountCreator(ctx, currentAgent(c).ID, id, c.RealIP()); err != nil {
+		return err
+	}
+	a, err := s.st.AgentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "AccountCreatorMoved", map[string]any{"Name": a.Name}))
+	return s.redirect(c, views.WithID(views.PathAgentEdit, id))
+}
+
+// setPasswordShow is the public page a one-time link opens.
+func (s *Server) setPasswordShow(c echo.Context) error {
+	token := c.Param("token")
+	a, err := s.st.PasswordLinkAgent(c.Request().Context(), token)
+	if errors.Is(err, store.ErrLinkInvalid) {
+		return s.render(c, http.StatusNotFound, views.LinkInvalidPage(), nil)
+	}
+	if err != nil {
+		return err
+	}
+	p := views.SetPasswordProps{Name: a.Name, Action: views.SetPasswordPath(token), Errors: views.FieldErrors{}}
+	return s.render(c, http.StatusOK, views.SetPasswordPage(p), nil)
+}
+
+// setPasswordSave spends the link, sets the password and signs the agent in.
+func (s *Server) setPasswordSave(c echo.Context) error {
+	ctx := c.Request().Context()
+	token := c.Param("token")
+	a, err := s.st.PasswordLinkAgent(ctx, token)
+	if errors.Is(err, store.ErrLinkInvalid) {
+		return s.render(c, http.StatusNotFound, views.LinkInvalidPage(), nil)
+	}
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	pw := f.password("password", true)
+	if !f.ok() {
+		p := views.SetPasswordProps{Name: a.Name, Action: views.SetPasswordPath(token), Errors: f.errs}
+		return s.render(c, http.StatusUnprocessableEntity, views.SetPasswordPage(p), nil)
+	}
+	hash, err := store.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	a, err = s.st.SetPasswordWithLink(ctx, token, hash, c.RealIP())
+	if errors.Is(err, store.ErrLinkInvalid) {
+		return s.render(c, http.StatusNotFound, views.LinkInvalidPage(), nil)
+	}
+	if err != nil {
+		return err
+	}
+	// Whoever was signed in on this browser before is signed out.
+	if st := state(c); st.user != nil {
+		if err := s.st.DeleteSession(ctx, st.session.TokenHash); err != nil {
+			return err
+		}
+	}
+	if a.Status != store.StatusActive {
+		state(c).cookie.signOut()
+		flash(c, views.FlashInfo, t(c, "PasswordSetDisabled"))
+		return s.redirect(c, views.PathSignIn)
+	}
+	if err := s.startSession(c, a, false); err != nil {
+		return err
+	}
+	if err := s.st.RecordSignIn(ctx, a.ID, c.RealIP()); err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, t(c, "PasswordSetWelcome"))
+	return s.redirect(c, views.PathHome)
+}

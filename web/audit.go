@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"helpline/store"
+	"helpline/views"
+)
+
+const auditPerPage = 50
+
+// auditActionLabels name the audit actions in the log; others show raw.
+var auditActionLabels = map[store.AuditAction]string{
+	store.ActionSignUp:                 "AuditSignUp",
+	store.ActionSignIn:                 "AuditSignIn",
+	store.ActionSignInFailed:           "AuditSignInFailed",
+	store.ActionSignOut:                "AuditSignOut",
+	store.ActionProfileUpdate:          "AuditProfileUpdate",
+	store.ActionPasswordChange:         "AuditPasswordChange",
+	store.ActionAgentCreate:            "AuditAgentCreate",
+	store.ActionAgentUpdate:            "AuditAgentUpdate",
+	store.ActionAgentRole:              "AuditAgentRole",
+	store.ActionAgentDisable:           "AuditAgentDisable",
+	store.ActionAgentEnable:            "AuditAgentEnable",
+	store.ActionAgentRemove:            "AuditAgentRemove",
+	store.ActionAgentPasswordReset:     "AuditAgentPasswordReset",
+	store.ActionAgentPasswordSet:       "AuditAgentPasswordSet",
+	store.ActionAgentDepartments:       "AuditAgentDepartments",
+	store.ActionAccountCreator:         "AuditAccountCreator",
+	store.ActionDepartmentCreate:       "AuditDepartmentCreate",
+	store.ActionDepartmentUpdate:       "AuditDepartmentUpdate",
+	store.ActionDepartmentRemove:       "AuditDepartmentRemove",
+	store.ActionDepartmentMember:       "AuditDepartmentMember",
+	store.ActionDepartmentMembers:      "AuditDepartmentMembers",
+	store.ActionDepartmentMemberRemove: "AuditDepartmentMemberRemove",
+}
+
+func (s *Server) auditShow(c echo.Context) error {
+	before := queryID(c, "before")
+	entries, err := s.st.AuditLog(c.Request().Context(), before, auditPerPage+1)
+	if err != nil {
+		return err
+	}
+	p := views.AuditProps{Before: before}
+	for i, e := range entries {
+		if i == auditPerPage {
+			p.Next = entries[i-1].ID
+			break
+		}
+		p.Rows = append(p.Rows, views.AuditRow{At: e.At, Actor: e.ActorName, ActionID: auditActionLabels[e.Action],
+			Action: string(e.Action), Details: e.Details, IP: e.IP})
+	}
+	return s.renderConfig(c, http.StatusOK, views.AuditPage(p), nil)
+}

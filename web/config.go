@@ -1,0 +1,67 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"helpline/store"
+	"helpline/views"
+)
+
+// configSections lists the Configuration pages in order, each with the
+// permission its route needs; the sub-navigation shows only those the user
+// may open, and /config opens the first of them.
+var configSections = []navItem{
+	{"ConfigAgents", views.PathAgents, PermAgentsManage},
+	{"ConfigDepartments", views.PathDepartments, PermDepartmentsManage},
+	{"ConfigRoles", views.PathRoles, PermRolesRead},
+	{"ConfigAudit", views.PathAudit, PermAuditRead},
+}
+
+func configNavFor(role store.Role) []views.NavItem {
+	var out []views.NavItem
+	for _, n := range configSections {
+		if Can(role, n.perm) {
+			out = append(out, views.NavItem{LabelID: n.labelID, Path: n.path})
+		}
+	}
+	return out
+}
+
+// renderConfig renders a Configuration page with its sub-navigation.
+func (s *Server) renderConfig(c echo.Context, status int, page, fragment templ.Component) error {
+	if u := currentUser(c); u != nil {
+		ctx := views.WithConfigNav(c.Request().Context(), configNavFor(u.Role))
+		c.SetRequest(c.Request().WithContext(ctx))
+	}
+	return s.render(c, status, page, fragment)
+}
+
+// configIndex opens the first Configuration section the user may open.
+func (s *Server) configIndex(c echo.Context) error {
+	nav := configNavFor(currentUser(c).Role)
+	if len(nav) == 0 {
+		return echo.ErrForbidden
+	}
+	return s.redirect(c, nav[0].Path)
+}
+
+// pathID reads the :id parameter; a malformed one is a page that does not exist.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
+}
+
+// queryID reads a positive ID from the query string (0 when absent or bad).
+func queryID(c echo.Context, name string) int64 {
+	id, err := strconv.ParseInt(c.QueryParam(name), 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
