@@ -93,7 +93,13 @@ func (s *Server) signInCreate(c echo.Context) error {
 		return fail(http.StatusUnprocessableEntity, "")
 	}
 	ip := c.RealIP()
-	if !s.signInIP.allowed(ip) || !s.signInUser.allowed(email) {
+	// Every attempt takes its slot before the slow password check; a
+	// successful one gives it back below.
+	if !s.signInIP.take(ip) {
+		return fail(http.StatusTooManyRequests, "SignInThrottled")
+	}
+	if !s.signInUser.take(email) {
+		s.signInIP.giveBack(ip)
 		return fail(http.StatusTooManyRequests, "SignInThrottled")
 	}
 	agent, err := s.st.AgentByEmail(ctx, email)
@@ -103,8 +109,6 @@ func (s *Server) signInCreate(c echo.Context) error {
 	// Always hash: an unknown email takes as long as a wrong password.
 	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil
 	if !good {
-		s.signInIP.add(ip)
-		s.signInUser.add(email)
 		entry := store.AuditEntry{Action: store.ActionSignInFailed, Details: email, IP: ip}
 		if agent.ID != 0 {
 			entry.TargetType, entry.TargetID = "agent", agent.ID
@@ -114,10 +118,11 @@ func (s *Server) signInCreate(c echo.Context) error {
 		}
 		return fail(http.StatusUnprocessableEntity, "SignInFailed")
 	}
+	s.signInIP.giveBack(ip)
+	s.signInUser.reset(email)
 	if agent.Status != store.StatusActive {
 		return fail(http.StatusForbidden, "SessionEndedDisabled")
 	}
-	s.signInUser.reset(email)
 	if err := s.startSession(c, agent, v.Remember); err != nil {
 		return err
 	}

@@ -19,28 +19,9 @@ func newLimiter(max int, window time.Duration) *limiter {
 	return &limiter{max: max, window: window, hits: map[string][]time.Time{}, now: time.Now}
 }
 
-// allowed reports whether key may try again now.
-func (l *limiter) allowed(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key)) < l.max
-}
-
-// add records one event for key.
-func (l *limiter) add(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.hits[key] = append(l.recent(key), l.now())
-	if len(l.hits) > 10000 {
-		for k := range l.hits {
-			if len(l.recent(k)) == 0 {
-				delete(l.hits, k)
-			}
-		}
-	}
-}
-
-// take records an event and reports whether it was within the limit.
+// take records an event and reports whether it was within the limit. The
+// check and the count are one step, so concurrent requests cannot all pass
+// the check before any of them is counted.
 func (l *limiter) take(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -49,7 +30,28 @@ func (l *limiter) take(key string) bool {
 		return false
 	}
 	l.hits[key] = append(r, l.now())
+	l.prune()
 	return true
+}
+
+// giveBack returns the slot the last take of key used, for an attempt that
+// turned out not to count (a successful sign-in).
+func (l *limiter) giveBack(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if h := l.hits[key]; len(h) > 0 {
+		l.hits[key] = h[:len(h)-1]
+	}
+}
+
+// prune drops keys with no recent events once the map grows large.
+func (l *limiter) prune() {
+	if len(l.hits) <= 10000 {
+		return
+	}
+	for k := range l.hits {
+		l.recent(k)
+	}
 }
 
 // reset forgets key (after a successful sign-in).
