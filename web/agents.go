@@ -405,8 +405,15 @@ func (s *Server) agentMakeCreator(c echo.Context) error {
 	return s.redirect(c, views.WithID(views.PathAgentEdit, id))
 }
 
+// noReferrer keeps a page whose URL is a secret from sending that URL on,
+// even to this server's own assets.
+func noReferrer(c echo.Context) {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+}
+
 // setPasswordShow is the public page a one-time link opens.
 func (s *Server) setPasswordShow(c echo.Context) error {
+	noReferrer(c)
 	token := c.Param("token")
 	a, err := s.st.PasswordLinkAgent(c.Request().Context(), token)
 	if errors.Is(err, store.ErrLinkInvalid) {
@@ -421,6 +428,7 @@ func (s *Server) setPasswordShow(c echo.Context) error {
 
 // setPasswordSave spends the link, sets the password and signs the agent in.
 func (s *Server) setPasswordSave(c echo.Context) error {
+	noReferrer(c)
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	a, err := s.st.PasswordLinkAgent(ctx, token)

@@ -34,7 +34,7 @@ var ruleMessages = map[store.Rule]struct {
 // error page, or for htmx a message swapped into the flash area.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Error("error after response started", "path", c.Request().URL.Path, "err", err)
+		s.log.Error("error after response started", "path", logPath(c), "err", err)
 		return
 	}
 	if errors.Is(err, errSignInRequired) {
@@ -88,7 +88,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.log.Error("request failed", "method", c.Request().Method, "path", logPath(c), "err", err)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
