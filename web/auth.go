@@ -57,13 +57,21 @@ func (s *Server) signUpCreate(c echo.Context) error {
 }
 
 // startSession signs agent in: a fresh server-side session and a fresh
-// cookie (new token, new CSRF nonce).
+// cookie (new token, new CSRF nonce). A session this browser already had
+// ends, so its old token is worth nothing to whoever may have copied it.
 func (s *Server) startSession(c echo.Context, agent store.Agent, remember bool) error {
+	ctx := c.Request().Context()
+	st := state(c)
+	if st.session.TokenHash != nil {
+		if err := s.st.DeleteSession(ctx, st.session.TokenHash); err != nil {
+			return err
+		}
+	}
 	token := randomToken()
-	if err := s.st.CreateSession(c.Request().Context(), token, agent.ID, remember, c.RealIP(), c.Request().UserAgent()); err != nil {
+	if err := s.st.CreateSession(ctx, token, agent.ID, remember, c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
-	state(c).cookie.signIn(token, remember)
+	st.cookie.signIn(token, remember)
 	return nil
 }
 
