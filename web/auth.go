@@ -79,7 +79,8 @@ func (s *Server) signInNew(c echo.Context) error {
 	if currentUser(c) != nil {
 		return s.redirect(c, views.PathHome)
 	}
-	p := views.SignInProps{Values: views.SignInValues{Email: c.QueryParam("email")}, Errors: views.FieldErrors{}}
+	v := views.SignInValues{Email: c.QueryParam("email"), Next: safeNext(c.QueryParam("next"))}
+	p := views.SignInProps{Values: v, Errors: views.FieldErrors{}}
 	return s.render(c, http.StatusOK, views.SignInPage(p), views.SignInForm(p))
 }
 
@@ -88,7 +89,7 @@ func (s *Server) signInCreate(c echo.Context) error {
 	f := newForm(c)
 	email := store.NormalizeEmail(f.text("email", true, maxEmail))
 	pw := f.password("password", false)
-	v := views.SignInValues{Email: email, Remember: f.checked("remember")}
+	v := views.SignInValues{Email: email, Remember: f.checked("remember"), Next: safeNext(c.QueryParam("next"))}
 	fail := func(status int, msgID string) error {
 		errs := f.errs
 		if msgID != "" {
@@ -137,7 +138,7 @@ func (s *Server) signInCreate(c echo.Context) error {
 	if err := s.st.RecordSignIn(ctx, agent.ID, ip); err != nil {
 		return err
 	}
-	return s.redirect(c, safeNext(c.QueryParam("next")))
+	return s.redirect(c, v.Next)
 }
 
 func (s *Server) signOut(c echo.Context) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -53,8 +54,20 @@ func (s *Server) redirect(c echo.Context, to string) error {
 }
 
 // safeNext accepts only a local path as the place to return to after sign-in.
+// Browsers drop tabs and newlines inside a URL and read a backslash as a
+// slash, so "/\t/evil.example" would leave the site: any control character
+// or backslash sends the user home instead.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return views.PathHome
+	}
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b < 0x20 || b == 0x7f || b == '\\' {
+			return views.PathHome
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
 		return views.PathHome
 	}
 	return next
