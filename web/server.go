@@ -69,6 +69,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	e.Use(securityHeaders(cfg.SecureCookies))
 	e.Use(middleware.BodyLimit("2M"))
 	e.Use(s.loadSession)
+	e.Use(parseForm)
 	e.Use(s.checkCSRF)
 	e.Use(s.firstRun)
 
@@ -111,6 +112,34 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.Info("request", "method", req.Method, "path", logPath(c), "status", c.Response().Status,
 			"duration", time.Since(start).Round(time.Microsecond), "ip", c.RealIP())
 		return nil
+	}
+}
+
+// parseForm reads a posted form once, before anything acts on it: a body
+// over the limit is 413 however it was sent (a chunked body has no length
+// to check up front), and a malformed one is 400, never a form with the bad
+// fields silently left out.
+func parseForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		switch req.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		var err error
+		if strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+			err = req.ParseMultipartForm(1 << 20)
+		} else {
+			err = req.ParseForm()
+		}
+		switch {
+		case err == nil:
+			return next(c)
+		case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+			return echo.ErrStatusRequestEntityTooLarge
+		default:
+			return echo.ErrBadRequest
+		}
 	}
 }
 
