@@ -32,8 +32,10 @@ func (s *Server) agentsList(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := currentAgent(c)
 	q := strings.TrimSpace(c.QueryParam("q"))
-	if len(q) > maxName {
-		q = q[:maxName]
+	if r := []rune(strings.ToValidUTF8(q, "")); len(r) > maxName {
+		q = string(r[:maxName])
+	} else {
+		q = string(r)
 	}
 	after := queryID(c, "after")
 	page, err := s.st.ListAgents(ctx, store.AgentFilter{Search: q, AfterID: after, Limit: agentsPerPage})

@@ -42,7 +42,7 @@ func readDepartmentForm(c echo.Context) (views.DepartmentValues, *form) {
 	switch {
 	case utf8.RuneCountInString(v.Description) > maxDescription:
 		f.fail("description", "ErrTooLong", map[string]any{"Max": maxDescription})
-	case strings.ContainsRune(v.Description, 0):
+	case !plainText(v.Description, true):
 		f.fail("description", "ErrInvalidChoice", nil)
 	}
 	return v, f

@@ -3,6 +3,7 @@ package web
 import (
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -44,10 +45,29 @@ func (f *form) text(field string, required bool, max int) string {
 		f.fail(field, "ErrRequired", nil)
 	case utf8.RuneCountInString(v) > max:
 		f.fail(field, "ErrTooLong", map[string]any{"Max": max})
-	case strings.ContainsAny(v, "\x00\r\n"):
+	case !plainText(v, false):
 		f.fail(field, "ErrInvalidChoice", nil)
 	}
 	return v
+}
+
+// plainText reports whether v is valid UTF-8 without control characters
+// (line breaks only where multiline) and without the bidirectional controls
+// that make a name display as something else ("‮" turns "gpj.exe" around).
+func plainText(v string, multiline bool) bool {
+	if !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		switch {
+		case multiline && (r == '\n' || r == '\t'):
+		case unicode.IsControl(r),
+			r >= '\u202a' && r <= '\u202e', // embeddings and overrides
+			r >= '\u2066' && r <= '\u2069': // isolates
+			return false
+		}
+	}
+	return true
 }
 
 // email returns the field as a plain address (no display name).

@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"helpline/store"
 	"helpline/views"
@@ -79,5 +81,52 @@ func TestPost_MalformedFormIs400AndChangesNothing(t *testing.T) {
 	m, err := app.st.DepartmentMembers(context.Background(), dep)
 	if err != nil || len(m) != 1 {
 		t.Fatalf("members changed: %v %v", m, err)
+	}
+}
+
+func TestForms_RefuseControlAndBidiCharactersAndBrokenUTF8(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	c := app.signedIn(tm.creator)
+	ctx := context.Background()
+	bad := map[string]string{
+		"NUL":             "Eve\x00Admin",
+		"right-to-left":   "Eve \u202egpj.exe",
+		"isolate":         "Eve \u2066x\u2069",
+		"C1 control":      "Ev\u0085e",
+		"escape":          "Eve\x1b[31m",
+		"broken UTF-8":    "Eve\xff\xfe",
+		"tab in one line": "Eve\tAdmin",
+	}
+	for name, v := range bad {
+		c.post(views.PathProfile, url.Values{"name": {v}, "language": {"en"}}).wantStatus(http.StatusUnprocessableEntity)
+		c.post(views.PathAgents, agentForm(v, "eve@example.com", store.RoleAgent)).wantStatus(http.StatusUnprocessableEntity)
+		if name != "tab in one line" {
+			c.post(views.PathDepartments, url.Values{"name": {"Support"}, "description": {"Line one\n" + v}}).wantStatus(http.StatusUnprocessableEntity)
+		}
+		if a, _ := app.st.AgentByID(ctx, tm.creator.ID); a.Name != tm.creator.Name {
+			t.Fatalf("%s: profile name stored as %q", name, a.Name)
+		}
+	}
+	if a, err := app.st.AgentByEmail(ctx, "eve@example.com"); err == nil {
+		t.Fatalf("agent stored as %q", a.Name)
+	}
+	if deps, _ := app.st.Departments(ctx); len(deps) != 0 {
+		t.Fatalf("department stored: %q", deps[0].Description)
+	}
+	// Ordinary text in any script, and line breaks in a description, pass.
+	c.post(views.PathProfile, url.Values{"name": {"Zoë Łukasz-Ștefan 王"}, "language": {"en"}}).wantRedirect(views.PathProfile)
+	c.post(views.PathDepartments, url.Values{"name": {"Wsparcie"}, "description": {"Linia 1\r\n\tLinia 2"}}).wantStatus(http.StatusSeeOther)
+}
+
+func TestAgentsSearch_LongQueryIsCutOnACharacter(t *testing.T) {
+	app := newTestApp(t)
+	app.owner()
+	c := app.client()
+	c.signIn("owner@example.com", testPassword)
+	r := c.get(views.PathAgents + "?q=" + url.QueryEscape(strings.Repeat("ł", 150))).wantStatus(http.StatusOK)
+	v, _ := r.doc().Find(`input[name="q"]`).Attr("value")
+	if !utf8.ValidString(v) || utf8.RuneCountInString(v) != 100 {
+		t.Fatalf("search box holds %d runes, valid UTF-8 %v", utf8.RuneCountInString(v), utf8.ValidString(v))
 	}
 }
