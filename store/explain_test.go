@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// fullScan matches a plan line that reads a whole table of tickets or
+// messages, or sorts rows outside an index.
+var fullScan = regexp.MustCompile(`^SCAN (tickets|messages|t|m)\b|USE TEMP B-TREE FOR ORDER BY`)
+
+// TestExplain_HotQueriesUseIndexes fails when a query a page runs on every
+// view stops using an index: with a million tickets a full scan is seconds.
+func TestExplain_HotQueriesUseIndexes(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Hello", "world")
+	cur := Cursor{Key: 12345, ID: 7}
+	type query struct {
+		name string
+		sql  string
+		args []any
+	}
+	var qs []query
+	add := func(name, q string, args []any) { qs = append(qs, query{name, q, args}) }
+	filters := map[string]QueueFilter{
+		"default":          {},
+		"status":           {Status: TicketOpen},
+		"mine":             {Assignee: AssigneeMe},
+		"unassigned":       {Assignee: AssigneeUnassigned},
+		"channel":          {Channel: ChannelCall},
+		"tag":              {Tag: "vip"},
+		"status+tag":       {Status: TicketOpen, Tag: "vip"},
+		"next page":        {After: cur},
+		"previous page":    {Before: cur},
+		"status next page": {Status: TicketNew, After: cur},
+	}
+	for name, f := range filters {
+		f.Limit = 50
+		for _, v := range []Viewer{w.annV, w.adminV} {
+			role := string(v.Role)
+			if v.SeesAll() {
+				q, a := queueSQL(v, f, 0, !f.Before.IsZero())
+				add("queue "+role+" all "+name, q, a)
+			}
+			q, a := queueSQL(v, f, w.sales, !f.Before.IsZero())
+			add("queue "+role+" department "+name, q, a)
+			f.Search = "hello"
+			q, a = searchSQL(v, f)
+			add("search "+role+" "+name, q, a)
+			f.Search = ""
+		}
+	}
+	for _, v := range []Viewer{w.annV, w.adminV} {
+		q, a := countsSQL(v, 0)
+		add("counts "+string(v.Role), q, a)
+		q, a = countsSQL(v, w.sales)
+		add("counts department "+string(v.Role), q, a)
+		scope, sargs := scopeSQL(v)
+		add("ticket by code "+string(v.Role), `SELECT `+ticketColumns+ticketJoins+` WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+		add("lock ticket "+string(v.Role), `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+	}
+	add("thread", `SELECT m.id FROM messages m LEFT JOIN agents a ON a.id = m.agent_id LEFT JOIN contacts c ON c.id = m.contact_id
+		WHERE m.ticket_id = ? ORDER BY m.id`, []any{1})
+	add("postponed due", `SELECT `+stateColumns+` FROM tickets t INDEXED BY tickets_postponed WHERE t.status = 'postponed' AND t.postponed_until <= ? ORDER BY t.postponed_until LIMIT 1000`, []any{1})
+	add("open tickets of agent", `SELECT `+stateColumns+` FROM tickets t WHERE t.assignee_id = ? AND t.status IN ('new', 'open', 'answered', 'postponed')`, []any{1})
+	add("search index update", `SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = ? AND m.kind <> 'event'`, []any{1})
+
+	for _, q := range qs {
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, line := range plan {
+			if fullScan.MatchString(line) {
+				t.Errorf("%s scans: %q\nplan:\n  %s", q.name, line, strings.Join(plan, "\n  "))
+			}
+		}
+		if testing.Verbose() {
+			t.Logf("%s:\n  %s", q.name, strings.Join(plan, "\n  "))
+		}
+	}
+}
