@@ -64,6 +64,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "demo" {
+		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "serve" {
 		args = args[1:]
 	}
