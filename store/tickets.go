@@ -373,3 +373,46 @@ func (s *Store) AssignableAgents(ctx context.Context, departmentID int64) ([]Ass
 	}
 	return out, rows.Err()
 }
+
+// AssignableInScope lists the active agents who work tickets in any
+// department the viewer sees: the choices of a bulk assignment.
+func (s *Store) AssignableInScope(ctx context.Context, v Viewer) ([]Assignable, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT a.id, a.name FROM department_members m JOIN agents a ON a.id = m.agent_id
+		WHERE m.tickets = 1 AND a.removed_at IS NULL AND a.status = 'active'
+		AND (? OR m.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+		ORDER BY a.name COLLATE NOCASE, a.id`, v.SeesAll(), v.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: assignable agents: %w", err)
+	}
+	defer rows.Close()
+	var out []Assignable
+	for rows.Next() {
+		var a Assignable
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, fmt.Errorf("store: assignable agents: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// VisibleDepartments lists the departments whose tickets the viewer sees.
+func (s *Store) VisibleDepartments(ctx context.Context, v Viewer) ([]Department, error) {
+	all, err := s.Departments(ctx)
+	if err != nil || v.SeesAll() {
+		return all, err
+	}
+	mine, err := agentDepartmentIDs(ctx, s.r, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Department
+	for _, d := range all {
+		for _, id := range mine {
+			if d.ID == id {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}

@@ -22,7 +22,7 @@ const staticRoute = "/static/*"
 // routes is the route table: every route the console serves, each with the
 // permission it needs. Public is stated, never assumed.
 func (s *Server) routes() []route {
-	return []route{
+	table := []route{
 		{http.MethodGet, views.PathHealth, s.health, Public},
 		{http.MethodGet, staticRoute, s.staticFile, Public},
 
@@ -38,6 +38,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathProfile, s.profileUpdate, PermProfileEdit},
 		{http.MethodPost, views.PathPassword, s.passwordUpdate, PermProfileEdit},
 	}
+	return append(table, s.ticketRoutes()...)
 }
 
 // navItem is one entry of the top navigation, shown to those who hold perm.
@@ -49,7 +50,9 @@ type navItem struct {
 
 // navigation lists the top navigation in order; a test checks each path is
 // a registered GET route guarded by the same permission.
-var navigation = []navItem{}
+var navigation = []navItem{
+	{"NavTickets", views.PathTickets, PermTicketsRead},
+}
 
 // register adds the table to the router, guarding each route with its
 // permission. A route without one stops the server from starting.
