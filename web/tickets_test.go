@@ -188,7 +188,7 @@ func TestNewTicket_AgentLogsACallIntoOwnDepartmentOnly(t *testing.T) {
 	w := newTicketWorld(t)
 	ann := w.as("ann@example.com")
 	form := ann.get(views.PathTicketNew).wantStatus(http.StatusOK)
-	if form.doc().Find(`select[name="department"] option[value="` + idString(w.support) + `"]`).Length() != 0 {
+	if form.doc().Find(`select[name="department"] option[value="`+idString(w.support)+`"]`).Length() != 0 {
 		t.Fatal("Ann is offered Support")
 	}
 	if form.doc().Find(`input[name="channel"]`).Length() != 3 {
