@@ -218,14 +218,9 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	if err := exec(`COMMIT`); err != nil {
 		return err
 	}
-	// Statistics for the query planner (sampled), then fold the
+	// No ANALYZE: the app never runs it either, so the demo is planned like
+	// any other desk (a sampled ANALYZE once misled the planner). Fold the
 	// write-ahead log into the database file.
-	if err := exec(`PRAGMA analysis_limit = 2000`); err != nil {
-		return err
-	}
-	if err := exec(`ANALYZE`); err != nil {
-		return err
-	}
 	return exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 }
 

@@ -270,8 +270,8 @@ func searchSQL(v Viewer, f QueueFilter) (string, []any) {
 	// order and the query stops after a page.
 	return `SELECT ` + ticketColumns + ` FROM ticket_search
 		CROSS JOIN tickets t ON t.id = ticket_search.rowid
-		JOIN departments d ON d.id = t.department_id
-		JOIN contacts c ON c.id = t.contact_id
+		CROSS JOIN departments d ON d.id = t.department_id
+		CROSS JOIN contacts c ON c.id = t.contact_id
 		LEFT JOIN agents a ON a.id = t.assignee_id
 		LEFT JOIN agents u ON u.id = t.updated_by
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
