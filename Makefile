@@ -12,6 +12,11 @@ run: generate
 build: generate
 	$(GO) build -o $(BIN) ./cmd/helpline
 
+# make demo TICKETS=1000000 fills data/helpline.db (or HELPLINE_DB) with a sample desk.
+TICKETS ?= 1000
+demo: generate
+	$(GO) run ./cmd/helpline demo --tickets $(TICKETS)
+
 generate:
 	$(GO) tool templ generate -path views >/dev/null
 
@@ -27,7 +32,8 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail views
 	@$(GO) tool templ generate -path views >/dev/null; \
-	  test -z "$$(git status --porcelain -- 'views/*_templ.go')" || { echo "generated files are stale: run make generate and commit"; git status --porcelain -- 'views/*_templ.go'; exit 1; }
+	  stale="$$(git diff --name-only -- 'views/*_templ.go'; git ls-files --others --exclude-standard -- 'views/*_templ.go')"; \
+	  test -z "$$stale" || { echo "generated files are stale or not added: $$stale"; exit 1; }
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
 
 clean:

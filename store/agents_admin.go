@@ -351,7 +351,9 @@ func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip str
 		if _, err := tx.ExecContext(ctx, `DELETE FROM password_tokens WHERE agent_id = ? AND used_at IS NULL`, target.ID); err != nil {
 			return err
 		}
-		// Open tickets are unassigned here once tickets exist.
+		if err := unassignOpenTickets(ctx, tx, target.ID, actor.ID); err != nil {
+			return err
+		}
 		if err := endSessions(ctx, tx, target.ID, EndRemoved); err != nil {
 			return err
 		}

@@ -174,7 +174,13 @@ func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 		if err != nil {
 			return err
 		}
-		// A department with tickets is refused here (RuleDepartmentInUse) once tickets exist.
+		var inUse bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE department_id = ?)`, id).Scan(&inUse); err != nil {
+			return err
+		}
+		if inUse {
+			return RuleError{RuleDepartmentInUse}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ?`, id); err != nil {
 			return err
 		}

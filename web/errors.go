@@ -21,13 +21,18 @@ var ruleMessages = map[store.Rule]struct {
 	status int
 	msgID  string
 }{
-	store.RuleLastOwner:       {http.StatusConflict, "ErrRuleLastOwner"},
-	store.RuleAccountCreator:  {http.StatusConflict, "ErrRuleAccountCreator"},
-	store.RuleOwnerOnly:       {http.StatusForbidden, "ErrRuleOwnerOnly"},
-	store.RuleSelfChange:      {http.StatusConflict, "ErrRuleSelfChange"},
-	store.RuleNotPermitted:    {http.StatusForbidden, "ErrorForbidden"},
-	store.RuleCreatorOnly:     {http.StatusForbidden, "ErrRuleCreatorOnly"},
-	store.RuleCreatorNotOwner: {http.StatusConflict, "ErrRuleCreatorNotOwner"},
+	store.RuleLastOwner:         {http.StatusConflict, "ErrRuleLastOwner"},
+	store.RuleAccountCreator:    {http.StatusConflict, "ErrRuleAccountCreator"},
+	store.RuleOwnerOnly:         {http.StatusForbidden, "ErrRuleOwnerOnly"},
+	store.RuleSelfChange:        {http.StatusConflict, "ErrRuleSelfChange"},
+	store.RuleNotPermitted:      {http.StatusForbidden, "ErrorForbidden"},
+	store.RuleCreatorOnly:       {http.StatusForbidden, "ErrRuleCreatorOnly"},
+	store.RuleCreatorNotOwner:   {http.StatusConflict, "ErrRuleCreatorNotOwner"},
+	store.RuleDepartmentInUse:   {http.StatusConflict, "ErrRuleDepartmentInUse"},
+	store.RuleAssigneeNotMember: {http.StatusUnprocessableEntity, "ErrAssigneeNotMember"},
+	store.RuleSameDepartment:    {http.StatusUnprocessableEntity, "ErrSameDepartment"},
+	store.RulePostponeInPast:    {http.StatusUnprocessableEntity, "ErrPostponeInPast"},
+	store.RuleStatusNotSettable: {http.StatusUnprocessableEntity, "ErrInvalidChoice"},
 }
 
 // handleError is the one place that turns an error into a response: a full

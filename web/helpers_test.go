@@ -22,17 +22,19 @@ import (
 // testApp is a real server (router, middleware, store on a temp file)
 // behind httptest, for scenario tests.
 type testApp struct {
-	t   *testing.T
-	st  *store.Store
-	srv *Server
-	ts  *httptest.Server
+	t    *testing.T
+	path string // the database file
+	st   *store.Store
+	srv  *Server
+	ts   *httptest.Server
 }
 
 const testPassword = "correct horse battery"
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "test.db"))
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &testApp{t: t, st: st, srv: srv, ts: ts}
+	return &testApp{t: t, path: path, st: st, srv: srv, ts: ts}
 }
 
 // owner signs up the account through the store and returns its creator.

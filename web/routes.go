@@ -63,6 +63,23 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathDepartmentMembers, s.departmentMembersSave, PermDepartmentsManage},
 		{http.MethodGet, views.PathDepartmentRemove, s.departmentRemoveConfirm, PermDepartmentsManage},
 		{http.MethodPost, views.PathDepartmentRemove, s.departmentRemove, PermDepartmentsManage},
+
+		{http.MethodGet, views.PathTickets, s.queueShow, PermTicketsRead},
+		{http.MethodPost, views.PathTicketBulk, s.queueBulk, PermTicketsReply},
+		{http.MethodGet, views.PathTicketNew, s.ticketNew, PermTicketsCreate},
+		{http.MethodPost, views.PathTicketNew, s.ticketCreate, PermTicketsCreate},
+		{http.MethodGet, views.PathTicket, s.ticketShow, PermTicketsRead},
+		{http.MethodPost, views.PathTicketReply, s.ticketReply, PermTicketsReply},
+		{http.MethodPost, views.PathTicketNote, s.ticketNote, PermTicketsReply},
+		{http.MethodPost, views.PathTicketAssign, s.ticketAssign, PermTicketsReply},
+		{http.MethodPost, views.PathTicketTransfer, s.ticketTransfer, PermTicketsReply},
+		{http.MethodPost, views.PathTicketStatus, s.ticketStatus, PermTicketsReply},
+		{http.MethodPost, views.PathTicketPostpone, s.ticketPostpone, PermTicketsReply},
+		{http.MethodPost, views.PathTicketTags, s.ticketTagAdd, PermTicketsReply},
+		{http.MethodPost, views.PathTicketTagRemove, s.ticketTagRemove, PermTicketsReply},
+		{http.MethodGet, views.PathContact, s.contactNew, Public},
+		{http.MethodPost, views.PathContact, s.contactCreate, Public},
+		{http.MethodGet, views.PathContactSent, s.contactSent, Public},
 	}
 }
 
@@ -76,6 +93,7 @@ type navItem struct {
 // navigation lists the top navigation in order; a test checks each path is
 // a registered GET route guarded by the same permission.
 var navigation = []navItem{
+	{"NavTickets", views.PathTickets, PermTicketsRead},
 	{"NavConfiguration", views.PathConfig, PermSettingsManage},
 }
 

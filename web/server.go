@@ -25,6 +25,9 @@ type Config struct {
 	SessionSecret []byte // at least 32 bytes
 	CSRFSecret    []byte // at least 32 bytes
 	Logger        *slog.Logger
+	// ContactLimit is how many contact-form tickets one address may send
+	// in ten minutes (0: 20).
+	ContactLimit int
 }
 
 // Server serves the console.
@@ -37,6 +40,7 @@ type Server struct {
 	hasAccount atomic.Bool
 	signInIP   *limiter
 	signInUser *limiter
+	contactIP  *limiter
 }
 
 // New builds the server: middleware in order, then the route table. It fails
@@ -57,6 +61,10 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		signInIP:   newLimiter(20, 15*time.Minute),
 		signInUser: newLimiter(5, 15*time.Minute),
 	}
+	if cfg.ContactLimit <= 0 {
+		cfg.ContactLimit = 20
+	}
+	s.contactIP = newLimiter(cfg.ContactLimit, 10*time.Minute)
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
 	// Sign-in limits are per IP: take the address of the connection, not a
@@ -87,11 +95,31 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 
 // RunBackground runs the periodic jobs until ctx ends.
 func (s *Server) RunBackground(ctx context.Context) {
+	go s.returnPostponed(ctx, 30*time.Second)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if _, err := s.st.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("purge sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// returnPostponed brings postponed tickets back when their time comes,
+// whether or not anyone opens them.
+func (s *Server) returnPostponed(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.st.ReturnPostponed(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("return postponed tickets", "err", err)
+		} else if n > 0 {
+			s.log.Info("postponed tickets returned", "count", n)
 		}
 		select {
 		case <-ctx.Done():

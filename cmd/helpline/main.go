@@ -35,6 +35,7 @@ type Config struct {
 	SecureCookies bool
 	SessionSecret string
 	CSRFSecret    string
+	ContactLimit  int
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -52,6 +53,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.SecureCookies = b
 	}
+	if v := getenv("HELPLINE_CONTACT_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("HELPLINE_CONTACT_LIMIT: %q is not a positive number", v)
+		}
+		cfg.ContactLimit = n
+	}
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
 	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
@@ -59,11 +67,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (HELPLINE_ADDR)")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (HELPLINE_DB)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
+	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
 	err := fs.Parse(args)
 	return cfg, err
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "demo" {
+		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "serve" {
 		args = args[1:]
 	}
@@ -96,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SessionSecret: sessionSecret,
 		CSRFSecret:    csrfSecret,
 		Logger:        logger,
+		ContactLimit:  cfg.ContactLimit,
 	}, st)
 	if err != nil {
 		return err

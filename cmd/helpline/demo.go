@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"helpline/store"
+)
+
+// runDemo fills a new database with a sample desk and prints how to sign in.
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	db := "data/helpline.db"
+	if v := getenv("HELPLINE_DB"); v != "" {
+		db = v
+	}
+	fs := flag.NewFlagSet("helpline demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&db, "db", db, "SQLite database file to create (HELPLINE_DB)")
+	tickets := fs.Int("tickets", 1000, "number of tickets")
+	departments := fs.Int("departments", 0, "number of departments (default 4, or 20 from 100,000 tickets)")
+	agents := fs.Int("agents", 0, "number of Agents (default 12, or 200 from 100,000 tickets)")
+	password := fs.String("password", "", "password of every demo account (default: a random one, printed)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same desk")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *tickets < 0 {
+		return fmt.Errorf("--tickets must not be negative")
+	}
+	large := *tickets >= 100000
+	if *departments == 0 {
+		*departments = 4
+		if large {
+			*departments = 20
+		}
+	}
+	if *agents == 0 {
+		*agents = 12
+		if large {
+			*agents = 200
+		}
+	}
+	if *password == "" {
+		b := make([]byte, 10)
+		rand.Read(b)
+		*password = strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	}
+	hash, err := store.HashPassword(*password)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	// The load allocates many short-lived rows; collecting less often
+	// leaves the second core to SQLite.
+	debug.SetGCPercent(400)
+	start := time.Now()
+	fmt.Fprintf(stdout, "Filling %s with %d departments, %d agents and %d tickets\n", db, *departments, *agents, *tickets)
+	accounts, err := st.FillDemo(ctx, store.DemoOptions{
+		Tickets: *tickets, Departments: *departments, Agents: *agents, Admins: 2,
+		PasswordHash: hash, Seed: *seed,
+		Progress: func(done int) {
+			el := time.Since(start)
+			fmt.Fprintf(stdout, "\r  %d/%d tickets (%d%%) in %s   ", done, *tickets, done*100/max(*tickets, 1), el.Round(100*time.Millisecond))
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nDone in %s.\n\n", time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintf(stdout, "Start the server with:  helpline --db %s   (or HELPLINE_DB=%s make run)\n", db, db)
+	fmt.Fprintf(stdout, "Every demo account signs in with the password:  %s\n\n", *password)
+	shown := 0
+	for _, a := range accounts {
+		if a.Role == store.RoleAgent {
+			if shown == 3 {
+				fmt.Fprintf(stdout, "  … and more Agents: agent4@demo.example to agent%d@demo.example\n", *agents)
+			}
+			shown++
+			if shown > 3 {
+				continue
+			}
+		}
+		line := fmt.Sprintf("  %-13s %-24s %s", roleName(a.Role), a.Email, a.Name)
+		if len(a.Departments) > 0 {
+			line += " (" + strings.Join(a.Departments, ", ") + ")"
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	return nil
+}
+
+func roleName(r store.Role) string {
+	switch r {
+	case store.RoleOwner:
+		return "Owner"
+	case store.RoleAdmin:
+		return "Administrator"
+	}
+	return "Agent"
+}

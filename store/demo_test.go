@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestFillDemo_WritesWhatTheAppWrites fills a small desk on the fast path
+// and checks it is indistinguishable from one the ticket actions wrote:
+// valid references, counts equal to counting, a working search index, and
+// the dropped indexes and triggers back in place.
+func TestFillDemo_WritesWhatTheAppWrites(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	schema := func() map[string]string {
+		out := map[string]string{}
+		rows, _ := s.r.Query(`SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL`)
+		defer rows.Close()
+		for rows.Next() {
+			var n, q string
+			rows.Scan(&n, &q)
+			out[n] = q
+		}
+		return out
+	}
+	before := schema()
+	accounts, err := s.FillDemo(ctx, DemoOptions{Tickets: 600, Departments: 4, Agents: 12, Admins: 2, PasswordHash: testHash, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != 15 || accounts[0].Role != RoleOwner || accounts[3].Role != RoleAgent || len(accounts[3].Departments) == 0 {
+		t.Fatalf("accounts = %+v", accounts[:4])
+	}
+	after := schema()
+	for name, q := range before {
+		if after[name] != q {
+			t.Errorf("schema object %s not restored:\n%s\nwant\n%s", name, after[name], q)
+		}
+	}
+	var broken int
+	s.r.QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken)
+	if broken != 0 {
+		t.Fatalf("%d broken references", broken)
+	}
+	var mismatched, statuses, channels, noEvent int
+	s.r.QueryRow(`SELECT count(*) FROM (SELECT department_id, status, count(*) AS n FROM tickets GROUP BY 1, 2) c
+		LEFT JOIN ticket_counts k USING (department_id, status) WHERE k.n IS NOT c.n`).Scan(&mismatched)
+	s.r.QueryRow(`SELECT count(DISTINCT status) FROM tickets`).Scan(&statuses)
+	s.r.QueryRow(`SELECT count(DISTINCT channel) FROM tickets`).Scan(&channels)
+	s.r.QueryRow(`SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.event = 'created')`).Scan(&noEvent)
+	if mismatched != 0 || statuses != 7 || channels != 5 || noEvent != 0 {
+		t.Fatalf("counts off in %d rows; %d statuses, %d channels, %d tickets without a created event", mismatched, statuses, channels, noEvent)
+	}
+	var bad int
+	s.r.QueryRow(`SELECT count(*) FROM tickets t WHERE t.sort_key <> ((CASE t.status WHEN 'new' THEN 0 WHEN 'open' THEN 0 WHEN 'answered' THEN 1
+		WHEN 'postponed' THEN 2 WHEN 'resolved' THEN 3 WHEN 'spam' THEN 4 ELSE 5 END) * 4 + 3 - t.priority) * 4398046511104 + t.created_at
+		OR t.message_count <> (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.kind <> 'event')`).Scan(&bad)
+	if bad != 0 {
+		t.Fatalf("%d tickets with a wrong sort key or message count", bad)
+	}
+	admin := Viewer{ID: 2, Role: RoleAdmin}
+	page, err := s.Queue(ctx, admin, QueueFilter{Search: "invoice"})
+	if err != nil || len(page.Tickets) == 0 {
+		t.Fatalf("search after the demo: %d tickets, %v", len(page.Tickets), err)
+	}
+	// The restored triggers keep working for new tickets.
+	code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: "Zanzibar", Body: "b", Channel: ChannelAPI, DepartmentID: 1, ContactName: "Z", ContactEmail: "z@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := s.Queue(ctx, admin, QueueFilter{Search: "zanzibar"}); len(page.Tickets) != 1 || page.Tickets[0].Code != code {
+		t.Fatal("a new ticket is not found by search after the demo")
+	}
+	if _, err := s.FillDemo(ctx, DemoOptions{Tickets: 1, PasswordHash: testHash}); !errors.Is(err, ErrDemoNotEmpty) {
+		t.Fatalf("second fill: %v, want ErrDemoNotEmpty", err)
+	}
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// fullScan matches a plan line that reads a whole table of tickets or
+// messages, or sorts rows outside an index.
+var fullScan = regexp.MustCompile(`^SCAN (tickets|messages|t|m)\b|USE TEMP B-TREE FOR ORDER BY`)
+
+// largeDeskStats are planner statistics a sampled ANALYZE wrote for a
+// million tickets over twenty departments: with them SQLite chose to start
+// from the departments and sort every ticket (seconds per page), which a
+// fresh database hides.
+const largeDeskStats = `
+	INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+	('ticket_tags', 'ticket_tags_tag', '1443736 2001 1'),
+	('ticket_tags', 'ticket_tags', '1443736 2 1'),
+	('department_members', 'department_members_agent', '300 2 1'),
+	('department_members', 'department_members', '300 15 1'),
+	('departments', 'departments_name', '20 1'),
+	('messages', 'messages_ticket', '9353301 10 1'),
+	('tickets', 'tickets_postponed', '29820 1'),
+	('tickets', 'tickets_contact', '1000000 5'),
+	('tickets', 'tickets_assignee_queue', '1000000 2001 1'),
+	('tickets', 'tickets_dept_status_queue', '1000000 2001 2001 1'),
+	('tickets', 'tickets_status_queue', '1000000 2001 1'),
+	('tickets', 'tickets_dept_queue', '1000000 2001 1'),
+	('tickets', 'tickets_queue', '1000000 1'),
+	('tickets', 'tickets_code', '1000000 1'),
+	('contacts', 'contacts_email', '250000 1'),
+	('agents', '', '203')`
+
+// TestExplain_HotQueriesUseIndexes fails when a query a page runs on every
+// view stops using an index: with a million tickets a full scan is seconds.
+// It checks the plans of a fresh database and of one with the statistics of
+// a large desk.
+func TestExplain_HotQueriesUseIndexes(t *testing.T) {
+	for _, withStats := range []bool{false, true} {
+		t.Run(map[bool]string{false: "fresh", true: "large desk statistics"}[withStats], func(t *testing.T) {
+			w := newTicketWorld(t)
+			if withStats {
+				if _, err := w.s.w.Exec(`ANALYZE`); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := w.s.w.Exec(`DELETE FROM sqlite_stat1`); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := w.s.w.Exec(largeDeskStats); err != nil {
+					t.Fatal(err)
+				}
+				// Fresh connections read the statistics.
+				w.s.r.SetMaxIdleConns(0)
+				w.s.r.SetMaxIdleConns(4)
+			}
+			checkPlans(t, w)
+		})
+	}
+}
+
+func checkPlans(t *testing.T, w *ticketWorld) {
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Hello", "world")
+	cur := Cursor{Key: 12345, ID: 7}
+	type query struct {
+		name string
+		sql  string
+		args []any
+	}
+	var qs []query
+	add := func(name, q string, args []any) { qs = append(qs, query{name, q, args}) }
+	filters := map[string]QueueFilter{
+		"default":          {},
+		"status":           {Status: TicketOpen},
+		"mine":             {Assignee: AssigneeMe},
+		"unassigned":       {Assignee: AssigneeUnassigned},
+		"channel":          {Channel: ChannelCall},
+		"tag":              {Tag: "vip"},
+		"status+tag":       {Status: TicketOpen, Tag: "vip"},
+		"next page":        {After: cur},
+		"previous page":    {Before: cur},
+		"status next page": {Status: TicketNew, After: cur},
+	}
+	for name, f := range filters {
+		f.Limit = 50
+		for _, v := range []Viewer{w.annV, w.adminV} {
+			role := string(v.Role)
+			if v.SeesAll() {
+				q, a := queueSQL(v, f, 0, !f.Before.IsZero())
+				add("queue "+role+" all "+name, q, a)
+			}
+			q, a := queueSQL(v, f, w.sales, !f.Before.IsZero())
+			add("queue "+role+" department "+name, q, a)
+			f.Search = "hello"
+			q, a = searchSQL(v, f)
+			add("search "+role+" "+name, q, a)
+			f.Search = ""
+		}
+	}
+	for _, v := range []Viewer{w.annV, w.adminV} {
+		q, a := countsSQL(v, 0)
+		add("counts "+string(v.Role), q, a)
+		q, a = countsSQL(v, w.sales)
+		add("counts department "+string(v.Role), q, a)
+		scope, sargs := scopeSQL(v)
+		add("ticket by code "+string(v.Role), `SELECT `+ticketColumns+ticketJoins+` WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+		add("lock ticket "+string(v.Role), `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+	}
+	add("thread", `SELECT m.id FROM messages m LEFT JOIN agents a ON a.id = m.agent_id LEFT JOIN contacts c ON c.id = m.contact_id
+		WHERE m.ticket_id = ? ORDER BY m.id`, []any{1})
+	add("postponed due", `SELECT `+stateColumns+` FROM tickets t INDEXED BY tickets_postponed WHERE t.status = 'postponed' AND t.postponed_until <= ? ORDER BY t.postponed_until LIMIT 1000`, []any{1})
+	add("open tickets of agent", `SELECT `+stateColumns+` FROM tickets t WHERE t.assignee_id = ? AND t.status IN ('new', 'open', 'answered', 'postponed')`, []any{1})
+	add("search index update", `SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = ? AND m.kind <> 'event'`, []any{1})
+
+	for _, q := range qs {
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, line := range plan {
+			if fullScan.MatchString(line) {
+				t.Errorf("%s scans: %q\nplan:\n  %s", q.name, line, strings.Join(plan, "\n  "))
+			}
+		}
+		if testing.Verbose() {
+			t.Logf("%s:\n  %s", q.name, strings.Join(plan, "\n  "))
+		}
+	}
+}

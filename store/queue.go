@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Assignee filters of the queue.
+const (
+	AssigneeAnyone     = ""
+	AssigneeMe         = "me"
+	AssigneeUnassigned = "unassigned"
+)
+
+// QueueFilter is one view of the queue. The zero value shows every ticket
+// the viewer sees except Spam and Deleted, New and Open first.
+type QueueFilter struct {
+	Status       TicketStatus // "" means all but Spam and Deleted
+	DepartmentID int64
+	Assignee     string // AssigneeAnyone, AssigneeMe or AssigneeUnassigned
+	Channel      Channel
+	Tag          string
+	Search       string // words to find in subjects and messages
+	After        Cursor // the page after this ticket
+	Before       Cursor // or the page before this one
+	Limit        int
+}
+
+// Cursor marks a place in the queue: the sort key and id of a ticket. With
+// a text search, Key is 0 and the order is by id, newest first.
+type Cursor struct {
+	Key int64
+	ID  int64
+}
+
+// IsZero reports whether the cursor marks nothing.
+func (c Cursor) IsZero() bool { return c.ID == 0 }
+
+// QueuePage is one page of the queue with the cursors around it.
+type QueuePage struct {
+	Tickets []Ticket
+	Next    Cursor // zero when there is no next page
+	Prev    Cursor // zero when there is no previous page
+}
+
+const maxQueueLimit = 200
+
+// Queue lists one page of the tickets the viewer may see. Paging is by key:
+// each query starts from an index position and stops after a page, so a
+// page costs the same at the millionth ticket as at the first.
+//
+// An Agent's departments are read one by one (each an index range in queue
+// order) and merged, because SQLite cannot merge several ranges of one index
+// in order; a viewer who sees all walks the one index.
+func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, error) {
+	if f.Limit <= 0 || f.Limit > maxQueueLimit {
+		f.Limit = 50
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		return s.search(ctx, v, f)
+	}
+	var depts []int64 // nil: no department constraint
+	switch {
+	case v.SeesAll() && f.DepartmentID != 0:
+		depts = []int64{f.DepartmentID}
+	case !v.SeesAll():
+		mine, err := agentDepartmentIDs(ctx, s.r, v.ID)
+		if err != nil {
+			return QueuePage{}, err
+		}
+		depts = mine
+		if f.DepartmentID != 0 {
+			depts = nil
+			if slices.Contains(mine, f.DepartmentID) {
+				depts = []int64{f.DepartmentID}
+			}
+		}
+		if len(depts) == 0 {
+			return QueuePage{}, nil
+		}
+	}
+	backward := f.Before.ID != 0
+	var rows []Ticket
+	if depts == nil {
+		r, err := s.queueRange(ctx, v, f, 0, backward)
+		if err != nil {
+			return QueuePage{}, err
+		}
+		rows = r
+	} else {
+		for _, d := range depts {
+			r, err := s.queueRange(ctx, v, f, d, backward)
+			if err != nil {
+				return QueuePage{}, err
+			}
+			rows = append(rows, r...)
+		}
+		slices.SortFunc(rows, func(a, b Ticket) int {
+			c := cmpKey(a, b)
+			if backward {
+				return -c
+			}
+			return c
+		})
+	}
+	return s.finishPage(ctx, rows, f, backward, func(t Ticket) Cursor { return Cursor{Key: t.SortKey, ID: t.ID} })
+}
+
+func cmpKey(a, b Ticket) int {
+	switch {
+	case a.SortKey != b.SortKey:
+		if a.SortKey < b.SortKey {
+			return -1
+		}
+		return 1
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
+}
+
+// finishPage trims the one extra row fetched to learn whether more follow,
+// puts a backward page in queue order, sets the cursors and loads tags.
+func (s *Store) finishPage(ctx context.Context, rows []Ticket, f QueueFilter, backward bool, cur func(Ticket) Cursor) (QueuePage, error) {
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
+	}
+	if backward {
+		slices.Reverse(rows)
+	}
+	var p QueuePage
+	p.Tickets = rows
+	if len(rows) > 0 {
+		first, last := cur(rows[0]), cur(rows[len(rows)-1])
+		switch {
+		case backward:
+			p.Next = last
+			if more {
+				p.Prev = first
+			}
+		default:
+			if more {
+				p.Next = last
+			}
+			if !f.After.IsZero() {
+				p.Prev = first
+			}
+		}
+	}
+	ids := make([]int64, len(rows))
+	for i, t := range rows {
+		ids[i] = t.ID
+	}
+	tags, err := s.tagsOf(ctx, ids)
+	if err != nil {
+		return QueuePage{}, err
+	}
+	for i := range p.Tickets {
+		p.Tickets[i].Tags = tags[p.Tickets[i].ID]
+	}
+	return p, nil
+}
+
+// filterSQL turns the filters other than department and text into
+// conditions on tickets t.
+func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where = append(where, "t.status = ?")
+		args = append(args, f.Status)
+	} else {
+		where = append(where, "t.sort_key < ?")
+		args = append(args, activeKeyLimit)
+	}
+	switch f.Assignee {
+	case AssigneeMe:
+		where = append(where, "t.assignee_id = ?")
+		args = append(args, v.ID)
+	case AssigneeUnassigned:
+		where = append(where, "t.assignee_id IS NULL")
+	}
+	if f.Channel != "" {
+		where = append(where, "t.channel = ?")
+		args = append(args, f.Channel)
+	}
+	if tag := NormalizeTag(f.Tag); tag != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ?)")
+		args = append(args, tag)
+	}
+	return where, args
+}
+
+// queueSQL builds the query of one index range of the queue: the tickets of
+// one department (or all when dept is 0) in queue order from the cursor.
+func queueSQL(v Viewer, f QueueFilter, dept int64, backward bool) (string, []any) {
+	where, args := filterSQL(v, f)
+	if dept != 0 {
+		where = append(where, "t.department_id = ?")
+		args = append(args, dept)
+	}
+	order := "t.sort_key, t.id"
+	switch {
+	case backward:
+		where = append(where, "(t.sort_key, t.id) < (?, ?)")
+		args = append(args, f.Before.Key, f.Before.ID)
+		order = "t.sort_key DESC, t.id DESC"
+	case !f.After.IsZero():
+		where = append(where, "(t.sort_key, t.id) > (?, ?)")
+		args = append(args, f.After.Key, f.After.ID)
+	}
+	args = append(args, f.Limit+1)
+	return `SELECT ` + ticketColumns + ticketJoins + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
+func (s *Store) queueRange(ctx context.Context, v Viewer, f QueueFilter, dept int64, backward bool) ([]Ticket, error) {
+	q, args := queueSQL(v, f, dept, backward)
+	return s.queryTickets(ctx, q, args)
+}
+
+func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticket, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: queue: %w", err)
+	}
+	defer rows.Close()
+	var out []Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: queue: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// searchSQL builds a text search: the full-text index yields tickets newest
+// first (by id) and stops after a page, the scope and filters apply to each.
+func searchSQL(v Viewer, f QueueFilter) (string, []any) {
+	where, args := filterSQL(v, f)
+	where = append([]string{"ticket_search MATCH ?"}, where...)
+	args = append([]any{ftsQuery(f.Search)}, args...)
+	scope, sargs := scopeSQL(v)
+	where = append(where, scope)
+	args = append(args, sargs...)
+	if f.DepartmentID != 0 {
+		where = append(where, "t.department_id = ?")
+		args = append(args, f.DepartmentID)
+	}
+	order := "ticket_search.rowid DESC"
+	switch {
+	case f.Before.ID != 0:
+		where = append(where, "ticket_search.rowid > ?")
+		args = append(args, f.Before.ID)
+		order = "ticket_search.rowid"
+	case !f.After.IsZero():
+		where = append(where, "ticket_search.rowid < ?")
+		args = append(args, f.After.ID)
+	}
+	args = append(args, f.Limit+1)
+	// CROSS JOIN keeps the index of words outermost: it yields tickets in
+	// order and the query stops after a page.
+	return `SELECT ` + ticketColumns + ` FROM ticket_search
+		CROSS JOIN tickets t ON t.id = ticket_search.rowid
+		CROSS JOIN departments d ON d.id = t.department_id
+		CROSS JOIN contacts c ON c.id = t.contact_id
+		LEFT JOIN agents a ON a.id = t.assignee_id
+		LEFT JOIN agents u ON u.id = t.updated_by
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
+func (s *Store) search(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, error) {
+	if ftsQuery(f.Search) == "" {
+		return QueuePage{}, nil
+	}
+	q, args := searchSQL(v, f)
+	rows, err := s.queryTickets(ctx, q, args)
+	if err != nil {
+		return QueuePage{}, err
+	}
+	return s.finishPage(ctx, rows, f, f.Before.ID != 0, func(t Ticket) Cursor { return Cursor{ID: t.ID} })
+}
+
+// ftsQuery turns what someone typed into an FTS5 query: each word must
+// appear, the last may be the start of a word. Quotes keep FTS5 syntax
+// characters from being read as operators.
+func ftsQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	if len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	return strings.Join(words, " ")
+}
+
+// StatusCounts counts the viewer's tickets per status (one department when
+// departmentID is set), read from the kept counts: a few rows per
+// department, whatever the number of tickets.
+func (s *Store) StatusCounts(ctx context.Context, v Viewer, departmentID int64) (map[TicketStatus]int, error) {
+	q, args := countsSQL(v, departmentID)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: status counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[TicketStatus]int{}
+	for rows.Next() {
+		var st TicketStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: status counts: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+func countsSQL(v Viewer, departmentID int64) (string, []any) {
+	var where []string
+	var args []any
+	if !v.SeesAll() {
+		where = append(where, "k.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)")
+		args = append(args, v.ID)
+	}
+	if departmentID != 0 {
+		where = append(where, "k.department_id = ?")
+		args = append(args, departmentID)
+	}
+	q := `SELECT k.status, sum(k.n) FROM ticket_counts k`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	return q + ` GROUP BY k.status`, args
+}

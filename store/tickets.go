@@ -1,0 +1,422 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TicketStatus is where a ticket stands (SPEC §4).
+type TicketStatus string
+
+const (
+	TicketNew       TicketStatus = "new"
+	TicketOpen      TicketStatus = "open"
+	TicketAnswered  TicketStatus = "answered"
+	TicketPostponed TicketStatus = "postponed"
+	TicketResolved  TicketStatus = "resolved"
+	TicketSpam      TicketStatus = "spam"
+	TicketDeleted   TicketStatus = "deleted"
+)
+
+// TicketStatuses lists the statuses in queue order.
+var TicketStatuses = []TicketStatus{TicketNew, TicketOpen, TicketAnswered, TicketPostponed, TicketResolved, TicketSpam, TicketDeleted}
+
+// Valid reports whether st is a known status.
+func (st TicketStatus) Valid() bool {
+	for _, v := range TicketStatuses {
+		if v == st {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel is how a ticket arrived.
+type Channel string
+
+const (
+	ChannelEmail       Channel = "email"
+	ChannelContactForm Channel = "contact_form"
+	ChannelChat        Channel = "chat"
+	ChannelCall        Channel = "call"
+	ChannelAPI         Channel = "api"
+)
+
+// Channels lists every channel; LoggedChannels those an agent logs by hand.
+var (
+	TicketChannels = []Channel{ChannelEmail, ChannelContactForm, ChannelChat, ChannelCall, ChannelAPI}
+	LoggedChannels = []Channel{ChannelCall, ChannelChat, ChannelEmail}
+)
+
+// Valid reports whether ch is a known channel.
+func (ch Channel) Valid() bool {
+	for _, v := range TicketChannels {
+		if v == ch {
+			return true
+		}
+	}
+	return false
+}
+
+// Priority orders tickets within a status group; higher comes first.
+type Priority int
+
+const (
+	PriorityLow    Priority = 0
+	PriorityNormal Priority = 1
+	PriorityHigh   Priority = 2
+	PriorityUrgent Priority = 3
+)
+
+// Priorities lists the priorities from low to urgent.
+var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
+
+// statusGroup ranks statuses for the queue: New and Open share the first place.
+func statusGroup(st TicketStatus) int64 {
+	switch st {
+	case TicketNew, TicketOpen:
+		return 0
+	case TicketAnswered:
+		return 1
+	case TicketPostponed:
+		return 2
+	case TicketResolved:
+		return 3
+	case TicketSpam:
+		return 4
+	default:
+		return 5
+	}
+}
+
+const createdBits = 42 // milliseconds up to the year 2109
+
+// sortKey is the queue order in one integer: status group, then priority
+// (urgent first), then age (oldest first). See migrations/0004_tickets.sql.
+func sortKey(st TicketStatus, p Priority, createdMs int64) int64 {
+	rank := statusGroup(st)*4 + int64(PriorityUrgent-p)
+	return rank<<createdBits | (createdMs & (1<<createdBits - 1))
+}
+
+// SortKey exposes the queue order for tools that write tickets in bulk.
+func SortKey(st TicketStatus, p Priority, createdMs int64) int64 { return sortKey(st, p, createdMs) }
+
+// activeKeyLimit: every ticket that is neither Spam nor Deleted sorts below it.
+var activeKeyLimit = int64(4*4) << createdBits
+
+// Viewer is who looks at tickets: Agents see their departments' tickets,
+// Administrators and Owners all of them.
+type Viewer struct {
+	ID   int64
+	Role Role
+}
+
+// Viewer returns the agent as a viewer of tickets.
+func (a Agent) Viewer() Viewer { return Viewer{ID: a.ID, Role: a.Role} }
+
+// SeesAll reports whether the viewer sees every department.
+func (v Viewer) SeesAll() bool { return v.Role == RoleAdmin || v.Role == RoleOwner }
+
+// scopeSQL is the row-level scope of v on tickets aliased t. It lives in the
+// query, so out-of-scope tickets and missing ones both come back empty.
+func scopeSQL(v Viewer) (string, []any) {
+	if v.SeesAll() {
+		return "1", nil
+	}
+	return "t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)", []any{v.ID}
+}
+
+// Ticket is one ticket with the names the pages show.
+type Ticket struct {
+	ID             int64
+	Code           string
+	Subject        string
+	Status         TicketStatus
+	Priority       Priority
+	Channel        Channel
+	DepartmentID   int64
+	DepartmentName string
+	AssigneeID     int64
+	AssigneeName   string
+	ContactID      int64
+	ContactName    string
+	ContactEmail   string
+	PostponedUntil time.Time
+	Preview        string
+	MessageCount   int
+	SortKey        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	// UpdatedByName is who changed it last: an agent (marked when removed)
+	// or, for a customer's message, the contact.
+	UpdatedByName string
+	Tags          []string
+}
+
+const ticketColumns = `t.id, t.code, t.subject, t.status, t.priority, t.channel, t.department_id, d.name,
+	coalesce(t.assignee_id, 0), coalesce(a.name, ''), coalesce(a.removed_at IS NOT NULL, 0),
+	t.contact_id, c.name, c.email, t.postponed_until, t.preview, t.message_count, t.sort_key,
+	t.created_at, t.updated_at, coalesce(u.name, c.name), coalesce(u.removed_at IS NOT NULL, 0)`
+
+// ticketJoins keeps tickets outermost (CROSS JOIN fixes the order): the
+// planner must walk a tickets index in queue order and stop after a page.
+// With statistics of a large desk it would otherwise start from the few
+// departments and sort every ticket.
+const ticketJoins = ` FROM tickets t
+	CROSS JOIN departments d ON d.id = t.department_id
+	CROSS JOIN contacts c ON c.id = t.contact_id
+	LEFT JOIN agents a ON a.id = t.assignee_id
+	LEFT JOIN agents u ON u.id = t.updated_by`
+
+func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
+	var t Ticket
+	var assigneeRemoved, updaterRemoved bool
+	var postponed sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Code, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.DepartmentID, &t.DepartmentName,
+		&t.AssigneeID, &t.AssigneeName, &assigneeRemoved, &t.ContactID, &t.ContactName, &t.ContactEmail,
+		&postponed, &t.Preview, &t.MessageCount, &t.SortKey, &created, &updated, &t.UpdatedByName, &updaterRemoved)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if assigneeRemoved {
+		t.AssigneeName += removedMark
+	}
+	if updaterRemoved {
+		t.UpdatedByName += removedMark
+	}
+	t.PostponedUntil = nullMsToTime(postponed)
+	t.CreatedAt, t.UpdatedAt = msToTime(created), msToTime(updated)
+	return t, nil
+}
+
+// removedMark follows a removed agent's name in history (Agent.DisplayName).
+const removedMark = " (removed)"
+
+// TicketByCode returns a ticket the viewer may see, with its tags; any other
+// code answers ErrNotFound.
+func (s *Store) TicketByCode(ctx context.Context, v Viewer, code string) (Ticket, error) {
+	scope, args := scopeSQL(v)
+	t, err := scanTicket(s.r.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketJoins+`
+		WHERE t.code = ? AND `+scope, append([]any{code}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Ticket{}, ErrNotFound
+	}
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: ticket %s: %w", code, err)
+	}
+	tags, err := s.tagsOf(ctx, []int64{t.ID})
+	if err != nil {
+		return Ticket{}, err
+	}
+	t.Tags = tags[t.ID]
+	return t, nil
+}
+
+// tagsOf returns the tags of a few tickets, sorted.
+func (s *Store) tagsOf(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN (`+placeholders(len(ids))+`) ORDER BY ticket_id, tag`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: ticket tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return nil, fmt.Errorf("store: ticket tags: %w", err)
+		}
+		out[id] = append(out[id], tag)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// codeAlphabet leaves out letters and digits people mix up (0/O, 1/I).
+const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// NewTicketCode returns a random public code like XKB-4F2QD-9TR.
+func NewTicketCode() string {
+	var b [11]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	out := make([]byte, 0, 13)
+	for i, c := range b {
+		if i == 3 || i == 8 {
+			out = append(out, '-')
+		}
+		out = append(out, codeAlphabet[int(c)%len(codeAlphabet)])
+	}
+	return string(out)
+}
+
+// NewTicketInput is a ticket as it arrives: from the contact form (ActorID 0)
+// or logged by an agent.
+type NewTicketInput struct {
+	Subject      string
+	Body         string
+	Channel      Channel
+	Priority     Priority
+	DepartmentID int64
+	ContactName  string
+	ContactEmail string
+}
+
+// CreateTicket stores a New ticket with its first customer message. An agent
+// (actor non-nil) may only log tickets into departments they see; the contact
+// form (actor nil) into any department.
+func (s *Store) CreateTicket(ctx context.Context, actor *Viewer, in NewTicketInput) (string, error) {
+	if !in.Channel.Valid() {
+		return "", fmt.Errorf("store: create ticket: unknown channel %q", in.Channel)
+	}
+	var code string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.nowMs()
+		var deptOK bool
+		q := `SELECT count(*) > 0 FROM departments WHERE id = ?`
+		args := []any{in.DepartmentID}
+		if actor != nil && !actor.SeesAll() {
+			q += ` AND id IN (SELECT department_id FROM department_members WHERE agent_id = ?)`
+			args = append(args, actor.ID)
+		}
+		if err := tx.QueryRowContext(ctx, q, args...).Scan(&deptOK); err != nil {
+			return err
+		}
+		if !deptOK {
+			return ErrNotFound
+		}
+		contactID, err := upsertContact(ctx, tx, in.ContactName, in.ContactEmail, now)
+		if err != nil {
+			return err
+		}
+		var actorID int64
+		if actor != nil {
+			actorID = actor.ID
+		}
+		for range 5 {
+			code = NewTicketCode()
+			_, err = tx.ExecContext(ctx, `INSERT INTO tickets (code, subject, status, priority, channel, department_id, contact_id,
+				sort_key, preview, message_count, created_at, updated_at, updated_by)
+				VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+				code, in.Subject, in.Priority, in.Channel, in.DepartmentID, contactID,
+				sortKey(TicketNew, in.Priority, now), preview(in.Body), now, now, nullID(actorID))
+			if err = uniqueViolation(err, "code"); !errors.As(err, new(ErrConflict)) {
+				break
+			}
+		}
+		if err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE code = ?`, code).Scan(&id); err != nil {
+			return err
+		}
+		if err := addMessage(ctx, tx, id, message{kind: KindCustomer, contactID: contactID, body: in.Body}, now); err != nil {
+			return err
+		}
+		ev := message{kind: KindEvent, event: EventCreated, details: EventDetails{To: string(in.Channel)}, agentID: actorID}
+		if actorID == 0 {
+			ev.contactID = contactID
+		}
+		return addMessage(ctx, tx, id, ev, now)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: create ticket: %w", err)
+	}
+	return code, nil
+}
+
+// preview is the start of a message, on one line, for the queue.
+func preview(body string) string {
+	p := strings.Join(strings.Fields(body), " ")
+	if r := []rune(p); len(r) > 140 {
+		p = string(r[:140]) + "…"
+	}
+	return p
+}
+
+// Assignable is an agent a ticket of a department may be assigned to.
+type Assignable struct {
+	ID   int64
+	Name string
+}
+
+// AssignableAgents lists the active agents who work tickets in a department.
+func (s *Store) AssignableAgents(ctx context.Context, departmentID int64) ([]Assignable, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.name FROM department_members m JOIN agents a ON a.id = m.agent_id
+		WHERE m.department_id = ? AND m.tickets = 1 AND a.removed_at IS NULL AND a.status = 'active'
+		ORDER BY a.name COLLATE NOCASE, a.id`, departmentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: agents of department %d: %w", departmentID, err)
+	}
+	defer rows.Close()
+	var out []Assignable
+	for rows.Next() {
+		var a Assignable
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, fmt.Errorf("store: agents of department %d: %w", departmentID, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AssignableInScope lists the active agents who work tickets in any
+// department the viewer sees: the choices of a bulk assignment.
+func (s *Store) AssignableInScope(ctx context.Context, v Viewer) ([]Assignable, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT a.id, a.name FROM department_members m JOIN agents a ON a.id = m.agent_id
+		WHERE m.tickets = 1 AND a.removed_at IS NULL AND a.status = 'active'
+		AND (? OR m.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+		ORDER BY a.name COLLATE NOCASE, a.id`, v.SeesAll(), v.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: assignable agents: %w", err)
+	}
+	defer rows.Close()
+	var out []Assignable
+	for rows.Next() {
+		var a Assignable
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, fmt.Errorf("store: assignable agents: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// VisibleDepartments lists the departments whose tickets the viewer sees.
+func (s *Store) VisibleDepartments(ctx context.Context, v Viewer) ([]Department, error) {
+	all, err := s.Departments(ctx)
+	if err != nil || v.SeesAll() {
+		return all, err
+	}
+	mine, err := agentDepartmentIDs(ctx, s.r, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Department
+	for _, d := range all {
+		for _, id := range mine {
+			if d.ID == id {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,572 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// addMember inserts an agent directly (the agents screens live elsewhere)
+// and makes them a ticket-serving member of depts.
+func addMember(t *testing.T, s *Store, name, email string, role Role, depts ...int64) Agent {
+	t.Helper()
+	ctx := context.Background()
+	now := s.nowMs()
+	res, err := s.w.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, 'active', ?, ?, ?)`, name, NormalizeEmail(email), role, testHash, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	for _, d := range depts {
+		if err := s.SetMember(ctx, 0, d, id, Channels{Tickets: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := s.AgentByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func addDept(t *testing.T, s *Store, name string) int64 {
+	t.Helper()
+	id, err := s.CreateDepartment(context.Background(), 0, DepartmentInput{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func contactTicket(t *testing.T, s *Store, dept int64, subject, body string) string {
+	t.Helper()
+	code, err := s.CreateTicket(context.Background(), nil, NewTicketInput{Subject: subject, Body: body, Channel: ChannelContactForm,
+		Priority: PriorityNormal, DepartmentID: dept, ContactName: "Carla Customer", ContactEmail: "carla@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func wantStatus(t *testing.T, s *Store, code string, want TicketStatus) Ticket {
+	t.Helper()
+	tk, err := s.TicketByCode(context.Background(), Viewer{Role: RoleOwner}, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Status != want {
+		t.Fatalf("ticket %s is %s, want %s", code, tk.Status, want)
+	}
+	return tk
+}
+
+// ticketWorld is a desk with two departments, an Agent in each, an Agent in
+// both, and an Administrator.
+type ticketWorld struct {
+	s                  *Store
+	sales, support     int64
+	owner, admin       Agent
+	ann, bob, both     Agent
+	annV, bobV, adminV Viewer
+}
+
+func newTicketWorld(t *testing.T) *ticketWorld {
+	t.Helper()
+	s := newTestStore(t)
+	w := &ticketWorld{s: s, owner: signUpOwner(t, s)}
+	w.sales, w.support = addDept(t, s, "Sales"), addDept(t, s, "Support")
+	w.admin = addMember(t, s, "Adam Admin", "adam@example.com", RoleAdmin)
+	w.ann = addMember(t, s, "Ann Sales", "ann@example.com", RoleAgent, w.sales)
+	w.bob = addMember(t, s, "Bob Support", "bob@example.com", RoleAgent, w.support)
+	w.both = addMember(t, s, "Bea Both", "bea@example.com", RoleAgent, w.sales, w.support)
+	w.annV, w.bobV, w.adminV = w.ann.Viewer(), w.bob.Viewer(), w.admin.Viewer()
+	return w
+}
+
+func TestTicketCode_LooksLikeThePublicFormat(t *testing.T) {
+	for range 100 {
+		c := NewTicketCode()
+		if len(c) != 13 || c[3] != '-' || c[9] != '-' {
+			t.Fatalf("code %q is not like XKB-4F2QD-9TR", c)
+		}
+		for i, r := range c {
+			if i != 3 && i != 9 && !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '9') {
+				t.Fatalf("code %q has %q", c, r)
+			}
+		}
+	}
+}
+
+func TestTicketStatus_FollowsSpecTransitions(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Invoice is wrong", "Please check invoice 42")
+	tk := wantStatus(t, s, code, TicketNew)
+	if tk.UpdatedByName != "Carla Customer" || tk.MessageCount != 1 || tk.Preview != "Please check invoice 42" {
+		t.Fatalf("new ticket = %+v", tk)
+	}
+
+	steps := []struct {
+		name string
+		do   func() error
+		want TicketStatus
+	}{
+		{"agent reply answers", func() error { return s.Reply(ctx, w.annV, code, "We are on it") }, TicketAnswered},
+		{"customer reply opens answered", func() error { return s.CustomerReply(ctx, code, "Any news?") }, TicketOpen},
+		{"note keeps status", func() error { return s.AddNote(ctx, w.annV, code, "call them") }, TicketOpen},
+		{"resolve", func() error { return s.SetStatus(ctx, w.annV, code, TicketResolved) }, TicketResolved},
+		{"customer reply opens resolved", func() error { return s.CustomerReply(ctx, code, "Still wrong") }, TicketOpen},
+		{"postpone", func() error { return s.Postpone(ctx, w.annV, code, time.Now().Add(time.Hour)) }, TicketPostponed},
+		{"customer reply opens postponed", func() error { return s.CustomerReply(ctx, code, "Hello?") }, TicketOpen},
+		{"spam", func() error { return s.SetStatus(ctx, w.annV, code, TicketSpam) }, TicketSpam},
+		{"customer reply leaves spam alone", func() error { return s.CustomerReply(ctx, code, "buy now") }, TicketSpam},
+		{"delete", func() error { return s.SetStatus(ctx, w.annV, code, TicketDeleted) }, TicketDeleted},
+		{"reopen", func() error { return s.SetStatus(ctx, w.annV, code, TicketOpen) }, TicketOpen},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		wantStatus(t, s, code, st.want)
+	}
+	if err := s.SetStatus(ctx, w.annV, code, TicketAnswered); !IsRule(err, RuleStatusNotSettable) {
+		t.Fatalf("setting Answered by hand: %v, want RuleStatusNotSettable", err)
+	}
+	if err := s.Postpone(ctx, w.annV, code, time.Now().Add(-time.Minute)); !IsRule(err, RulePostponeInPast) {
+		t.Fatalf("postpone into the past: %v, want RulePostponeInPast", err)
+	}
+
+	tk = wantStatus(t, s, code, TicketOpen)
+	if tk.UpdatedByName != "Ann Sales" || tk.SortKey != sortKey(TicketOpen, PriorityNormal, tk.CreatedAt.UnixMilli()) {
+		t.Fatalf("after reopen: updated by %q, sort key %d", tk.UpdatedByName, tk.SortKey)
+	}
+	thread, err := s.Thread(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []MessageKind
+	var statusEvents int
+	for _, m := range thread {
+		kinds = append(kinds, m.Kind)
+		if m.Event == EventStatus || m.Event == EventPostponed {
+			statusEvents++
+			if m.AuthorName == "" {
+				t.Fatalf("status event without an author: %+v", m)
+			}
+		}
+	}
+	if statusEvents != 9 || kinds[0] != KindCustomer || kinds[1] != KindEvent || !slices.Contains(kinds, KindNote) || !slices.Contains(kinds, KindReply) {
+		t.Fatalf("thread kinds %v with %d status events, want 9", kinds, statusEvents)
+	}
+}
+
+func TestReturnPostponed_NewComesBackNewOthersOpen(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	wasNew := contactTicket(t, s, w.sales, "A", "a")
+	wasAnswered := contactTicket(t, s, w.sales, "B", "b")
+	later := contactTicket(t, s, w.sales, "C", "c")
+	if err := s.Reply(ctx, w.annV, wasAnswered, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	for code, until := range map[string]time.Duration{wasNew: time.Hour, wasAnswered: time.Hour, later: 3 * time.Hour} {
+		if err := s.Postpone(ctx, w.annV, code, now.Add(until)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.ReturnPostponed(ctx); err != nil || n != 0 {
+		t.Fatalf("return before time: %d, %v", n, err)
+	}
+	now = now.Add(2 * time.Hour)
+	if n, err := s.ReturnPostponed(ctx); err != nil || n != 2 {
+		t.Fatalf("return after 2h: %d, %v; want 2", n, err)
+	}
+	wantStatus(t, s, wasNew, TicketNew)
+	tk := wantStatus(t, s, wasAnswered, TicketOpen)
+	wantStatus(t, s, later, TicketPostponed)
+	if tk.UpdatedByName != "Ann Sales" {
+		t.Fatalf("the system's return changed the last human change to %q", tk.UpdatedByName)
+	}
+	if tk.SortKey != sortKey(TicketOpen, PriorityNormal, tk.CreatedAt.UnixMilli()) {
+		t.Fatal("returned ticket keeps a postponed sort key")
+	}
+}
+
+func TestTickets_AgentSeesAndTouchesOnlyOwnDepartments(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	salesCode := contactTicket(t, s, w.sales, "Price list", "send prices")
+	supportCode := contactTicket(t, s, w.support, "Broken widget", "widget broken")
+
+	if _, err := s.TicketByCode(ctx, w.annV, supportCode); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Ann reads a Support ticket: %v, want ErrNotFound", err)
+	}
+	if _, err := s.TicketByCode(ctx, w.annV, "NOP-NOPNO-NOP"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing ticket: %v, want ErrNotFound", err)
+	}
+	for _, b := range []Viewer{w.bothVOf(), w.adminV, w.owner.Viewer()} {
+		if _, err := s.TicketByCode(ctx, b, supportCode); err != nil {
+			t.Fatalf("viewer %+v cannot read a Support ticket: %v", b, err)
+		}
+	}
+	actions := map[string]func() error{
+		"reply":    func() error { return s.Reply(ctx, w.annV, supportCode, "x") },
+		"note":     func() error { return s.AddNote(ctx, w.annV, supportCode, "x") },
+		"resolve":  func() error { return s.SetStatus(ctx, w.annV, supportCode, TicketResolved) },
+		"postpone": func() error { return s.Postpone(ctx, w.annV, supportCode, time.Now().Add(time.Hour)) },
+		"assign":   func() error { return s.Assign(ctx, w.annV, supportCode, w.bob.ID) },
+		"transfer": func() error { return s.Transfer(ctx, w.annV, supportCode, w.sales) },
+		"tag":      func() error { return s.AddTag(ctx, w.annV, supportCode, "x") },
+		"untag":    func() error { return s.RemoveTag(ctx, w.annV, supportCode, "x") },
+	}
+	for name, do := range actions {
+		if err := do(); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Ann's %s on a Support ticket: %v, want ErrNotFound", name, err)
+		}
+	}
+	wantStatus(t, s, supportCode, TicketNew)
+
+	if _, err := s.CreateTicket(ctx, &w.annV, NewTicketInput{Subject: "x", Body: "x", Channel: ChannelCall, DepartmentID: w.support,
+		ContactName: "X", ContactEmail: "x@example.com"}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Ann logs a ticket into Support: %v, want ErrNotFound", err)
+	}
+
+	page, err := s.Queue(ctx, w.annV, QueueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Tickets) != 1 || page.Tickets[0].Code != salesCode {
+		t.Fatalf("Ann's queue = %v, want only the Sales ticket", codes(page.Tickets))
+	}
+	if page, _ := s.Queue(ctx, w.annV, QueueFilter{DepartmentID: w.support}); len(page.Tickets) != 0 {
+		t.Fatalf("Ann filtering on Support sees %v", codes(page.Tickets))
+	}
+	if page, _ := s.Queue(ctx, w.annV, QueueFilter{Search: "widget"}); len(page.Tickets) != 0 {
+		t.Fatalf("Ann's search finds %v in Support", codes(page.Tickets))
+	}
+	counts, err := s.StatusCounts(ctx, w.annV, 0)
+	if err != nil || counts[TicketNew] != 1 {
+		t.Fatalf("Ann's counts = %v, %v; want 1 New", counts, err)
+	}
+	if counts, _ := s.StatusCounts(ctx, w.adminV, 0); counts[TicketNew] != 2 {
+		t.Fatalf("admin's counts = %v, want 2 New", counts)
+	}
+	if page, _ := s.Queue(ctx, w.adminV, QueueFilter{}); len(page.Tickets) != 2 {
+		t.Fatalf("admin's queue = %v, want both", codes(page.Tickets))
+	}
+}
+
+func (w *ticketWorld) bothVOf() Viewer { return w.both.Viewer() }
+
+func codes(ts []Ticket) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Code)
+	}
+	return out
+}
+
+func TestAssignAndTransfer_FollowDepartments(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Q", "q")
+	if err := s.Assign(ctx, w.annV, code, w.bob.ID); !IsRule(err, RuleAssigneeNotMember) {
+		t.Fatalf("assign to Bob (Support only): %v, want RuleAssigneeNotMember", err)
+	}
+	if err := s.Assign(ctx, w.annV, code, w.both.ID); err != nil {
+		t.Fatal(err)
+	}
+	if tk := wantStatus(t, s, code, TicketNew); tk.AssigneeID != w.both.ID || tk.AssigneeName != "Bea Both" {
+		t.Fatalf("assignee = %d %q", tk.AssigneeID, tk.AssigneeName)
+	}
+	if err := s.Transfer(ctx, w.adminV, code, w.sales); !IsRule(err, RuleSameDepartment) {
+		t.Fatalf("transfer to the same department: %v", err)
+	}
+	if err := s.Transfer(ctx, w.adminV, code, w.support); err != nil {
+		t.Fatal(err)
+	}
+	tk := wantStatus(t, s, code, TicketNew)
+	if tk.DepartmentID != w.support || tk.AssigneeID != 0 || tk.UpdatedByName != "Adam Admin" {
+		t.Fatalf("after transfer: %+v", tk)
+	}
+	if _, err := s.TicketByCode(ctx, w.annV, code); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Ann still sees the transferred ticket: %v", err)
+	}
+	thread, _ := s.Thread(ctx, tk.ID)
+	last := thread[len(thread)-1]
+	if last.Event != EventTransferred || last.Details.From != "Sales" || last.Details.To != "Support" || last.AuthorName != "Adam Admin" {
+		t.Fatalf("last event = %+v", last)
+	}
+}
+
+func TestSearch_FindsSubjectAndMessageWordsNotEvents(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	a := contactTicket(t, s, w.sales, "Refund for order", "I want my money back")
+	b := contactTicket(t, s, w.sales, "Delivery late", "Where is the parcel?")
+	if err := s.Reply(ctx, w.annV, b, "The courier has zebras"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddNote(ctx, w.annV, a, "Ask finance about Zürich branch"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddTag(ctx, w.annV, a, "vip"); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]string{
+		"refund":          {a},
+		"money":           {a},
+		"zebras":          {b},
+		"zurich":          {a}, // diacritics folded
+		"parc":            {b}, // the last word is a prefix
+		"delivery parcel": {b},
+		"vip":             nil, // tags are events, not text
+		"status":          nil,
+		`"(*`:             nil,
+	}
+	for q, want := range cases {
+		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		if got := codes(page.Tickets); !slices.Equal(got, want) {
+			t.Errorf("search %q = %v, want %v", q, got, want)
+		}
+	}
+	if page, _ := s.Queue(ctx, w.annV, QueueFilter{Search: "money", Status: TicketResolved}); len(page.Tickets) != 0 {
+		t.Fatalf("search with a status filter ignores it: %v", codes(page.Tickets))
+	}
+}
+
+// TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder creates tickets with
+// equal times (ties on the sort key) over three departments, then walks an
+// Agent's and an Administrator's queue forward and back in small pages.
+func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	other := addDept(t, s, "Other")
+	base := time.Now()
+	s.SetClock(func() time.Time { return base })
+	depts := []int64{w.sales, w.support, other}
+	for i := range 60 {
+		if i%10 == 0 {
+			base = base.Add(time.Second) // groups of ten share created_at
+		}
+		code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: fmt.Sprintf("T%d", i), Body: "b", Channel: ChannelEmail,
+			Priority: Priorities[i%4], DepartmentID: depts[i%3], ContactName: "C", ContactEmail: "c@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i % 5 {
+		case 1:
+			s.Reply(ctx, w.adminV, code, "r")
+		case 2:
+			s.SetStatus(ctx, w.adminV, code, TicketResolved)
+		case 3:
+			s.SetStatus(ctx, w.adminV, code, TicketSpam)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		v      Viewer
+		filter QueueFilter
+	}{
+		{"agent in two departments", w.both.Viewer(), QueueFilter{}},
+		{"agent in one department", w.annV, QueueFilter{}},
+		{"admin", w.adminV, QueueFilter{}},
+		{"admin, one department", w.adminV, QueueFilter{DepartmentID: other}},
+		{"admin, status", w.adminV, QueueFilter{Status: TicketResolved}},
+		{"agent, unassigned", w.both.Viewer(), QueueFilter{Assignee: AssigneeUnassigned}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []int64
+			rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+				AND (? = 0 OR t.department_id = ?) AND (? = '' AND t.status NOT IN ('spam', 'deleted') OR t.status = ?)
+				ORDER BY t.sort_key, t.id`, tc.v.SeesAll(), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				want = append(want, id)
+			}
+			rows.Close()
+			if len(want) < 8 {
+				t.Fatalf("only %d tickets to page through", len(want))
+			}
+			f := tc.filter
+			f.Limit = 7
+			var got []int64
+			var pages []QueuePage
+			for {
+				p, err := s.Queue(ctx, tc.v, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages = append(pages, p)
+				for _, tk := range p.Tickets {
+					got = append(got, tk.ID)
+				}
+				if len(pages) > 1 && p.Prev.IsZero() {
+					t.Fatalf("page %d has no Previous link", len(pages))
+				}
+				if p.Next.IsZero() {
+					break
+				}
+				f.After, f.Before = p.Next, Cursor{}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("paged ids %v\nwant       %v", got, want)
+			}
+			if !pages[0].Prev.IsZero() {
+				t.Fatal("the first page has a Previous link")
+			}
+			// Walk back from the last page: each page equals the one seen going forward.
+			for i := len(pages) - 1; i > 0; i-- {
+				f.After, f.Before = Cursor{}, pages[i].Prev
+				p, err := s.Queue(ctx, tc.v, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(codes(p.Tickets), codes(pages[i-1].Tickets)) {
+					t.Fatalf("back to page %d = %v, want %v", i, codes(p.Tickets), codes(pages[i-1].Tickets))
+				}
+				if p.Next.IsZero() || (i-1 > 0) == p.Prev.IsZero() {
+					t.Fatalf("back to page %d: next %v prev %v", i, p.Next, p.Prev)
+				}
+			}
+		})
+	}
+}
+
+// TestStatusCounts_StayEqualToCountingAfterChanges runs a mix of actions and
+// compares the kept counts with a COUNT(*) of the tickets.
+func TestStatusCounts_StayEqualToCountingAfterChanges(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	var all []string
+	for i := range 12 {
+		all = append(all, contactTicket(t, s, []int64{w.sales, w.support}[i%2], fmt.Sprint("T", i), "b"))
+	}
+	steps := []func() error{
+		func() error { return s.Reply(ctx, w.adminV, all[0], "x") },
+		func() error { return s.SetStatus(ctx, w.adminV, all[1], TicketResolved) },
+		func() error { return s.Transfer(ctx, w.adminV, all[2], w.support) },
+		func() error { return s.Postpone(ctx, w.adminV, all[3], time.Now().Add(time.Hour)) },
+		func() error { return s.CustomerReply(ctx, all[0], "y") },
+		func() error { return s.SetStatus(ctx, w.adminV, all[4], TicketSpam) },
+		func() error { return s.SetStatus(ctx, w.adminV, all[5], TicketDeleted) },
+		func() error {
+			_, err := s.Bulk(ctx, w.adminV, all[6:10], BulkAction{Status: TicketResolved})
+			return err
+		},
+		func() error { return s.Transfer(ctx, w.adminV, all[7], w.sales) },
+		func() error { return s.SetStatus(ctx, w.adminV, all[1], TicketOpen) },
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	for _, v := range []Viewer{w.adminV, w.annV, w.bobV} {
+		for _, dept := range []int64{0, w.sales, w.support} {
+			got, err := s.StatusCounts(ctx, v, dept)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[TicketStatus]int{}
+			rows, _ := s.r.Query(`SELECT t.status, count(*) FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+				AND (? = 0 OR t.department_id = ?) GROUP BY t.status`, v.SeesAll(), v.ID, dept, dept)
+			for rows.Next() {
+				var st TicketStatus
+				var n int
+				rows.Scan(&st, &n)
+				want[st] = n
+			}
+			rows.Close()
+			for _, st := range TicketStatuses {
+				if got[st] != want[st] {
+					t.Errorf("viewer %d dept %d: %s = %d, COUNT(*) says %d", v.ID, dept, st, got[st], want[st])
+				}
+			}
+		}
+	}
+}
+
+func TestBulk_LeavesTicketsOutsideTheScopeAlone(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	mine := contactTicket(t, s, w.sales, "mine", "m")
+	theirs := contactTicket(t, s, w.support, "theirs", "t")
+	sel := []string{mine, theirs, "NOP-NOPNO-NOP"}
+	for name, a := range map[string]BulkAction{
+		"status": {Status: TicketResolved},
+		"tag":    {Tag: "Urgent Stuff"},
+		"assign": {AssignTo: w.ann.ID},
+	} {
+		n, err := s.Bulk(ctx, w.annV, sel, a)
+		if err != nil || n != 1 {
+			t.Fatalf("bulk %s: %d changed, %v; want 1", name, n, err)
+		}
+	}
+	tk := wantStatus(t, s, mine, TicketResolved)
+	if !slices.Equal(tk.Tags, []string{"urgent stuff"}) || tk.AssigneeID != w.ann.ID {
+		t.Fatalf("own ticket after bulk: tags %v assignee %d", tk.Tags, tk.AssigneeID)
+	}
+	other := wantStatus(t, s, theirs, TicketNew)
+	if len(other.Tags) != 0 || other.AssigneeID != 0 || other.UpdatedByName != "Carla Customer" {
+		t.Fatalf("out-of-scope ticket was touched: %+v", other)
+	}
+	// An assignee outside a ticket's department is skipped, not forced.
+	if n, err := s.Bulk(ctx, w.adminV, []string{mine, theirs}, BulkAction{AssignTo: w.bob.ID}); err != nil || n != 1 {
+		t.Fatalf("bulk assign to Bob: %d, %v; want 1 (only Support)", n, err)
+	}
+}
+
+func TestUnassignOpenTickets_FreesUnfinishedTicketsWithAnEvent(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	open := contactTicket(t, s, w.sales, "open", "o")
+	done := contactTicket(t, s, w.sales, "done", "d")
+	for _, c := range []string{open, done} {
+		if err := s.Assign(ctx, w.adminV, c, w.ann.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetStatus(ctx, w.adminV, done, TicketResolved); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.StatusCounts(ctx, w.adminV, 0)
+	err := s.write(ctx, func(tx *sql.Tx) error { return unassignOpenTickets(ctx, tx, w.ann.ID, w.admin.ID) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := wantStatus(t, s, open, TicketNew)
+	if tk.AssigneeID != 0 || tk.DepartmentID != w.sales || tk.UpdatedByName != "Adam Admin" {
+		t.Fatalf("open ticket after unassign: %+v", tk)
+	}
+	if tk := wantStatus(t, s, done, TicketResolved); tk.AssigneeID != w.ann.ID {
+		t.Fatal("a resolved ticket lost its assignee")
+	}
+	thread, _ := s.Thread(ctx, tk.ID)
+	if last := thread[len(thread)-1]; last.Event != EventAssigned || last.Details.Name != "" || last.AuthorName != "Adam Admin" {
+		t.Fatalf("last event = %+v", last)
+	}
+	after, _ := s.StatusCounts(ctx, w.adminV, 0)
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatalf("counts changed: %v -> %v", before, after)
+	}
+	// History keeps a removed agent's name, marked.
+	s.w.Exec(`UPDATE agents SET removed_at = 1 WHERE id = ?`, w.ann.ID)
+	if tk := wantStatus(t, s, done, TicketResolved); tk.AssigneeName != "Ann Sales (removed)" {
+		t.Fatalf("removed assignee shows as %q", tk.AssigneeName)
+	}
+}

@@ -1,0 +1,309 @@
+package views
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"helpline/store"
+)
+
+// Paths of the tickets area. Handlers register the patterns; markup builds
+// links with the helpers below.
+const (
+	PathTickets         = "/tickets"
+	PathTicketNew       = "/tickets/new"
+	PathTicketBulk      = "/tickets/bulk"
+	PathTicket          = "/tickets/:code"
+	PathTicketReply     = "/tickets/:code/reply"
+	PathTicketNote      = "/tickets/:code/note"
+	PathTicketAssign    = "/tickets/:code/assign"
+	PathTicketTransfer  = "/tickets/:code/transfer"
+	PathTicketStatus    = "/tickets/:code/status"
+	PathTicketPostpone  = "/tickets/:code/postpone"
+	PathTicketTags      = "/tickets/:code/tags"
+	PathTicketTagRemove = "/tickets/:code/tags/remove"
+	PathContact         = "/contact"
+	PathContactSent     = "/contact/sent"
+)
+
+// TicketPath is the page of one ticket; TicketActionPath one of its actions
+// (pattern is one of the PathTicket* constants).
+func TicketPath(code string) string { return TicketActionPath(PathTicket, code) }
+
+func TicketActionPath(pattern, code string) string {
+	return strings.Replace(pattern, ":code", url.PathEscape(code), 1)
+}
+
+// QueueFilterValues are the queue's filters as they appear in the URL.
+type QueueFilterValues struct {
+	Status     string
+	Department int64
+	Assignee   string
+	Channel    string
+	Tag        string
+	Q          string
+}
+
+// Query encodes the filters (without paging) as a query string.
+func (f QueueFilterValues) Query() url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("status", f.Status)
+	if f.Department != 0 {
+		q.Set("department", strconv.FormatInt(f.Department, 10))
+	}
+	set("assignee", f.Assignee)
+	set("channel", f.Channel)
+	set("tag", f.Tag)
+	set("q", f.Q)
+	return q
+}
+
+// QueueURL is the queue with these filters and optional paging parameters.
+func (f QueueFilterValues) QueueURL(extra ...string) string {
+	q := f.Query()
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Set(extra[i], extra[i+1])
+	}
+	if len(q) == 0 {
+		return PathTickets
+	}
+	return PathTickets + "?" + q.Encode()
+}
+
+// WithStatus is the same view showing one status.
+func (f QueueFilterValues) WithStatus(st string) string {
+	f.Status = st
+	return f.QueueURL()
+}
+
+// CursorParam writes a queue cursor for the URL; ParseCursor reads it.
+func CursorParam(c store.Cursor) string {
+	return strconv.FormatInt(c.Key, 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+func ParseCursor(s string) (store.Cursor, bool) {
+	k, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return store.Cursor{}, false
+	}
+	key, err1 := strconv.ParseInt(k, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || n <= 0 || key < 0 {
+		return store.Cursor{}, false
+	}
+	return store.Cursor{Key: key, ID: n}, true
+}
+
+// QueueProps is the queue page.
+type QueueProps struct {
+	Filter      QueueFilterValues
+	Page        store.QueuePage
+	Counts      map[store.TicketStatus]int
+	Departments []store.Department
+	Agents      []store.Assignable
+	CanCreate   bool
+}
+
+// NextURL and PrevURL page by key; empty when there is no such page.
+func (p QueueProps) NextURL() string {
+	if p.Page.Next.IsZero() {
+		return ""
+	}
+	return p.Filter.QueueURL("after", CursorParam(p.Page.Next))
+}
+
+func (p QueueProps) PrevURL() string {
+	if p.Page.Prev.IsZero() {
+		return ""
+	}
+	return p.Filter.QueueURL("before", CursorParam(p.Page.Prev))
+}
+
+// TicketProps is the ticket page.
+type TicketProps struct {
+	Ticket      store.Ticket
+	Thread      []store.Message
+	Assignable  []store.Assignable
+	Departments []store.Department // transfer targets
+	Reply       string
+	Note        string
+	Errors      FieldErrors
+}
+
+// TagsProps is the in-place tag editor of a ticket.
+type TagsProps struct {
+	Code   string
+	Tags   []string
+	Value  string
+	Errors FieldErrors
+}
+
+// NewTicketValues are the fields of the New ticket form.
+type NewTicketValues struct {
+	Channel      string
+	Department   int64
+	Priority     string
+	ContactName  string
+	ContactEmail string
+	Subject      string
+	Message      string
+}
+
+// NewTicketProps is the New ticket form.
+type NewTicketProps struct {
+	Values      NewTicketValues
+	Errors      FieldErrors
+	Departments []store.Department
+}
+
+// ContactValues are the fields of the public contact form.
+type ContactValues struct {
+	Name       string
+	Email      string
+	Department int64
+	Subject    string
+	Message    string
+}
+
+// ContactProps is the public contact form.
+type ContactProps struct {
+	Values      ContactValues
+	Errors      FieldErrors
+	Departments []store.Department
+}
+
+// statusLabelIDs name each status in the catalogue.
+var statusLabelIDs = map[store.TicketStatus]string{
+	store.TicketNew: "StatusNew", store.TicketOpen: "StatusOpen", store.TicketAnswered: "StatusAnswered",
+	store.TicketPostponed: "StatusPostponed", store.TicketResolved: "StatusResolved", store.TicketSpam: "StatusSpam",
+	store.TicketDeleted: "StatusDeleted",
+}
+
+func StatusLabel(ctx context.Context, st store.TicketStatus) string {
+	if id, ok := statusLabelIDs[st]; ok {
+		return T(ctx, id)
+	}
+	return string(st)
+}
+
+func statusBadge(st store.TicketStatus) string {
+	switch st {
+	case store.TicketNew:
+		return "badge badge-primary"
+	case store.TicketOpen:
+		return "badge badge-warning"
+	case store.TicketAnswered, store.TicketResolved:
+		return "badge badge-success"
+	case store.TicketSpam, store.TicketDeleted:
+		return "badge badge-danger"
+	}
+	return "badge"
+}
+
+var channelLabelIDs = map[store.Channel]string{
+	store.ChannelEmail: "ChannelEmail", store.ChannelContactForm: "ChannelContactForm", store.ChannelChat: "ChannelChat",
+	store.ChannelCall: "ChannelCall", store.ChannelAPI: "ChannelAPI",
+}
+
+func ChannelLabel(ctx context.Context, ch store.Channel) string {
+	if id, ok := channelLabelIDs[ch]; ok {
+		return T(ctx, id)
+	}
+	return string(ch)
+}
+
+var priorityLabelIDs = map[store.Priority]string{
+	store.PriorityLow: "PriorityLow", store.PriorityNormal: "PriorityNormal", store.PriorityHigh: "PriorityHigh", store.PriorityUrgent: "PriorityUrgent",
+}
+
+func PriorityLabel(ctx context.Context, p store.Priority) string { return T(ctx, priorityLabelIDs[p]) }
+
+// TimeAgo says how long ago t was, in words with the right plural.
+func TimeAgo(ctx context.Context, t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return T(ctx, "JustNow")
+	case d < time.Hour:
+		return Tn(ctx, "MinutesAgo", int(d/time.Minute), nil)
+	case d < 24*time.Hour:
+		return Tn(ctx, "HoursAgo", int(d/time.Hour), nil)
+	case d < 60*24*time.Hour:
+		return Tn(ctx, "DaysAgo", int(d/(24*time.Hour)), nil)
+	}
+	return Tn(ctx, "MonthsAgo", int(d/(30*24*time.Hour)), nil)
+}
+
+func when(t time.Time) string { return t.Format("2006-01-02 15:04") }
+
+func whenISO(t time.Time) string { return t.Format(time.RFC3339) }
+
+// LastChanged is the line under a ticket's subject (SPEC §1 rule 8).
+func LastChanged(ctx context.Context, t store.Ticket) string {
+	return Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": TimeAgo(ctx, t.UpdatedAt)})
+}
+
+// EventText describes a system event of the thread.
+func EventText(ctx context.Context, m store.Message) string {
+	who := m.AuthorName
+	if who == "" {
+		who = T(ctx, "EventSystem")
+	}
+	d := m.Details
+	data := map[string]any{"Who": who, "Name": d.Name, "From": d.From, "To": d.To}
+	switch m.Event {
+	case store.EventCreated:
+		data["To"] = ChannelLabel(ctx, store.Channel(d.To))
+		return Tf(ctx, "EventCreated", data)
+	case store.EventStatus:
+		data["From"], data["To"] = StatusLabel(ctx, store.TicketStatus(d.From)), StatusLabel(ctx, store.TicketStatus(d.To))
+		return Tf(ctx, "EventStatus", data)
+	case store.EventPostponed:
+		data["Until"] = when(d.UntilTime())
+		return Tf(ctx, "EventPostponed", data)
+	case store.EventAssigned:
+		if d.Name == "" {
+			return Tf(ctx, "EventUnassigned", data)
+		}
+		return Tf(ctx, "EventAssigned", data)
+	case store.EventTransferred:
+		return Tf(ctx, "EventTransferred", data)
+	case store.EventTagAdded:
+		return Tf(ctx, "EventTagAdded", data)
+	case store.EventTagRemoved:
+		return Tf(ctx, "EventTagRemoved", data)
+	}
+	return string(m.Event)
+}
+
+func messageClass(k store.MessageKind) string { return "msg msg-" + string(k) }
+
+func messageLabelID(k store.MessageKind) string {
+	switch k {
+	case store.KindCustomer:
+		return "MessageCustomer"
+	case store.KindReply:
+		return "MessageReply"
+	}
+	return "MessageNote"
+}
+
+func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// assigneeName shows a ticket's assignee or that there is none.
+func assigneeName(ctx context.Context, t store.Ticket) string {
+	if t.AssigneeID == 0 {
+		return T(ctx, "Unassigned")
+	}
+	return t.AssigneeName
+}
