@@ -17,6 +17,12 @@ TICKETS ?= 1000
 demo: generate
 	$(GO) run ./cmd/helpline demo --tickets $(TICKETS)
 
+# make bench: load every hot page with wrk against a million-ticket database
+# (made once into bench/, then reused) and write docs/BENCHMARKS.md.
+bench: build
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(GO) run ./cmd/helpline-bench --bin $(BIN)
+
 generate:
 	$(GO) tool templ generate -path views >/dev/null
 

@@ -1,0 +1,209 @@
+// Command helpline-bench measures the console under load: it builds (or
+// reuses) a database of a million tickets, starts the server on a loopback
+// port, signs in as an Agent and as an Administrator, and loads each page
+// with wrk. It prints one table and writes it to docs/BENCHMARKS.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	bin      string
+	db       string
+	tickets  int
+	duration time.Duration
+	conns    int
+	out      string
+	password string
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "helpline-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var o options
+	flag.StringVar(&o.bin, "bin", "bin/helpline", "the helpline binary to measure")
+	flag.StringVar(&o.db, "db", "bench/helpline-1m.db", "database to make or reuse")
+	flag.IntVar(&o.tickets, "tickets", 1_000_000, "tickets in a new database")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page is loaded")
+	flag.IntVar(&o.conns, "conns", 32, "concurrent connections")
+	flag.StringVar(&o.out, "out", "docs/BENCHMARKS.md", "where to write the results")
+	flag.StringVar(&o.password, "password", demoPassword, "password of the demo accounts")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return errors.New("wrk is not installed (apt-get install wrk)")
+	}
+	if err := ensureDatabase(ctx, o); err != nil {
+		return err
+	}
+	fx, err := loadFixtures(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	agent, err := signIn(srv.base, fx.agentEmail, o.password)
+	if err != nil {
+		return fmt.Errorf("sign in as agent %s: %w", fx.agentEmail, err)
+	}
+	admin, err := signIn(srv.base, fx.adminEmail, o.password)
+	if err != nil {
+		return fmt.Errorf("sign in as administrator %s: %w", fx.adminEmail, err)
+	}
+	targets, err := pageTargets(srv.base, fx, agent, admin)
+	if err != nil {
+		return err
+	}
+
+	var results []wrkResult
+	var ceiling float64
+	for _, tg := range targets {
+		fmt.Fprintf(os.Stderr, "loading %-28s %s\n", tg.name, tg.path)
+		r, err := runWrk(ctx, tg.name, srv.base+tg.path, tg.cookie, o.conns, o.duration)
+		if err != nil {
+			return err
+		}
+		if tg.name == nameHealth {
+			ceiling = r.ReqPerSec
+		}
+		if ceiling > 0 {
+			r.RatioOfTop = r.ReqPerSec / ceiling
+		}
+		results = append(results, r)
+	}
+
+	fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)
+	created, err := createTickets(ctx, srv.base, o.db, fx, o.conns, o.duration)
+	if err != nil {
+		return err
+	}
+	rss := srv.peakRSS()
+
+	report := renderReport(o, results, created, rss)
+	fmt.Print(report)
+	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(o.out, []byte(report), 0o644)
+}
+
+// ensureDatabase makes the demo database unless it is already there.
+func ensureDatabase(ctx context.Context, o options) error {
+	if _, err := os.Stat(o.db); err == nil {
+		fmt.Fprintf(os.Stderr, "reusing %s\n", o.db)
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(o.db), 0o755); err != nil {
+		return err
+	}
+	tmp := o.db + ".building"
+	os.Remove(tmp)
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, o.bin, "demo", "--db", tmp, "--tickets", fmt.Sprint(o.tickets), "--password", o.password)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "made %s in %v\n", o.db, time.Since(start).Round(time.Second))
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Rename(tmp+suffix, o.db+suffix)
+	}
+	return os.Rename(tmp, o.db)
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	done chan error
+}
+
+func startServer(ctx context.Context, o options) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(o.bin, "--db", o.db, "--addr", addr)
+	// One client address sends every contact form here: lift the per-IP limit.
+	cmd.Env = append(os.Environ(), "HELPLINE_CONTACT_LIMIT=1000000000")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(s.base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("server exited: %v", err)
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	s.stop()
+	return nil, errors.New("server did not answer /healthz within 30s")
+}
+
+func (s *server) stop() {
+	if s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+		}
+	}
+}
+
+// peakRSS is the server's resident memory high-water mark, in bytes.
+func (s *server) peakRSS() int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
+			return kb * 1024
+		}
+	}
+	return 0
+}

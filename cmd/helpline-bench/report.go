@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// renderReport is the Markdown the run prints and keeps in docs/BENCHMARKS.md.
+func renderReport(o options, results []wrkResult, created creationResult, rss int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmarks\n\n")
+	fmt.Fprintf(&b, "Made by `make bench` on %s, commit `%s`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit())
+	fmt.Fprintf(&b, "Machine: %s; %d cores; %s memory; %s. Server and load generator (wrk, %d connections, %v per page) share the cores.\n",
+		cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), o.conns, o.duration)
+	fmt.Fprintf(&b, "Database: %s tickets (`helpline demo --tickets %d`).\n\n", thousands(int64(created.before)), o.tickets)
+	b.WriteString("| page | requests/s | p50 | p99 | share of /healthz | errors |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %d |\n", r.Name, thousands(int64(r.ReqPerSec)), ms(r.P50), ms(r.P99), r.RatioOfTop*100, r.Errors)
+	}
+	fmt.Fprintf(&b, "\nTicket creation through the contact form, %d concurrent clients for %v: %s acknowledged (%s/s), %s stored, %d failed answers, lost or duplicated: %d.\n",
+		o.conns, o.duration, thousands(int64(created.acked)), thousands(int64(float64(created.acked)/o.duration.Seconds())),
+		thousands(int64(created.stored)), created.failed, created.acked-created.stored)
+	fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %.0f MB.\n", float64(rss)/(1<<20))
+	return b.String()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+func commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); len(st) > 0 {
+		c += " (with uncommitted changes)"
+	}
+	return c
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if _, v, ok := strings.Cut(line, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+func memTotal() string {
+	b, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:")), "%d", &kb)
+			return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+		}
+	}
+	return "unknown"
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// wrkResult is one measured page.
+type wrkResult struct {
+	Name       string
+	Requests   int
+	Errors     int // non-2xx/3xx answers and socket errors
+	ReqPerSec  float64
+	P50, P99   time.Duration
+	RatioOfTop float64 // requests/s as a share of /healthz in the same run
+}
+
+// runWrk loads url with wrk for d over conns connections, sending cookie.
+func runWrk(ctx context.Context, name, url, cookie string, conns int, d time.Duration) (wrkResult, error) {
+	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
+	if cookie != "" {
+		args = append(args, "-H", "Cookie: "+cookie)
+	}
+	args = append(args, url)
+	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", name, err, out)
+	}
+	return parseWrk(name, string(out))
+}
+
+// parseWrk reads wrk's report: Requests/sec, the latency distribution, the
+// request count and the error lines.
+func parseWrk(name, out string) (wrkResult, error) {
+	r := wrkResult{Name: name}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 2 && f[0] == "Requests/sec:":
+			r.ReqPerSec, _ = strconv.ParseFloat(f[1], 64)
+		case len(f) == 2 && f[0] == "50%":
+			r.P50 = parseWrkDuration(f[1])
+		case len(f) == 2 && f[0] == "99%":
+			r.P99 = parseWrkDuration(f[1])
+		case len(f) >= 2 && f[1] == "requests" && len(f) > 2 && f[2] == "in":
+			r.Requests, _ = strconv.Atoi(f[0])
+		case len(f) >= 4 && f[0] == "Non-2xx":
+			n, _ := strconv.Atoi(f[len(f)-1])
+			r.Errors += n
+		case len(f) >= 2 && f[0] == "Socket" && f[1] == "errors:":
+			for i := 2; i+1 < len(f); i += 2 {
+				n, _ := strconv.Atoi(strings.TrimSuffix(f[i+1], ","))
+				r.Errors += n
+			}
+		}
+	}
+	if r.ReqPerSec == 0 {
+		return r, fmt.Errorf("wrk %s: no Requests/sec in output:\n%s", name, out)
+	}
+	return r, nil
+}
+
+func parseWrkDuration(s string) time.Duration {
+	units := []struct {
+		suffix string
+		mult   time.Duration
+	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}}
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s, u.suffix), 64)
+			if err != nil {
+				return 0
+			}
+			return time.Duration(v * float64(u.mult))
+		}
+	}
+	return 0
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+const sampleWrk = `Running 10s test @ http://127.0.0.1:8080/tickets
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     9.12ms    3.40ms  60.02ms   80.00%
+    Req/Sec     1.77k   120.00     2.00k    70.00%
+  Latency Distribution
+     50%    8.50ms
+     75%   10.10ms
+     90%   13.00ms
+     99%   21.31ms
+  35342 requests in 10.01s, 401.23MB read
+  Non-2xx or 3xx responses: 12
+Requests/sec:   3530.62
+Transfer/sec:     40.08MB
+`
+
+func TestParseWrk_ReadsRateLatencyAndErrors(t *testing.T) {
+	r, err := parseWrk("queue", sampleWrk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ReqPerSec != 3530.62 || r.Requests != 35342 || r.Errors != 12 {
+		t.Fatalf("parsed %+v", r)
+	}
+	if r.P50 != 8500*time.Microsecond || r.P99 != 21310*time.Microsecond {
+		t.Fatalf("latencies p50 %v p99 %v", r.P50, r.P99)
+	}
+	if _, err := parseWrk("x", "garbage"); err == nil {
+		t.Fatal("garbage parsed without error")
+	}
+}
