@@ -84,7 +84,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 // HasAccount reports whether the first sign-up has happened.
 func (s *Store) HasAccount(ctx context.Context) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM account`).Scan(&n)
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM account`).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: has account: %w", err)
 	}
@@ -102,7 +102,7 @@ type Account struct {
 func (s *Store) Account(ctx context.Context) (Account, error) {
 	var a Account
 	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
+	err := s.rd.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
 		Scan(&a.CompanyName, &a.CreatorID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, ErrNotFound
@@ -160,7 +160,7 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 
 // AgentByID returns any agent, removed ones included (history needs them).
 func (s *Store) AgentByID(ctx context.Context, id int64) (Agent, error) {
-	return agentByID(ctx, s.r, id)
+	return agentByID(ctx, s.rd, id)
 }
 
 func agentByID(ctx context.Context, q querier, id int64) (Agent, error) {

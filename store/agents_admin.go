@@ -479,7 +479,7 @@ func linkAgent(ctx context.Context, q querier, token string, nowMs int64) (Agent
 // PasswordLinkAgent returns the agent a set-password link is for, or
 // ErrLinkInvalid when it is unknown, used or older than PasswordLinkValid.
 func (s *Store) PasswordLinkAgent(ctx context.Context, token string) (Agent, error) {
-	a, err := linkAgent(ctx, s.r, token, s.nowMs())
+	a, err := linkAgent(ctx, s.rd, token, s.nowMs())
 	if err != nil {
 		return Agent{}, fmt.Errorf("store: password link: %w", err)
 	}
@@ -539,7 +539,7 @@ func (s *Store) ListAgents(ctx context.Context, f AgentFilter) (AgentPage, error
 	}
 	var afterName string
 	if f.AfterID > 0 {
-		if err := s.r.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = ?`, f.AfterID).Scan(&afterName); err != nil {
+		if err := s.rd.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = ?`, f.AfterID).Scan(&afterName); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return AgentPage{}, ErrNotFound
 			}
@@ -547,7 +547,7 @@ func (s *Store) ListAgents(ctx context.Context, f AgentFilter) (AgentPage, error
 		}
 	}
 	like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(f.Search))) + "%"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents a
+	rows, err := s.rd.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents a
 		WHERE a.removed_at IS NULL
 		  AND (? = '%%' OR lower(a.name) LIKE ? ESCAPE '\' OR a.email LIKE ? ESCAPE '\')
 		  AND (? = 0 OR a.name COLLATE NOCASE > ? OR (a.name COLLATE NOCASE = ? AND a.id > ?))
@@ -582,7 +582,7 @@ func (s *Store) ListAgents(ctx context.Context, f AgentFilter) (AgentPage, error
 	for _, a := range page.Agents {
 		args = append(args, a.ID)
 	}
-	drows, err := s.r.QueryContext(ctx, `SELECT m.agent_id, d.id, d.name, d.description, d.created_at, d.updated_at
+	drows, err := s.rd.QueryContext(ctx, `SELECT m.agent_id, d.id, d.name, d.description, d.created_at, d.updated_at
 		FROM department_members m JOIN departments d ON d.id = m.department_id
 		WHERE m.agent_id IN (?`+strings.Repeat(", ?", len(args)-1)+`)
 		ORDER BY d.name COLLATE NOCASE, d.id`, args...)
@@ -618,7 +618,7 @@ func (s *Store) AgentRowByID(ctx context.Context, id int64) (AgentRow, error) {
 	if a.Removed {
 		return AgentRow{}, ErrNotFound
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.name, d.description, d.created_at, d.updated_at
+	rows, err := s.rd.QueryContext(ctx, `SELECT d.id, d.name, d.description, d.created_at, d.updated_at
 		FROM department_members m JOIN departments d ON d.id = m.department_id
 		WHERE m.agent_id = ? ORDER BY d.name COLLATE NOCASE, d.id`, id)
 	if err != nil {

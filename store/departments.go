@@ -32,7 +32,11 @@ type Channels struct {
 
 // Departments lists every department by name.
 func (s *Store) Departments(ctx context.Context) ([]Department, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, description, created_at, updated_at
+	return remember(&s.mem, "departments", func() ([]Department, error) { return s.departments(ctx) })
+}
+
+func (s *Store) departments(ctx context.Context) ([]Department, error) {
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, description, created_at, updated_at
 		FROM departments ORDER BY name COLLATE NOCASE, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: departments: %w", err)
@@ -61,7 +65,7 @@ func scanDepartment(row interface{ Scan(...any) error }) (Department, error) {
 
 // DepartmentByID returns one department.
 func (s *Store) DepartmentByID(ctx context.Context, id int64) (Department, error) {
-	d, err := scanDepartment(s.r.QueryRowContext(ctx, `SELECT id, name, description, created_at, updated_at
+	d, err := scanDepartment(s.rd.QueryRowContext(ctx, `SELECT id, name, description, created_at, updated_at
 		FROM departments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Department{}, ErrNotFound
@@ -115,7 +119,7 @@ func (s *Store) SetMember(ctx context.Context, actorID, departmentID, agentID in
 
 // AgentDepartmentIDs lists the departments an agent belongs to.
 func (s *Store) AgentDepartmentIDs(ctx context.Context, agentID int64) ([]int64, error) {
-	return agentDepartmentIDs(ctx, s.r, agentID)
+	return agentDepartmentIDs(ctx, s.rd, agentID)
 }
 
 func agentDepartmentIDs(ctx context.Context, q querier, agentID int64) ([]int64, error) {
@@ -225,7 +229,7 @@ type Member struct {
 
 // DepartmentMembers lists the live agents of a department by name.
 func (s *Store) DepartmentMembers(ctx context.Context, departmentID int64) ([]Member, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.name, a.email, a.role, m.tickets, m.chats, m.calls
+	rows, err := s.rd.QueryContext(ctx, `SELECT a.id, a.name, a.email, a.role, m.tickets, m.chats, m.calls
 		FROM department_members m JOIN agents a ON a.id = m.agent_id
 		WHERE m.department_id = ? AND a.removed_at IS NULL
 		ORDER BY a.name COLLATE NOCASE, a.id`, departmentID)
@@ -246,7 +250,7 @@ func (s *Store) DepartmentMembers(ctx context.Context, departmentID int64) ([]Me
 
 // DepartmentMemberCounts counts the live members of every department.
 func (s *Store) DepartmentMemberCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT m.department_id, count(*)
+	rows, err := s.rd.QueryContext(ctx, `SELECT m.department_id, count(*)
 		FROM department_members m JOIN agents a ON a.id = m.agent_id
 		WHERE a.removed_at IS NULL GROUP BY m.department_id`)
 	if err != nil {

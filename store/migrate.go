@@ -83,6 +83,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 // SchemaVersion reports the applied migration number.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.r.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	err := s.rd.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
 	return v, err
 }

@@ -67,7 +67,7 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, 
 	case v.SeesAll() && f.DepartmentID != 0:
 		depts = []int64{f.DepartmentID}
 	case !v.SeesAll():
-		mine, err := agentDepartmentIDs(ctx, s.r, v.ID)
+		mine, err := agentDepartmentIDs(ctx, s.rd, v.ID)
 		if err != nil {
 			return QueuePage{}, err
 		}
@@ -226,7 +226,7 @@ func (s *Store) queueRange(ctx context.Context, v Viewer, f QueueFilter, dept in
 }
 
 func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticket, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: queue: %w", err)
 	}
@@ -311,7 +311,7 @@ func ftsQuery(text string) string {
 // department, whatever the number of tickets.
 func (s *Store) StatusCounts(ctx context.Context, v Viewer, departmentID int64) (map[TicketStatus]int, error) {
 	q, args := countsSQL(v, departmentID)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: status counts: %w", err)
 	}

@@ -73,7 +73,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 	var created, seen, expires int64
 	var reason string
 	se.TokenHash = HashToken(token)
-	err := s.r.QueryRowContext(ctx, `SELECT agent_id, created_at, last_seen_at, expires_at, remember, ended_reason
+	err := s.rd.QueryRowContext(ctx, `SELECT agent_id, created_at, last_seen_at, expires_at, remember, ended_reason
 		FROM sessions WHERE token_hash = ?`, se.TokenHash).Scan(&se.AgentID, &created, &seen, &expires, &se.Remember, &reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound

@@ -23,6 +23,8 @@ import (
 type Store struct {
 	w   *sql.DB
 	r   *sql.DB
+	rd  *reader // s.r with prepared statements: use it for queries
+	mem memo    // small lists kept until the next commit
 	now func() time.Time
 }
 
@@ -53,7 +55,7 @@ func Open(path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, now: time.Now}
+	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now}
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {
 		s.Close()
@@ -81,13 +83,16 @@ func dsn(path string, writer bool) string {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	if s.rd != nil {
+		s.rd.close()
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+	if err := s.rd.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	return nil
@@ -110,6 +115,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
+	// Move the generation on even if Commit reports an error: the
+	// transaction may have committed, and a stale list must not be served.
+	defer s.mem.gen.Add(1)
 	return tx.Commit()
 }
 

@@ -119,8 +119,20 @@ func TL(lang, id string, data map[string]any) string {
 	return s
 }
 
+// plainCache keeps messages without template data or plural count per
+// language: they never change while the process runs, and pages show
+// hundreds of them.
+var plainCache sync.Map // lang + "\x00" + id -> string
+
 func translate(ctx context.Context, cfg *i18n.LocalizeConfig) string {
 	e := envOf(ctx)
+	plain := cfg.TemplateData == nil && cfg.PluralCount == nil && e.Localizer == Localizer(e.Lang)
+	key := e.Lang + "\x00" + cfg.MessageID
+	if plain {
+		if s, ok := plainCache.Load(key); ok {
+			return s.(string)
+		}
+	}
 	loc := e.Localizer
 	if loc == nil {
 		loc = Localizer(e.Lang)
@@ -129,6 +141,9 @@ func translate(ctx context.Context, cfg *i18n.LocalizeConfig) string {
 	if err != nil {
 		// A missing message shows its ID, which a test catches.
 		return cfg.MessageID
+	}
+	if plain {
+		plainCache.Store(key, s)
 	}
 	return s
 }

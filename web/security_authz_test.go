@@ -132,7 +132,7 @@ func TestErrors_ServerErrorShowsNoGoOrSQLDetail(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(logs.String(), "database is closed") {
+	if !strings.Contains(logs.String(), "is closed") {
 		t.Fatalf("the cause was not logged for the operator:\n%s", logs.String())
 	}
 }

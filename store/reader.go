@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"sync/atomic"
+)
+
+// reader runs read queries on the reader pool through prepared statements
+// kept per SQL text, so SQLite parses and plans each query once per
+// connection instead of on every page view. The queue's SQL varies only with
+// the filters chosen, so the set of texts stays small; past maxStatements
+// further texts run unprepared.
+type reader struct {
+	db    *sql.DB
+	stmts sync.Map // SQL text -> *sql.Stmt
+	n     atomic.Int32
+}
+
+const maxStatements = 2000
+
+func (r *reader) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st, ok := r.stmts.Load(q); ok {
+		return st.(*sql.Stmt)
+	}
+	if r.n.Load() >= maxStatements {
+		return nil
+	}
+	st, err := r.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared run below reports the error
+	}
+	if prev, loaded := r.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	r.n.Add(1)
+	return st
+}
+
+func (r *reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.QueryContext(ctx, q, args...)
+}
+
+func (r *reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.QueryRowContext(ctx, q, args...)
+}
+
+func (r *reader) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.db.ExecContext(ctx, q, args...)
+}
+
+func (r *reader) close() {
+	r.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+}
+
+// memo keeps small, often-read lists (departments, assignable agents) until
+// the next write transaction commits: every commit moves the generation on,
+// and a value read under an older generation is never served.
+type memo struct {
+	gen atomic.Uint64
+	m   sync.Map // key -> memoEntry
+}
+
+type memoEntry struct {
+	gen uint64
+	v   any
+}
+
+func remember[T any](m *memo, key string, load func() (T, error)) (T, error) {
+	g := m.gen.Load()
+	if e, ok := m.m.Load(key); ok && e.(memoEntry).gen == g {
+		return e.(memoEntry).v.(T), nil
+	}
+	v, err := load()
+	if err == nil {
+		m.m.Store(key, memoEntry{gen: g, v: v})
+	}
+	return v, err
+}
