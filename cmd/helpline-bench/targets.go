@@ -52,7 +52,7 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 			WHERE a.role = 'agent' AND a.status = 'active' AND a.removed_at IS NULL ORDER BY a.id LIMIT 1`, []any{&fx.agentEmail, &fx.agentDepartment}},
 		{"an Administrator", `SELECT email FROM agents WHERE role = 'admin' AND status = 'active' AND removed_at IS NULL ORDER BY id LIMIT 1`, []any{&fx.adminEmail}},
 		{"a department", `SELECT id FROM departments ORDER BY id LIMIT 1`, []any{&fx.filterDepartment}},
-		{"a tag", `SELECT tag FROM ticket_tags WHERE ticket_id = (SELECT max(id) FROM tickets) LIMIT 1`, []any{&fx.filterTag}},
+		{"a tag", `SELECT tag FROM ticket_tags ORDER BY ticket_id, tag LIMIT 1`, []any{&fx.filterTag}},
 	}
 	for _, st := range steps {
 		if err := db.QueryRowContext(ctx, st.query).Scan(st.dest...); err != nil {
