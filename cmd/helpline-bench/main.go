@@ -110,7 +110,8 @@ func run() error {
 	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(o.out, []byte(report), 0o644)
+	old, _ := os.ReadFile(o.out)
+	return os.WriteFile(o.out, []byte(spliceResults(string(old), report)), 0o644)
 }
 
 // ensureDatabase makes the demo database unless it is already there.

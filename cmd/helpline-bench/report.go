@@ -9,10 +9,25 @@ import (
 	"time"
 )
 
+const (
+	resultsStart = "<!-- results: written by make bench -->"
+	resultsEnd   = "<!-- end of results -->"
+)
+
+// spliceResults puts the new results between the markers of doc, keeping
+// the analysis written around them; a doc without markers is replaced.
+func spliceResults(doc, results string) string {
+	block := resultsStart + "\n" + results + resultsEnd
+	i, j := strings.Index(doc, resultsStart), strings.Index(doc, resultsEnd)
+	if i < 0 || j < i {
+		return "# Benchmarks\n\n" + block + "\n"
+	}
+	return doc[:i] + block + doc[j+len(resultsEnd):]
+}
+
 // renderReport is the Markdown the run prints and keeps in docs/BENCHMARKS.md.
 func renderReport(o options, results []wrkResult, created creationResult, rss int64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Made by `make bench` on %s, commit `%s`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit())
 	fmt.Fprintf(&b, "Machine: %s; %d cores; %s memory; %s. Server and load generator (wrk, %d connections, %v per page) share the cores.\n",
 		cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), o.conns, o.duration)

@@ -36,3 +36,14 @@ func TestParseWrk_ReadsRateLatencyAndErrors(t *testing.T) {
 		t.Fatal("garbage parsed without error")
 	}
 }
+
+func TestSpliceResults_KeepsTheAnalysisAroundTheTable(t *testing.T) {
+	doc := "# Benchmarks\n\nintro\n\n" + resultsStart + "\nold table\n" + resultsEnd + "\n\n## Analysis\nkept\n"
+	got := spliceResults(doc, "new table\n")
+	if want := "# Benchmarks\n\nintro\n\n" + resultsStart + "\nnew table\n" + resultsEnd + "\n\n## Analysis\nkept\n"; got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if got := spliceResults("", "t\n"); got != "# Benchmarks\n\n"+resultsStart+"\nt\n"+resultsEnd+"\n" {
+		t.Fatalf("empty doc: %q", got)
+	}
+}
