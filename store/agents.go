@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -159,8 +160,12 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 }
 
 // AgentByID returns any agent, removed ones included (history needs them).
+// Every request of a signed-in agent reads it, so it is kept until the next
+// commit like the other small reads of reader.go.
 func (s *Store) AgentByID(ctx context.Context, id int64) (Agent, error) {
-	return agentByID(ctx, s.rd, id)
+	return remember(&s.mem, "agent:"+strconv.FormatInt(id, 10), func() (Agent, error) {
+		return agentByID(ctx, s.rd, id)
+	})
 }
 
 func agentByID(ctx context.Context, q querier, id int64) (Agent, error) {

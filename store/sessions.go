@@ -53,7 +53,7 @@ func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, 
 	if remember {
 		expires = now.Add(RememberFor)
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, remember, ip, user_agent)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			HashToken(token), agentID, now.UnixMilli(), now.UnixMilli(), expires.UnixMilli(), remember, ip, truncate(userAgent, 300))
@@ -100,7 +100,7 @@ func (s *Store) TouchSession(ctx context.Context, se Session) error {
 	if !se.Remember {
 		expires = now.Add(IdleTimeout)
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ? AND ended_reason = ''`,
 			now.UnixMilli(), expires.UnixMilli(), se.TokenHash)
 		return err
@@ -113,7 +113,7 @@ func (s *Store) TouchSession(ctx context.Context, se Session) error {
 
 // DeleteSession ends one session (sign-out, or after its end was reported).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})
@@ -142,7 +142,7 @@ func (s *Store) EndSessions(ctx context.Context, agentID int64, reason EndReason
 // PurgeSessions deletes sessions that expired before now.
 func (s *Store) PurgeSessions(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.nowMs())
 		if err != nil {
 			return err

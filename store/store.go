@@ -104,7 +104,19 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 func (s *Store) nowMs() int64 { return s.now().UnixMilli() }
 
 // write runs fn in one write transaction on the single writer connection.
+// At commit the generation moves on, so reads kept in memory are dropped.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, true, fn)
+}
+
+// writeSession runs a write that changes only sessions, which no kept read
+// shows: signing in or a page view moving an idle deadline must not throw
+// away every cached queue page.
+func (s *Store) writeSession(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, false, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -115,11 +127,19 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	// Move the generation on even if Commit reports an error: the
-	// transaction may have committed, and a stale list must not be served.
-	defer s.mem.gen.Add(1)
+	if bump {
+		// Move the generation on even if Commit reports an error: the
+		// transaction may have committed, and a stale read must not be
+		// served.
+		defer s.mem.gen.Add(1)
+	}
 	return tx.Commit()
 }
+
+// Generation changes whenever a write that a page may show commits. A page
+// built from reads made under one generation stays true until it changes;
+// read it before the reads, never after.
+func (s *Store) Generation() uint64 { return s.mem.gen.Load() }
 
 // querier is what both *sql.DB and *sql.Tx offer; reads that also run inside
 // write transactions take it.

@@ -41,6 +41,7 @@ type Server struct {
 	signInIP   *limiter
 	signInUser *limiter
 	contactIP  *limiter
+	fragments  *fragments
 }
 
 // New builds the server: middleware in order, then the route table. It fails
@@ -60,6 +61,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		sess:       newSessionManager(cfg.SessionSecret, cfg.CSRFSecret, cfg.SecureCookies),
 		signInIP:   newLimiter(20, 15*time.Minute),
 		signInUser: newLimiter(5, 15*time.Minute),
+		fragments:  newFragments(),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -60,28 +62,62 @@ func (s *Server) queueShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewer(c)
 	fv, f := queueFilter(c)
-	page, err := s.st.Queue(ctx, v, f)
-	if err != nil {
-		return err
-	}
-	counts, err := s.st.StatusCounts(ctx, v, f.DepartmentID)
-	if err != nil {
-		return err
-	}
-	p := views.QueueProps{Filter: fv, Page: page, Counts: counts, CanCreate: Can(v.Role, PermTicketsCreate)}
-	fragment := views.QueueResults(p)
-	if c.Request().Header.Get("HX-History-Restore-Request") == "true" {
-		fragment = nil // htmx restoring history wants the whole page
-	}
-	if fragment == nil || !isHTMX(c) {
-		if p.Departments, err = s.st.VisibleDepartments(ctx, v); err != nil {
-			return err
+	// htmx swaps the results; restoring history wants the whole page.
+	whole := !isHTMX(c) || c.Request().Header.Get("HX-History-Restore-Request") == "true"
+	key := queueKey(c, v, f, whole)
+	gen := s.st.Generation()
+	body, err := s.fragments.get(ctx, key, gen, func(ctx context.Context) (piece, error) {
+		p := views.QueueProps{Filter: fv}
+		var err error
+		if p.Page, err = s.st.Queue(ctx, v, f); err != nil {
+			return piece{}, err
 		}
-	}
-	if p.Agents, err = s.st.AssignableInScope(ctx, v); err != nil {
+		if p.Counts, err = s.st.StatusCounts(ctx, v, f.DepartmentID); err != nil {
+			return piece{}, err
+		}
+		if p.Agents, err = s.st.AssignableInScope(ctx, v); err != nil {
+			return piece{}, err
+		}
+		if !whole {
+			return piece{Body: views.QueueResults(p)}, nil
+		}
+		if p.Departments, err = s.st.VisibleDepartments(ctx, v); err != nil {
+			return piece{}, err
+		}
+		return piece{Body: views.QueueBody(p)}, nil
+	})
+	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.QueuePage(p), fragment)
+	if !whole {
+		return s.render(c, http.StatusOK, nil, body.Body)
+	}
+	p := views.QueueProps{Filter: fv, CanCreate: Can(v.Role, PermTicketsCreate)}
+	return s.render(c, http.StatusOK, views.QueuePage(p, body.Body), nil)
+}
+
+// scopeKey names what a viewer sees: everything, or their own departments.
+func scopeKey(v store.Viewer) string {
+	if v.SeesAll() {
+		return "all"
+	}
+	return "agent:" + strconv.FormatInt(v.ID, 10)
+}
+
+// queueKey names a page of the queue as a viewer sees it: everyone who sees
+// every department shares pages; an Agent's depend on their departments and
+// so are their own, as are the pages of "assigned to me".
+func queueKey(c echo.Context, v store.Viewer, f store.QueueFilter, whole bool) string {
+	scope := scopeKey(v)
+	if f.Assignee == store.AssigneeMe {
+		scope = "agent:" + strconv.FormatInt(v.ID, 10)
+	}
+	part := "results"
+	if whole {
+		part = "body"
+	}
+	return fmt.Sprintf("queue-%s|%s|%s|%q|%d|%q|%q|%q|%q|%d.%d|%d.%d", part, views.Lang(c.Request().Context()), scope,
+		f.Status, f.DepartmentID, f.Assignee, f.Channel, f.Tag, f.Search, f.After.Key, f.After.ID, f.Before.Key, f.Before.ID)
 }
 
 // queueBulk applies one action to the selected tickets; the store leaves
@@ -164,12 +200,24 @@ func (s *Server) ticketProps(c echo.Context, code string) (views.TicketProps, er
 	return p, nil
 }
 
+// ticketShow serves the ticket page, kept between changes like the queue:
+// a viewer's kept page is their own (or shared by those who see every
+// department), built only after the store let them see the ticket.
 func (s *Server) ticketShow(c echo.Context) error {
-	p, err := s.ticketProps(c, c.Param("code"))
+	ctx := c.Request().Context()
+	code := c.Param("code")
+	gen := s.st.Generation()
+	body, err := s.fragments.get(ctx, "ticket|"+views.Lang(ctx)+"|"+scopeKey(viewer(c))+"|"+code, gen, func(ctx context.Context) (piece, error) {
+		p, err := s.ticketProps(c, code)
+		if err != nil {
+			return piece{}, err
+		}
+		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject}, nil
+	})
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.TicketPage(p), nil)
+	return s.render(c, http.StatusOK, views.TicketPage(body.Title, body.Body), nil)
 }
 
 // ticketInvalid shows the ticket page again with a field's message (422).
@@ -179,7 +227,7 @@ func (s *Server) ticketInvalid(c echo.Context, fill func(*views.TicketProps)) er
 		return err
 	}
 	fill(&p)
-	return s.render(c, http.StatusUnprocessableEntity, views.TicketPage(p), nil)
+	return s.render(c, http.StatusUnprocessableEntity, views.TicketPage(p.Ticket.Subject, views.TicketBody(p)), nil)
 }
 
 // ticketDone answers a finished action: back to the ticket with a message.

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"helpline/views"
+)
+
+// fragments keeps rendered parts of pages that many views ask for alike,
+// such as a page of the queue, so a busy desk does not query and render
+// the same fifty rows for every request.
+//
+// A fragment is only served while the store's generation is the one it was
+// built under (every committed change to what pages show moves it on) and
+// within the minute it was built in (pages say "5 minutes ago"). What
+// differs between people who share a fragment, the CSRF token of their
+// session, is rendered as a random placeholder and put in on the way out;
+// everything else that depends on the viewer belongs in the key.
+type fragments struct {
+	mu     sync.Mutex
+	gen    uint64
+	minute int64
+	size   int
+	m      map[string]kept
+	token  string // placeholder rendered where the CSRF token goes
+}
+
+// piece is a part of a page and the title of the page it belongs to.
+type piece struct {
+	Body  templ.Component
+	Title string
+}
+
+type kept struct {
+	html  []byte
+	title string
+}
+
+// maxFragmentBytes bounds what is kept; past it new fragments are rendered
+// for each request until the generation or the minute starts afresh.
+const maxFragmentBytes = 32 << 20
+
+func newFragments() *fragments {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return &fragments{m: map[string]kept{}, token: base64.RawURLEncoding.EncodeToString(b)}
+}
+
+// get returns the piece for key built under gen in this minute, building
+// it with build when there is none. gen must be read before build reads
+// anything, so a change that commits meanwhile is never hidden.
+func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(ctx context.Context) (piece, error)) (piece, error) {
+	minute := time.Now().Unix() / 60
+	f.mu.Lock()
+	k, ok := f.m[key]
+	ok = ok && f.gen == gen && f.minute == minute
+	f.mu.Unlock()
+	if !ok {
+		p, err := build(ctx)
+		if err != nil {
+			return piece{}, err
+		}
+		env := *views.EnvOf(ctx)
+		env.CSRFToken = f.token
+		var buf bytes.Buffer
+		if err := p.Body.Render(views.WithEnv(ctx, &env), &buf); err != nil {
+			return piece{}, err
+		}
+		k = kept{html: buf.Bytes(), title: p.Title}
+		f.put(key, gen, minute, k)
+	}
+	return piece{Body: withToken{html: k.html, placeholder: f.token, token: views.CSRF(ctx)}, Title: k.title}, nil
+}
+
+func (f *fragments) put(key string, gen uint64, minute int64, k kept) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case gen < f.gen || (gen == f.gen && minute < f.minute):
+		return // built from older reads than what is kept
+	case gen != f.gen || minute != f.minute:
+		f.gen, f.minute, f.size = gen, minute, 0
+		clear(f.m)
+	}
+	n := len(k.html) + len(k.title)
+	if f.size+n > maxFragmentBytes {
+		return
+	}
+	if old, ok := f.m[key]; ok {
+		f.size -= len(old.html) + len(old.title)
+	}
+	f.m[key] = k
+	f.size += n
+}
+
+// withToken writes a kept fragment with the session's CSRF token in place
+// of the placeholder.
+type withToken struct {
+	html               []byte
+	placeholder, token string
+}
+
+func (w withToken) Render(_ context.Context, out io.Writer) error {
+	rest := w.html
+	ph := []byte(w.placeholder)
+	for {
+		i := bytes.Index(rest, ph)
+		if i < 0 {
+			_, err := out.Write(rest)
+			return err
+		}
+		if _, err := out.Write(rest[:i]); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(out, w.token); err != nil {
+			return err
+		}
+		rest = rest[i+len(ph):]
+	}
+}
+
+var _ templ.Component = withToken{}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/a-h/templ"
+
+	"helpline/views"
+)
+
+// Two Administrators see the same kept page of the queue, each with the
+// CSRF token of their own session, and the token on the page works.
+func TestQueue_KeptPageCarriesEachViewersOwnToken(t *testing.T) {
+	w := newTicketWorld(t)
+	adam, olivia := w.as("adam@example.com"), w.as("owner@example.com")
+	seen := map[string]bool{}
+	for _, c := range []*client{adam, olivia, adam, olivia} {
+		for _, htmx := range []bool{false, true} {
+			r := c.do(http.MethodGet, views.PathTickets, nil, htmx).wantStatus(http.StatusOK)
+			tok, _ := r.doc().Find("form.bulk-form input[name=_csrf]").Attr("value")
+			if tok == "" || tok != c.csrf {
+				t.Fatalf("bulk form token %q, want the session's %q", tok, c.csrf)
+			}
+			seen[tok] = true
+		}
+	}
+	if len(seen) != 2 {
+		t.Fatalf("tokens on the pages: %v, want one per session", seen)
+	}
+	r := olivia.get(views.PathTickets)
+	tok, _ := r.doc().Find("form.bulk-form input[name=_csrf]").Attr("value")
+	olivia.post(views.PathTicketBulk, url.Values{"_csrf": {tok}, "action": {"tag"}, "tag": {"kept"}, "code": {w.salesCode}}).
+		wantRedirect(views.PathTickets)
+	if tags := w.app.ticketAs(w.salesCode).Tags; len(tags) != 1 || tags[0] != "kept" {
+		t.Fatalf("tags after the bulk action: %v", tags)
+	}
+}
+
+// A change shows on the next view of the queue, though the page was kept.
+func TestQueue_ChangeShowsOnTheNextView(t *testing.T) {
+	w := newTicketWorld(t)
+	adam := w.as("adam@example.com")
+	row := func() string {
+		return adam.get(views.PathTickets).wantStatus(http.StatusOK).text("#ticket-" + w.salesCode)
+	}
+	if got := row(); !strings.Contains(got, "New") {
+		t.Fatalf("row before the change: %q", got)
+	}
+	adam.post(views.TicketActionPath(views.PathTicketStatus, w.salesCode), url.Values{"status": {"resolved"}}).
+		wantRedirect(views.TicketPath(w.salesCode))
+	if got := row(); !strings.Contains(got, "Resolved") {
+		t.Fatalf("row after resolving: %q", got)
+	}
+	code := w.app.ticket(w.sales, "Arrived after the page was kept")
+	if got := adam.get(views.PathTickets).text("#ticket-" + code); !strings.Contains(got, "Arrived after the page was kept") {
+		t.Fatalf("new ticket missing from the queue: %q", got)
+	}
+}
+
+// An Agent's kept page is never shown to an Agent of other departments.
+func TestQueue_AgentsDoNotShareKeptPages(t *testing.T) {
+	w := newTicketWorld(t)
+	ann, bob := w.as("ann@example.com"), w.as("bob@example.com")
+	ann.get(views.PathTickets).wantContains(w.salesCode)
+	r := bob.get(views.PathTickets).wantContains(w.supportCode)
+	if strings.Contains(r.body, w.salesCode) {
+		t.Fatal("Bob sees a Sales ticket from Ann's page")
+	}
+}
+
+func TestFragments_StaleBuildIsNotKept(t *testing.T) {
+	f := newFragments()
+	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
+	builds := 0
+	build := func(text string) func(context.Context) (piece, error) {
+		return func(context.Context) (piece, error) {
+			builds++
+			return piece{Body: templ.Raw(text)}, nil
+		}
+	}
+	render := func(c piece) string {
+		var b bytes.Buffer
+		if err := c.Body.Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	c, _ := f.get(ctx, "k", 2, build("new"))
+	if render(c) != "new" {
+		t.Fatal("first build not served")
+	}
+	// A build that read under an older generation is served to its own
+	// request but must not replace the newer one.
+	c, _ = f.get(ctx, "other", 1, build("old"))
+	if render(c) != "old" {
+		t.Fatal("old build not served to its request")
+	}
+	c, _ = f.get(ctx, "other", 2, build("fresh"))
+	if render(c) != "fresh" || builds != 3 {
+		t.Fatalf("stale fragment kept: %q after %d builds", render(c), builds)
+	}
+	c, _ = f.get(ctx, "k", 2, build("again"))
+	if render(c) != "new" || builds != 3 {
+		t.Fatalf("kept fragment not reused: %q after %d builds", render(c), builds)
+	}
+	c, _ = f.get(ctx, "k", 3, build("after a change"))
+	if render(c) != "after a change" {
+		t.Fatal("fragment of an older generation served")
+	}
+}
+
+func TestFragments_PlaceholderBecomesTheToken(t *testing.T) {
+	f := newFragments()
+	build := func(context.Context) (piece, error) {
+		return piece{Body: templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			_, err := io.WriteString(w, `<input value="`+views.CSRF(ctx)+`"><input value="`+views.CSRF(ctx)+`">`)
+			return err
+		})}, nil
+	}
+	for _, tok := range []string{"first-session", "second-session"} {
+		ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: tok})
+		c, err := f.get(ctx, "k", 1, build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := c.Body.Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		if want := `<input value="` + tok + `"><input value="` + tok + `">`; b.String() != want {
+			t.Fatalf("got %s, want %s", b.String(), want)
+		}
+	}
+}
+
+// A kept ticket page is not shown to an Agent who has since left the
+// ticket's department, and shows a reply at once.
+func TestTicketPage_KeptPageFollowsAccessAndChanges(t *testing.T) {
+	w := newTicketWorld(t)
+	ann := w.as("ann@example.com")
+	page := views.TicketPath(w.salesCode)
+	ann.get(page).wantStatus(http.StatusOK)
+	ann.post(views.TicketActionPath(views.PathTicketReply, w.salesCode), url.Values{"body": {"Here is the price list."}}).
+		wantRedirect(page)
+	ann.get(page).wantStatus(http.StatusOK).wantContains("Here is the price list.")
+	if err := w.app.st.RemoveMember(context.Background(), w.adam.ID, w.sales, w.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	ann.get(page).wantStatus(http.StatusNotFound)
+}
