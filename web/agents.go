@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -38,19 +39,36 @@ func (s *Server) agentsList(c echo.Context) error {
 		q = string(r)
 	}
 	after := queryID(c, "after")
+	// What a row offers depends on who looks (an Administrator may not
+	// touch an Owner), so each viewer keeps their own pages.
+	key := "agents|" + views.Lang(ctx) + "|" + strconv.FormatInt(actor.ID, 10) + "|" + strconv.FormatInt(after, 10) + "|" + q
+	table, err := s.fragments.get(ctx, key, s.st.Generation(), func(ctx context.Context) (piece, error) {
+		p, err := s.agentsProps(ctx, actor, q, after)
+		return piece{Body: views.AgentsTable(p)}, err
+	})
+	if err != nil {
+		return err
+	}
+	p := views.AgentsProps{Query: q, CanCreate: true}
+	return s.renderConfig(c, http.StatusOK, views.AgentsPage(p, table.Body), table.Body)
+}
+
+// agentsProps reads one page of agents; a cursor that no longer exists
+// starts from the top.
+func (s *Server) agentsProps(ctx context.Context, actor store.Agent, q string, after int64) (views.AgentsProps, error) {
 	page, err := s.st.ListAgents(ctx, store.AgentFilter{Search: q, AfterID: after, Limit: agentsPerPage})
 	if errors.Is(err, store.ErrNotFound) {
 		after = 0
 		page, err = s.st.ListAgents(ctx, store.AgentFilter{Search: q, Limit: agentsPerPage})
 	}
 	if err != nil {
-		return err
+		return views.AgentsProps{}, err
 	}
 	p := views.AgentsProps{Query: q, After: after, Next: page.Next, CanCreate: true}
 	for _, row := range page.Agents {
 		p.Rows = append(p.Rows, agentRowProps(actor, row))
 	}
-	return s.renderConfig(c, http.StatusOK, views.AgentsPage(p), views.AgentsTable(p))
+	return p, nil
 }
 
 // agentFormProps fills what the form offers to actor; target is nil on create.

@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/a-h/templ"
+	"golang.org/x/sync/singleflight"
 
 	"helpline/views"
 )
@@ -31,6 +33,9 @@ type fragments struct {
 	size   int
 	m      map[string]kept
 	token  string // placeholder rendered where the CSRF token goes
+	// building lets one request build a missing piece while others asking
+	// for the same one wait for it, instead of all running the same queries.
+	building singleflight.Group
 }
 
 // piece is a part of a page and the title of the page it belongs to.
@@ -66,18 +71,28 @@ func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(
 	ok = ok && f.gen == gen && f.minute == minute
 	f.mu.Unlock()
 	if !ok {
-		p, err := build(ctx)
+		v, err, _ := f.building.Do(fmt.Sprintf("%d|%d|%s", gen, minute, key), func() (any, error) {
+			// Those who wait share this build: a request that goes away
+			// must not cancel it for them.
+			ctx := context.WithoutCancel(ctx)
+			p, err := build(ctx)
+			if err != nil {
+				return kept{}, err
+			}
+			env := *views.EnvOf(ctx)
+			env.CSRFToken = f.token
+			var buf bytes.Buffer
+			if err := p.Body.Render(views.WithEnv(ctx, &env), &buf); err != nil {
+				return kept{}, err
+			}
+			k := kept{html: buf.Bytes(), title: p.Title}
+			f.put(key, gen, minute, k)
+			return k, nil
+		})
 		if err != nil {
 			return piece{}, err
 		}
-		env := *views.EnvOf(ctx)
-		env.CSRFToken = f.token
-		var buf bytes.Buffer
-		if err := p.Body.Render(views.WithEnv(ctx, &env), &buf); err != nil {
-			return piece{}, err
-		}
-		k = kept{html: buf.Bytes(), title: p.Title}
-		f.put(key, gen, minute, k)
+		k = v.(kept)
 	}
 	return piece{Body: withToken{html: k.html, placeholder: f.token, token: views.CSRF(ctx)}, Title: k.title}, nil
 }

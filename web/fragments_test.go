@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -153,4 +156,30 @@ func TestTicketPage_KeptPageFollowsAccessAndChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	ann.get(page).wantStatus(http.StatusNotFound)
+}
+
+func TestFragments_ConcurrentMissesBuildOnce(t *testing.T) {
+	f := newFragments()
+	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
+	var builds atomic.Int32
+	release := make(chan struct{})
+	build := func(context.Context) (piece, error) {
+		builds.Add(1)
+		<-release
+		return piece{Body: templ.Raw("page")}, nil
+	}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := f.get(ctx, "k", 1, build); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let every request reach the miss
+	close(release)
+	wg.Wait()
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("%d builds for 20 concurrent requests of one page, want 1", n)
+	}
 }
