@@ -102,13 +102,39 @@ func Tf(ctx context.Context, id string, data map[string]any) string {
 }
 
 // Tn translates a message with a plural form chosen by n ({{.Count}} in it).
+// Without other data and for small n ("5 minutes ago") the result is kept
+// per language like a plain message: a queue page says such things fifty
+// times.
 func Tn(ctx context.Context, id string, n int, data map[string]any) string {
+	if data == nil && n >= 0 && n < maxKeptCount {
+		e := envOf(ctx)
+		if e.Localizer == Localizer(e.Lang) {
+			key := countKey{e.Lang, id, n}
+			if s, ok := countCache.Load(key); ok {
+				return s.(string)
+			}
+			s := translate(ctx, &i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}})
+			countCache.Store(key, s)
+			return s
+		}
+	}
 	if data == nil {
 		data = map[string]any{}
 	}
 	data["Count"] = n
 	return translate(ctx, &i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
 }
+
+// maxKeptCount bounds the counted messages kept: at most this many per
+// message and language.
+const maxKeptCount = 1000
+
+type countKey struct {
+	lang, id string
+	n        int
+}
+
+var countCache sync.Map // countKey -> string
 
 // TL translates for a language code outside a request (e-mails, flashes).
 func TL(lang, id string, data map[string]any) string {

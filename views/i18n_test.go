@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path"
@@ -430,6 +431,32 @@ func TestMatchLanguage(t *testing.T) {
 	for header, want := range cases {
 		if got := MatchLanguage(header); got != want {
 			t.Errorf("MatchLanguage(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+// Tn keeps small counts per language: the kept answer must be the right
+// plural form of the right language, asked once or many times.
+func TestTn_KeptCountsKeepLanguageAndPluralForm(t *testing.T) {
+	cases := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"pl", 5, "5 zgłoszeń"},
+		{"en", 5, "5 tickets"},
+		{"pl", 22, "22 zgłoszenia"},
+		{"ro", 20, "20 de tichete"},
+		{"ro", 1, "1 tichet"},
+		{"pl", 1002, "1002 zgłoszenia"},
+		{"en", 1, "1 ticket"},
+	}
+	for range 2 {
+		for _, c := range cases {
+			ctx := WithEnv(context.Background(), &Env{Lang: c.lang, Localizer: Localizer(c.lang)})
+			if got := Tn(ctx, "TicketCount", c.n, nil); got != c.want {
+				t.Errorf("%s, %d: got %q, want %q", c.lang, c.n, got, c.want)
+			}
 		}
 	}
 }
