@@ -85,7 +85,20 @@ func run() error {
 	var ceiling float64
 	for _, tg := range targets {
 		fmt.Fprintf(os.Stderr, "loading %-28s %s\n", tg.name, tg.path)
+		var stopArrivals func() (int, error)
+		if tg.arrivals > 0 {
+			stopArrivals = trickle(ctx, srv.base, fx, tg.arrivals)
+		}
 		r, err := runWrk(ctx, tg.name, srv.base+tg.path, tg.cookie, o.conns, o.duration)
+		if stopArrivals != nil {
+			n, terr := stopArrivals()
+			if err == nil && terr != nil {
+				err = fmt.Errorf("tickets arriving during %s: %w", tg.name, terr)
+			}
+			if err == nil && n < tg.arrivals*int(o.duration.Seconds())/2 {
+				err = fmt.Errorf("only %d tickets arrived during %s", n, tg.name)
+			}
+		}
 		if err != nil {
 			return err
 		}

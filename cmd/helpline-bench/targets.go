@@ -71,6 +71,10 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 
 type target struct {
 	name, path, cookie string
+	// arrivals is how many tickets a second arrive through the contact form
+	// while the page is loaded: every arrival commits a change, so the page
+	// kept in memory is dropped and built again, as on a busy desk.
+	arrivals int
 }
 
 var nextCursor = regexp.MustCompile(`[?&;]after=([0-9]+\.[0-9]+)`)
@@ -84,14 +88,17 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 		return nil, err
 	}
 	return []target{
-		{nameHealth, "/healthz", ""},
-		{"queue, Agent", "/tickets", agent.cookie},
-		{"queue, Administrator", "/tickets", admin.cookie},
-		{"filtered queue (dept+status+tag)", filtered, admin.cookie},
-		{"deep page (200 pages in)", deep, admin.cookie},
-		{"ticket page, 6 messages", "/tickets/" + fx.sixMessageCode, agent.cookie},
-		{"text search", "/tickets?q=" + url.QueryEscape(fx.searchWord), admin.cookie},
-		{"Configuration → Agents", "/config/agents", admin.cookie},
+		{nameHealth, "/healthz", "", 0},
+		{"queue, Agent", "/tickets", agent.cookie, 0},
+		{"queue, Administrator", "/tickets", admin.cookie, 0},
+		{"filtered queue (dept+status+tag)", filtered, admin.cookie, 0},
+		{"deep page (200 pages in)", deep, admin.cookie, 0},
+		{"ticket page, 6 messages", "/tickets/" + fx.sixMessageCode, agent.cookie, 0},
+		{"text search", "/tickets?q=" + url.QueryEscape(fx.searchWord), admin.cookie, 0},
+		{"Configuration → Agents", "/config/agents", admin.cookie, 0},
+		{"queue, Agent, 20 tickets/s arriving", "/tickets", agent.cookie, 20},
+		{"queue, Administrator, 20 tickets/s arriving", "/tickets", admin.cookie, 20},
+		{"text search, 20 tickets/s arriving", "/tickets?q=" + url.QueryEscape(fx.searchWord), admin.cookie, 20},
 	}, nil
 }
 
@@ -126,6 +133,49 @@ func followNext(base, start, cookie string, pages int) (string, error) {
 	// Every measured page must answer 200.
 	_, err := get(base, path, cookie)
 	return path, err
+}
+
+// trickle sends the contact form perSecond times a second until stop is
+// called, which returns how many tickets were acknowledged.
+func trickle(ctx context.Context, base string, fx fixtures, perSecond int) (stop func() (int, error)) {
+	ctx, cancel := context.WithCancel(ctx)
+	var acked atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		c := newClient()
+		tok, err := fetchCSRF(c, base, "/contact")
+		if err != nil {
+			done <- err
+			return
+		}
+		tick := time.NewTicker(time.Second / time.Duration(perSecond))
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ctx.Done():
+				done <- nil
+				return
+			case <-tick.C:
+			}
+			form := url.Values{"_csrf": {tok}, "name": {"Steady Customer"}, "email": {"steady@example.com"},
+				"department": {fmt.Sprint(fx.agentDepartment)}, "subject": {fmt.Sprintf("Arriving while pages load %d", i)},
+				"message": {"A ticket that arrives while agents read the queue."}}
+			res, err := c.PostForm(base+"/contact", form)
+			if err != nil {
+				continue
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusSeeOther {
+				acked.Add(1)
+			}
+		}
+	}()
+	return func() (int, error) {
+		cancel()
+		err := <-done
+		return int(acked.Load()), err
+	}
 }
 
 type creationResult struct {
