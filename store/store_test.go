@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,6 +208,35 @@ func TestPasswords_Argon2idRoundTrip(t *testing.T) {
 	}
 	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "correct horse batterY") || CheckPassword("", "x") {
 		t.Fatal("password check answers wrong")
+	}
+}
+
+// A burst of sign-ins waits for a free slot instead of hashing all at once;
+// a hash with costs this store never sets is refused without hashing.
+func TestPasswords_HashingWaitsForAFreeSlot(t *testing.T) {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	done := make(chan bool)
+	go func() { done <- CheckPassword(h, "correct horse battery") }()
+	select {
+	case <-done:
+		t.Fatal("password checked while every slot was taken")
+	case <-time.After(100 * time.Millisecond):
+	}
+	for range cap(hashSlots) {
+		<-hashSlots
+	}
+	if !<-done {
+		t.Fatal("password check after a slot freed answered wrong")
+	}
+	greedy := strings.Replace(h, "m=19456", "m=4194304", 1)
+	if greedy == h || CheckPassword(greedy, "correct horse battery") {
+		t.Fatal("a hash asking for 4 GiB was checked")
 	}
 }
 
