@@ -28,6 +28,9 @@ type Config struct {
 	// ContactLimit is how many contact-form tickets one address may send
 	// in ten minutes (0: 20).
 	ContactLimit int
+	// BaseURL is where people open the console (no trailing slash); links
+	// handed out are built on it. Empty: the address of the request.
+	BaseURL string
 }
 
 // Server serves the console.

@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +38,7 @@ type Config struct {
 	SessionSecret string
 	CSRFSecret    string
 	ContactLimit  int
+	BaseURL       string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -60,6 +63,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.ContactLimit = n
 	}
+	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
 	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
@@ -68,8 +72,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (HELPLINE_DB)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
 	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
-	err := fs.Parse(args)
-	return cfg, err
+	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return cfg, fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	}
+	return cfg, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -109,6 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		CSRFSecret:    csrfSecret,
 		Logger:        logger,
 		ContactLimit:  cfg.ContactLimit,
+		BaseURL:       cfg.BaseURL,
 	}, st)
 	if err != nil {
 		return err
