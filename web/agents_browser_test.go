@@ -120,3 +120,29 @@ func TestAgentsBrowser_CreateSignInChangeRoleRemove(t *testing.T) {
 		t.Fatal("agent not removed")
 	}
 }
+
+// A role change the desk refuses (here: the agent was removed behind the
+// page) shows why and puts the picker back to the role the agent has.
+func TestAgentsBrowser_RefusedRoleChangeResetsThePicker(t *testing.T) {
+	ctx := newBrowser(t)
+	app := newTestApp(t)
+	creator := app.owner()
+	vic := app.addAgent(creator.ID, "Vic Viewer", store.RoleAgent)
+	row := "#" + views.AgentRowID(vic.ID)
+	browserSignIn(t, ctx, app.ts.URL, creator.Email, testPassword)
+	run(t, ctx, "open the agents list",
+		chromedp.Navigate(app.ts.URL+views.PathAgents),
+		chromedp.WaitVisible(chromedp.CSS(row+" select")),
+	)
+	if err := app.st.RemoveAgent(context.Background(), creator.ID, vic.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "change the removed agent's role",
+		chromedp.SetValue(chromedp.CSS(row+" select"), "admin"),
+		chromedp.Evaluate[chromedp.Void](`void document.querySelector('`+row+` select').dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.WaitVisible(chromedp.Search(`//div[@id="flash"]/p[contains(., "There is nothing here")]`)),
+	)
+	if got := read(t, ctx, "read the picker", chromedp.Value(chromedp.CSS(row+" select"))); got != "agent" {
+		t.Fatalf("picker shows %q after the refusal, want agent", got)
+	}
+}

@@ -47,6 +47,17 @@
     if (dialog) dialog.close();
   });
 
+  // A refused change keeps the page as it was (the message shows in the
+  // flash area), so the pickers of its form go back to what the page shows.
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var xhr = ev.detail && ev.detail.xhr;
+    var el = ev.detail && ev.detail.elt;
+    if (!xhr || xhr.status < 400 || !el || !el.querySelectorAll) return;
+    el.querySelectorAll("select").forEach(function (sel) {
+      Array.prototype.forEach.call(sel.options, function (o) { o.selected = o.defaultSelected; });
+    });
+  });
+
   // One-time links select themselves so they are easy to copy.
   document.addEventListener("focusin", function (ev) {
     if (ev.target.hasAttribute && ev.target.hasAttribute("data-select-on-focus")) ev.target.select();
