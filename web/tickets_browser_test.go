@@ -126,3 +126,32 @@ func TestBrowser_ContactFormToTransfer(t *testing.T) {
 		t.Fatalf("the Sales Agent opening the ticket gets %q, want 404", s)
 	}
 }
+
+// Select all ticks every ticket of the page, and a bulk action then
+// changes them all.
+func TestBrowser_QueueSelectAllThenBulkStatus(t *testing.T) {
+	ctx := newBrowser(t)
+	w := newTicketWorld(t)
+	third := w.app.ticket(w.sales, "Third ticket")
+	browserSignIn(t, ctx, w.app.ts.URL, "adam@example.com", testPassword)
+	run(t, ctx, "select all and resolve",
+		chromedp.Navigate(w.app.ts.URL+"/tickets"),
+		chromedp.WaitVisible(chromedp.CSS(`input[data-select-all="code"]`)),
+		chromedp.Click(chromedp.CSS(`input[data-select-all="code"]`)),
+	)
+	ticked := read(t, ctx, "count ticked tickets",
+		chromedp.Evaluate[int](`document.querySelectorAll('input[name="code"]:checked').length`))
+	if ticked != 3 {
+		t.Fatalf("%d tickets ticked by select all, want 3", ticked)
+	}
+	run(t, ctx, "set status of the selection",
+		chromedp.SetValue(chromedp.CSS("#bulk-status"), "resolved"),
+		chromedp.Click(chromedp.CSS(`button[name="action"][value="status"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@id="flash"]/p[contains(., "3 tickets were changed.")]`)),
+	)
+	for _, code := range []string{w.salesCode, w.supportCode, third} {
+		if st := w.app.ticketAs(code).Status; st != store.TicketResolved {
+			t.Errorf("%s is %s after the bulk action, want resolved", code, st)
+		}
+	}
+}

@@ -58,6 +58,17 @@
     });
   });
 
+  // A checkbox with data-select-all="NAME" ticks or clears every NAME
+  // checkbox of its form (the queue's "select all on this page").
+  document.addEventListener("change", function (ev) {
+    var all = ev.target;
+    var name = all.getAttribute && all.getAttribute("data-select-all");
+    if (!name || !all.form) return;
+    all.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
   // One-time links select themselves so they are easy to copy.
   document.addEventListener("focusin", function (ev) {
     if (ev.target.hasAttribute && ev.target.hasAttribute("data-select-on-focus")) ev.target.select();
