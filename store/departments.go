@@ -76,10 +76,16 @@ func (s *Store) DepartmentByID(ctx context.Context, id int64) (Department, error
 	return d, nil
 }
 
+// Every change to departments reads the acting Administrator or Owner
+// inside its transaction (loadActor), so a role taken away meanwhile counts.
+
 // CreateDepartment adds a department; the name must be unique (any case).
 func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in DepartmentInput) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		now := s.nowMs()
 		res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?)`, in.Name, in.Description, now, now, nullID(actorID))
@@ -101,6 +107,9 @@ func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in Departme
 // (or updates those channels).
 func (s *Store) SetMember(ctx context.Context, actorID, departmentID, agentID int64, ch Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (department_id, agent_id) DO UPDATE SET tickets = excluded.tickets, chats = excluded.chats, calls = excluded.calls`,
@@ -150,6 +159,9 @@ const (
 // UpdateDepartment changes a department's name and description.
 func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in DepartmentInput) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		now := s.nowMs()
 		res, err := tx.ExecContext(ctx, `UPDATE departments SET name = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
 			in.Name, in.Description, now, nullID(actorID), id)
@@ -170,6 +182,9 @@ func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in Depa
 // RemoveDepartment deletes a department and its memberships.
 func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		var name string
 		err := tx.QueryRowContext(ctx, `SELECT name FROM departments WHERE id = ?`, id).Scan(&name)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -202,6 +217,9 @@ func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 // RemoveMember takes agentID out of a department.
 func (s *Store) RemoveMember(ctx context.Context, actorID, departmentID, agentID int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ? AND agent_id = ?`, departmentID, agentID)
 		if err != nil {
 			return err
@@ -273,6 +291,9 @@ func (s *Store) DepartmentMemberCounts(ctx context.Context) (map[int64]int, erro
 // membership of a department.
 func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID int64, members map[int64]Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM departments WHERE id = ?`, departmentID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -311,6 +332,9 @@ func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID 
 // memberships serve tickets, kept ones keep their channels.
 func (s *Store) SetAgentDepartments(ctx context.Context, actorID, agentID int64, departmentIDs []int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadActor(ctx, tx, actorID); err != nil {
+			return err
+		}
 		a, err := agentByID(ctx, tx, agentID)
 		if err != nil {
 			return err

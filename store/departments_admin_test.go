@@ -119,3 +119,36 @@ func TestSetAgentDepartments_KeepsChannelsOfKeptDepartments(t *testing.T) {
 		t.Fatalf("refused change stored: %v", ids)
 	}
 }
+
+// The store refuses department changes by anyone but an active
+// Administrator or Owner, whatever screen let the request through.
+func TestDepartments_OnlyAdministratorsAndOwnersChangeThem(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	admin := w.admin.ID
+	for name, as := range map[string]int64{"an Agent": w.ann.ID, "nobody": 0, "an unknown id": 9999} {
+		checks := map[string]error{
+			"create":       func() error { _, err := s.CreateDepartment(ctx, as, DepartmentInput{Name: "Shadow"}); return err }(),
+			"update":       s.UpdateDepartment(ctx, as, w.sales, DepartmentInput{Name: "Renamed"}),
+			"remove":       s.RemoveDepartment(ctx, as, w.support),
+			"add member":   s.SetMember(ctx, as, w.support, w.ann.ID, Channels{Tickets: true}),
+			"drop member":  s.RemoveMember(ctx, as, w.sales, w.ann.ID),
+			"set members":  s.SetDepartmentMembers(ctx, as, w.sales, map[int64]Channels{}),
+			"agent's list": s.SetAgentDepartments(ctx, as, w.bob.ID, []int64{w.sales}),
+		}
+		for what, err := range checks {
+			if !IsRule(err, RuleNotPermitted) {
+				t.Errorf("%s: %s answered %v, want RuleNotPermitted", name, what, err)
+			}
+		}
+	}
+	if d, _ := s.DepartmentByID(ctx, w.sales); d.Name != "Sales" {
+		t.Fatalf("department renamed by a refused change: %q", d.Name)
+	}
+	if ids, _ := s.AgentDepartmentIDs(ctx, w.ann.ID); len(ids) != 1 || ids[0] != w.sales {
+		t.Fatalf("Ann's departments after refused changes: %v", ids)
+	}
+	if err := s.UpdateDepartment(ctx, admin, w.sales, DepartmentInput{Name: "Sales EU"}); err != nil {
+		t.Fatalf("an Administrator's change refused: %v", err)
+	}
+}

@@ -23,7 +23,7 @@ func addMember(t *testing.T, s *Store, name, email string, role Role, depts ...i
 	}
 	id, _ := res.LastInsertId()
 	for _, d := range depts {
-		if err := s.SetMember(ctx, 0, d, id, Channels{Tickets: true}); err != nil {
+		if err := s.SetMember(ctx, fixtureOwner(t, s), d, id, Channels{Tickets: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -36,9 +36,19 @@ func addMember(t *testing.T, s *Store, name, email string, role Role, depts ...i
 
 func addDept(t *testing.T, s *Store, name string) int64 {
 	t.Helper()
-	id, err := s.CreateDepartment(context.Background(), 0, DepartmentInput{Name: name})
+	id, err := s.CreateDepartment(context.Background(), fixtureOwner(t, s), DepartmentInput{Name: name})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return id
+}
+
+// fixtureOwner is the account's first Owner, who sets up departments.
+func fixtureOwner(t *testing.T, s *Store) int64 {
+	t.Helper()
+	var id int64
+	if err := s.w.QueryRow(`SELECT id FROM agents WHERE role = 'owner' ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatalf("fixtures need an Owner first: %v", err)
 	}
 	return id
 }

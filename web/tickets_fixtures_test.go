@@ -30,7 +30,7 @@ func (a *testApp) agent(name, email string, role store.Role, depts ...int64) sto
 	}
 	id, _ := res.LastInsertId()
 	for _, d := range depts {
-		if err := a.st.SetMember(ctx, 0, d, id, store.Channels{Tickets: true}); err != nil {
+		if err := a.st.SetMember(ctx, a.ownerID(), d, id, store.Channels{Tickets: true}); err != nil {
 			a.t.Fatal(err)
 		}
 	}
@@ -43,11 +43,21 @@ func (a *testApp) agent(name, email string, role store.Role, depts ...int64) sto
 
 func (a *testApp) department(name string) int64 {
 	a.t.Helper()
-	id, err := a.st.CreateDepartment(context.Background(), 0, store.DepartmentInput{Name: name})
+	id, err := a.st.CreateDepartment(context.Background(), a.ownerID(), store.DepartmentInput{Name: name})
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	return id
+}
+
+// ownerID is the Owner app.owner() signed up, who sets up departments.
+func (a *testApp) ownerID() int64 {
+	a.t.Helper()
+	o, err := a.st.AgentByEmail(context.Background(), "owner@example.com")
+	if err != nil {
+		a.t.Fatalf("fixtures need app.owner() first: %v", err)
+	}
+	return o.ID
 }
 
 // ticket stores a contact-form ticket in dept and returns its code.
