@@ -21,7 +21,8 @@ const (
 )
 
 // Session lengths: an ordinary session ends after IdleTimeout without a
-// request; "Remember me" keeps one for RememberFor.
+// request, and however busy never lasts longer than a remembered one;
+// "Remember me" keeps one for RememberFor.
 const (
 	IdleTimeout = 12 * time.Hour
 	RememberFor = 14 * 24 * time.Hour
@@ -99,6 +100,9 @@ func (s *Store) TouchSession(ctx context.Context, se Session) error {
 	expires := se.ExpiresAt
 	if !se.Remember {
 		expires = now.Add(IdleTimeout)
+		if limit := se.CreatedAt.Add(RememberFor); expires.After(limit) {
+			expires = limit
+		}
 	}
 	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ? AND ended_reason = ''`,

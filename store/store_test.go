@@ -176,6 +176,31 @@ func TestSessions_TouchKeepsActiveSessionAlive(t *testing.T) {
 	}
 }
 
+// A session in use every hour still ends when a remembered one would.
+func TestSessions_BusySessionEndsAfterTheLongestLifetime(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	start := time.Now()
+	now := start
+	s.SetClock(func() time.Time { return now })
+	s.CreateSession(ctx, "busy", a.ID, false, "", "")
+	for now.Before(start.Add(RememberFor - time.Hour)) {
+		now = now.Add(time.Hour)
+		se, err := s.SessionByToken(ctx, "busy")
+		if err != nil {
+			t.Fatalf("busy session ended after %v: %v", now.Sub(start), err)
+		}
+		if err := s.TouchSession(ctx, se); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = start.Add(RememberFor + time.Minute)
+	if _, err := s.SessionByToken(ctx, "busy"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("busy session after %v: %v, want ErrNotFound", RememberFor, err)
+	}
+}
+
 func TestChangeOwnPassword_EndsOtherSessionsOnly(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
