@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,7 +63,7 @@ func TestExplain_HotQueriesUseIndexes(t *testing.T) {
 }
 
 func checkPlans(t *testing.T, w *ticketWorld) {
-	s, ctx := w.s, context.Background()
+	s := w.s
 	code := contactTicket(t, s, w.sales, "Hello", "world")
 	cur := Cursor{Key: 12345, ID: 7}
 	type query struct {
@@ -100,6 +101,31 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			f.Search = ""
 		}
 	}
+	add("tag rarity", `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?)`, []any{"vip", defaultRareTagRows})
+	// A rare tag's tickets are read from the tag's index and sorted: at
+	// most defaultRareTagRows rows, so the sort is allowed, a scan is not.
+	for name, f := range map[string]QueueFilter{
+		"rare tag":           {Tag: "vip"},
+		"status rare tag":    {Status: TicketOpen, Tag: "vip"},
+		"rare tag next page": {Tag: "vip", After: cur},
+		"rare tag prev page": {Tag: "vip", Before: cur},
+		"mine with rare tag": {Tag: "vip", Assignee: AssigneeMe},
+	} {
+		f.Limit = 50
+		for _, depts := range [][]int64{nil, {w.sales}, {w.sales, w.support}} {
+			q, a := rareTagSQL(w.adminV, f, depts, !f.Before.IsZero())
+			name := fmt.Sprintf("queue %s in %d departments", name, len(depts))
+			plan := queryPlan(t, s, q, a)
+			if len(plan) == 0 || !strings.HasPrefix(plan[0], "SEARCH tt USING COVERING INDEX ticket_tags_tag (tag=?)") {
+				t.Errorf("%s does not start from the tag's index:\n  %s", name, strings.Join(plan, "\n  "))
+			}
+			for _, line := range plan {
+				if strings.HasPrefix(line, "SCAN") {
+					t.Errorf("%s scans: %q\nplan:\n  %s", name, line, strings.Join(plan, "\n  "))
+				}
+			}
+		}
+	}
 	for _, v := range []Viewer{w.annV, w.adminV} {
 		q, a := countsSQL(v, 0)
 		add("counts "+string(v.Role), q, a)
@@ -116,20 +142,7 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 	add("search index update", `SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = ? AND m.kind <> 'event'`, []any{1})
 
 	for _, q := range qs {
-		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, s, q.sql, q.args)
 		for _, line := range plan {
 			if fullScan.MatchString(line) {
 				t.Errorf("%s scans: %q\nplan:\n  %s", q.name, line, strings.Join(plan, "\n  "))
@@ -139,4 +152,24 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			t.Logf("%s:\n  %s", q.name, strings.Join(plan, "\n  "))
 		}
 	}
+}
+
+// queryPlan returns the lines of EXPLAIN QUERY PLAN for q.
+func queryPlan(t *testing.T, s *Store, q string, args []any) []string {
+	t.Helper()
+	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan
 }

@@ -48,6 +48,61 @@ type QueuePage struct {
 
 const maxQueueLimit = 200
 
+// defaultRareTagRows is where a tag stops being rare. Walking the queue in order
+// and probing each ticket for the tag finds a page quickly when the tag is
+// common, but walks every ticket in range for one that few tickets carry;
+// those few are read from the tag's index and sorted instead, which costs
+// at most this many rows. About the square root of 50 × a million: both
+// ways then cost a few thousand rows at worst.
+const defaultRareTagRows = 5000
+
+// rareTag reports whether fewer than s.rareTagRows tickets carry tag.
+func (s *Store) rareTag(ctx context.Context, tag string) (bool, error) {
+	if tag = NormalizeTag(tag); tag == "" {
+		return false, nil
+	}
+	var n int
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?)`, tag, s.rareTagRows).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: count tag %q: %w", tag, err)
+	}
+	return n < s.rareTagRows, nil
+}
+
+// rareTagSQL reads a page of the queue from the tickets of a rare tag, in
+// the departments depts (nil: all).
+func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, []any) {
+	tag := NormalizeTag(f.Tag)
+	f.Tag = "" // the join below applies it
+	where, args := filterSQL(v, f)
+	where = append([]string{"tt.tag = ?"}, where...)
+	args = append([]any{tag}, args...)
+	if depts != nil {
+		where = append(where, "t.department_id IN ("+placeholders(len(depts))+")")
+		for _, d := range depts {
+			args = append(args, d)
+		}
+	}
+	order := "t.sort_key, t.id"
+	switch {
+	case backward:
+		where = append(where, "(t.sort_key, t.id) < (?, ?)")
+		args = append(args, f.Before.Key, f.Before.ID)
+		order = "t.sort_key DESC, t.id DESC"
+	case !f.After.IsZero():
+		where = append(where, "(t.sort_key, t.id) > (?, ?)")
+		args = append(args, f.After.Key, f.After.ID)
+	}
+	args = append(args, f.Limit+1)
+	return `SELECT ` + ticketColumns + ` FROM ticket_tags tt
+		CROSS JOIN tickets t ON t.id = tt.ticket_id
+		CROSS JOIN departments d ON d.id = t.department_id
+		CROSS JOIN contacts c ON c.id = t.contact_id
+		LEFT JOIN agents a ON a.id = t.assignee_id
+		LEFT JOIN agents u ON u.id = t.updated_by
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
 // Queue lists one page of the tickets the viewer may see. Paging is by key:
 // each query starts from an index position and stops after a page, so a
 // page costs the same at the millionth ticket as at the first.
@@ -84,13 +139,23 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, 
 	}
 	backward := f.Before.ID != 0
 	var rows []Ticket
-	if depts == nil {
+	rare, err := s.rareTag(ctx, f.Tag)
+	if err != nil {
+		return QueuePage{}, err
+	}
+	switch {
+	case rare:
+		q, args := rareTagSQL(v, f, depts, backward)
+		if rows, err = s.queryTickets(ctx, q, args); err != nil {
+			return QueuePage{}, err
+		}
+	case depts == nil:
 		r, err := s.queueRange(ctx, v, f, 0, backward)
 		if err != nil {
 			return QueuePage{}, err
 		}
 		rows = r
-	} else {
+	default:
 		for _, d := range depts {
 			r, err := s.queueRange(ctx, v, f, d, backward)
 			if err != nil {

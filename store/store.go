@@ -26,6 +26,9 @@ type Store struct {
 	rd  *reader // s.r with prepared statements: use it for queries
 	mem memo    // small lists kept until the next commit
 	now func() time.Time
+	// rareTagRows: a queue filtered by a tag fewer tickets carry reads
+	// them from the tag's index (queue.go).
+	rareTagRows int
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -55,7 +58,7 @@ func Open(path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now}
+	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {
 		s.Close()
