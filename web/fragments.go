@@ -45,7 +45,8 @@ type piece struct {
 }
 
 type kept struct {
-	html  []byte
+	parts [][]byte // the rendered HTML, split where the CSRF token goes
+	size  int
 	title string
 }
 
@@ -85,7 +86,7 @@ func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(
 			if err := p.Body.Render(views.WithEnv(ctx, &env), &buf); err != nil {
 				return kept{}, err
 			}
-			k := kept{html: buf.Bytes(), title: p.Title}
+			k := kept{parts: bytes.Split(buf.Bytes(), []byte(f.token)), size: buf.Len(), title: p.Title}
 			f.put(key, gen, minute, k)
 			return k, nil
 		})
@@ -94,7 +95,7 @@ func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(
 		}
 		k = v.(kept)
 	}
-	return piece{Body: withToken{html: k.html, placeholder: f.token, token: views.CSRF(ctx)}, Title: k.title}, nil
+	return piece{Body: withToken{parts: k.parts, token: views.CSRF(ctx)}, Title: k.title}, nil
 }
 
 func (f *fragments) put(key string, gen uint64, minute int64, k kept) {
@@ -107,41 +108,36 @@ func (f *fragments) put(key string, gen uint64, minute int64, k kept) {
 		f.gen, f.minute, f.size = gen, minute, 0
 		clear(f.m)
 	}
-	n := len(k.html) + len(k.title)
+	n := k.size + len(k.title)
 	if f.size+n > maxFragmentBytes {
 		return
 	}
 	if old, ok := f.m[key]; ok {
-		f.size -= len(old.html) + len(old.title)
+		f.size -= old.size + len(old.title)
 	}
 	f.m[key] = k
 	f.size += n
 }
 
-// withToken writes a kept fragment with the session's CSRF token in place
-// of the placeholder.
+// withToken writes a kept fragment with the session's CSRF token between
+// its parts.
 type withToken struct {
-	html               []byte
-	placeholder, token string
+	parts [][]byte
+	token string
 }
 
 func (w withToken) Render(_ context.Context, out io.Writer) error {
-	rest := w.html
-	ph := []byte(w.placeholder)
-	for {
-		i := bytes.Index(rest, ph)
-		if i < 0 {
-			_, err := out.Write(rest)
+	for i, part := range w.parts {
+		if i > 0 {
+			if _, err := io.WriteString(out, w.token); err != nil {
+				return err
+			}
+		}
+		if _, err := out.Write(part); err != nil {
 			return err
 		}
-		if _, err := out.Write(rest[:i]); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(out, w.token); err != nil {
-			return err
-		}
-		rest = rest[i+len(ph):]
 	}
+	return nil
 }
 
 var _ templ.Component = withToken{}
