@@ -26,6 +26,9 @@ type Store struct {
 	rd  *reader // s.r with prepared statements: use it for queries
 	mem memo    // small lists kept until the next commit
 	now func() time.Time
+
+	// intake writes new tickets in batches (intake.go).
+	intake *intake
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -56,6 +59,7 @@ func Open(path string) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now}
+	s.intake = s.startIntake()
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {
 		s.Close()
@@ -81,8 +85,10 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes both pools.
+// Close answers the tickets being written, refuses further ones, and closes
+// both pools.
 func (s *Store) Close() error {
+	s.intake.stop()
 	if s.rd != nil {
 		s.rd.close()
 	}
