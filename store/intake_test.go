@@ -203,6 +203,7 @@ func TestClose_AnswersTicketsInFlightAndKeepsEveryAcknowledgedOne(t *testing.T) 
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	signUpOwner(t, s)
 	dept := addDept(t, s, "Sales")
 
 	const clients = 32
