@@ -29,6 +29,8 @@ type Store struct {
 	// rareTagRows: a queue filtered by a tag fewer tickets carry reads
 	// them from the tag's index (queue.go).
 	rareTagRows int
+	// intake writes new tickets in batches (intake.go).
+	intake *intake
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -59,6 +61,7 @@ func Open(path string) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
+	s.intake = s.startIntake()
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {
 		s.Close()
@@ -84,8 +87,10 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes both pools.
+// Close answers the tickets being written, refuses further ones, and closes
+// both pools.
 func (s *Store) Close() error {
+	s.intake.stop()
 	if s.rd != nil {
 		s.rd.close()
 	}

@@ -29,6 +29,7 @@ type options struct {
 	conns    int
 	out      string
 	password string
+	only     string
 }
 
 func main() {
@@ -47,12 +48,16 @@ func run() error {
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections")
 	flag.StringVar(&o.out, "out", "docs/BENCHMARKS.md", "where to write the results")
 	flag.StringVar(&o.password, "password", demoPassword, "password of the demo accounts")
+	flag.StringVar(&o.only, "only", "", `run one part: "creation" measures only the contact form and leaves docs/BENCHMARKS.md alone`)
 	flag.Parse()
+	if o.only != "" && o.only != "creation" {
+		return fmt.Errorf("--only %q: the only part is \"creation\"", o.only)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if _, err := exec.LookPath("wrk"); err != nil {
+	if _, err := exec.LookPath("wrk"); err != nil && o.only == "" {
 		return errors.New("wrk is not installed (apt-get install wrk)")
 	}
 	if err := ensureDatabase(ctx, o); err != nil {
@@ -67,6 +72,16 @@ func run() error {
 		return err
 	}
 	defer srv.stop()
+
+	if o.only == "creation" {
+		fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)
+		created, err := createTickets(ctx, srv.base, o.db, fx, o.conns, o.duration)
+		if err != nil {
+			return err
+		}
+		fmt.Print(creationLine(o, created))
+		return nil
+	}
 
 	agent, err := signIn(srv.base, fx.agentEmail, o.password)
 	if err != nil {

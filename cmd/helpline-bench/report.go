@@ -37,11 +37,16 @@ func renderReport(o options, results []wrkResult, created creationResult, rss in
 	for _, r := range results {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %d |\n", r.Name, thousands(int64(r.ReqPerSec)), ms(r.P50), ms(r.P99), r.RatioOfTop*100, r.Errors)
 	}
-	fmt.Fprintf(&b, "\nTicket creation through the contact form, %d concurrent clients for %v: %s acknowledged (%s/s), %s stored, %d failed answers, lost or duplicated: %d.\n",
-		o.conns, o.duration, thousands(int64(created.acked)), thousands(int64(float64(created.acked)/o.duration.Seconds())),
-		thousands(int64(created.stored)), created.failed, created.acked-created.stored)
+	b.WriteString("\n" + creationLine(o, created))
 	fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %.0f MB.\n", float64(rss)/(1<<20))
 	return b.String()
+}
+
+// creationLine reports the contact-form run: what was acknowledged and stored.
+func creationLine(o options, created creationResult) string {
+	return fmt.Sprintf("Ticket creation through the contact form, %d concurrent clients for %v: %s acknowledged (%s/s), %s stored, %d failed answers, lost or duplicated: %d.\n",
+		o.conns, o.duration, thousands(int64(created.acked)), thousands(int64(float64(created.acked)/o.duration.Seconds())),
+		thousands(int64(created.stored)), created.failed, created.acked-created.stored)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestSearch_NewTicketIsFoundOnceByItsSubjectAndMessage(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Broken umbrella", "The handle snapped off yesterday")
+	other := contactTicket(t, s, w.sales, "Invoice copy", "Please send the invoice again")
+	search := func(q string) []string {
+		t.Helper()
+		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return codes(page.Tickets)
+	}
+	for _, q := range []string{"snapped", "handle", "umbrella"} {
+		if got := search(q); !slices.Equal(got, []string{code}) {
+			t.Errorf("search %q = %v, want [%s]", q, got, code)
+		}
+	}
+	// A later message replaces the document: found once, by old and new words.
+	if err := s.Reply(ctx, w.annV, code, "A courier brings a new one"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"snapped", "umbrella", "courier"} {
+		if got := search(q); !slices.Equal(got, []string{code}) {
+			t.Errorf("after a reply, search %q = %v, want [%s]", q, got, code)
+		}
+	}
+	if got := search("invoice"); !slices.Equal(got, []string{other}) {
+		t.Errorf("search invoice = %v, want [%s]", got, other)
+	}
+}
+
+// TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages builds a
+// database at schema 4, where the ticket insert wrote the search document,
+// then migrates it and adds a message.
+func TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "old.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version > 4 {
+			break
+		}
+		if _, err := s.w.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := s.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := signUpOwner(t, s)
+	dept := addDept(t, s, "Sales")
+	// A ticket as schema 4 wrote it: the triggers of the time index it.
+	for _, q := range []string{
+		`INSERT INTO contacts (id, name, email, created_at) VALUES (1, 'Carla', 'carla@example.com', 0)`,
+		fmt.Sprintf(`INSERT INTO tickets (id, code, subject, status, channel, department_id, contact_id, sort_key, message_count, created_at, updated_at)
+			VALUES (1, 'OLD-TICKE-T23', 'Flooded basement', 'new', 'email', %d, 1, 0, 1, 0, 0)`, dept),
+		`INSERT INTO messages (ticket_id, kind, contact_id, body, created_at) VALUES (1, 'customer', 1, 'Water everywhere', 0)`,
+	} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := owner.Viewer()
+	if err := s.Reply(ctx, v, "OLD-TICKE-T23", "A plumber is on the way"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"flooded", "water", "plumber"} {
+		page, err := s.Queue(ctx, v, QueueFilter{Search: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(page.Tickets); !slices.Equal(got, []string{"OLD-TICKE-T23"}) {
+			t.Errorf("search %q = %v, want the old ticket once", q, got)
+		}
+	}
+}
