@@ -209,8 +209,16 @@ func (cs *cookieSession) signOut() {
 	cs.changed = true
 }
 
+// maxFlashes is how many messages wait in the cookie for the next page; a
+// client that posts again and again without looking (a script) keeps only
+// the newest, so the cookie cannot grow to its size limit.
+const maxFlashes = 3
+
 func (cs *cookieSession) addFlash(kind views.FlashKind, text string) {
 	cs.s.AddFlash(string(kind) + "\x00" + text)
+	if list, ok := cs.s.Values[keyFlashes].([]any); ok && len(list) > maxFlashes {
+		cs.s.Values[keyFlashes] = append([]any(nil), list[len(list)-maxFlashes:]...)
+	}
 	cs.changed = true
 }
 
