@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/helpline
 
-.PHONY: run build test lint fmt generate bench demo clean
+.PHONY: run build test lint fmt generate bench gobench demo clean
 
 run: generate
 	$(GO) run ./cmd/helpline
@@ -26,8 +26,17 @@ bench: build
 generate:
 	$(GO) tool templ generate -path views >/dev/null
 
+# The Go benchmarks run once each here, so they keep compiling and working.
 test: generate
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./...
+
+# make gobench: the Go benchmarks for real; the store's on a 200,000-ticket
+# demo desk (HELPLINE_BENCH_TICKETS).
+BENCH_TICKETS ?= 200000
+gobench: generate
+	HELPLINE_BENCH_TICKETS=$(BENCH_TICKETS) $(GO) test -count=1 -run='^$$' -bench=. -benchtime=2s -benchmem ./store/
+	$(GO) test -count=1 -run='^$$' -bench=. -benchtime=2s -benchmem ./web/ ./views/
 
 fmt:
 	$(GO) tool templ fmt views

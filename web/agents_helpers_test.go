@@ -16,7 +16,7 @@ var (
 )
 
 // passwordHash is testPassword hashed once for the whole package.
-func passwordHash(t *testing.T) string {
+func passwordHash(t testing.TB) string {
 	testHashOnce.Do(func() {
 		h, err := store.HashPassword(testPassword)
 		if err != nil {

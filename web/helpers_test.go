@@ -22,7 +22,7 @@ import (
 // testApp is a real server (router, middleware, store on a temp file)
 // behind httptest, for scenario tests.
 type testApp struct {
-	t    *testing.T
+	t    testing.TB
 	path string // the database file
 	st   *store.Store
 	srv  *Server
@@ -31,7 +31,7 @@ type testApp struct {
 
 const testPassword = "correct horse battery"
 
-func newTestApp(t *testing.T) *testApp {
+func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.db")
 	st, err := store.Open(path)
@@ -91,7 +91,7 @@ type response struct {
 	status int
 	header http.Header
 	body   string
-	t      *testing.T
+	t      testing.TB
 }
 
 func (r *response) doc() *goquery.Document {
