@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -181,5 +182,44 @@ func TestFragments_ConcurrentMissesBuildOnce(t *testing.T) {
 	wg.Wait()
 	if n := builds.Load(); n != 1 {
 		t.Fatalf("%d builds for 20 concurrent requests of one page, want 1", n)
+	}
+}
+
+// However many different pages are asked for, what is kept stays under the
+// bound, each kept page holds no more memory than its own size, and pages
+// past the bound are still served.
+func TestFragments_KeptBytesStayBounded(t *testing.T) {
+	f := newFragments()
+	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
+	page := strings.Repeat("x", 100<<10)
+	for i := range 2 * maxFragmentBytes / len(page) {
+		c, err := f.get(ctx, fmt.Sprint("page-", i), 1, func(context.Context) (piece, error) {
+			// Written in small pieces, as templ writes a page.
+			return piece{Body: templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+				for i := 0; i < len(page); i += 1000 {
+					if _, err := io.WriteString(w, page[i:min(i+1000, len(page))]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := c.Body.Render(ctx, &b); err != nil || b.Len() != len(page) {
+			t.Fatalf("page %d: %d bytes served, err %v", i, b.Len(), err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.size > maxFragmentBytes || len(f.m) == 0 {
+		t.Fatalf("%d bytes kept in %d pages; bound %d", f.size, len(f.m), maxFragmentBytes)
+	}
+	for key, k := range f.m {
+		if held := cap(k.parts[0]); held > len(page)+len(page)/8 {
+			t.Fatalf("%s holds %d bytes for a %d-byte page", key, held, len(page))
+		}
 	}
 }
