@@ -104,7 +104,7 @@ func run() error {
 		if tg.arrivals > 0 {
 			stopArrivals = trickle(ctx, srv.base, fx, tg.arrivals)
 		}
-		r, err := runWrk(ctx, tg.name, srv.base+tg.path, tg.cookie, o.conns, o.duration)
+		r, err := runWrk(ctx, tg.name, srv.base+tg.path, tg.paths, tg.cookie, o.conns, o.duration)
 		if stopArrivals != nil {
 			n, terr := stopArrivals()
 			if err == nil && terr != nil {

@@ -30,6 +30,9 @@ type fixtures struct {
 	filterTag              string
 	sixMessageCode         string
 	searchWord             string
+	// spread are places across the whole desk, for pages that are each
+	// asked for once: queue cursors ("key.id") and ticket codes.
+	spreadCursors, spreadCodes []string
 }
 
 func openReadOnly(path string) (*sql.DB, error) {
@@ -66,11 +69,49 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 		return fixtures{}, fmt.Errorf("find a six-message ticket: %w", err)
 	}
 	fx.searchWord = "invoice"
+	if err := loadSpread(ctx, db, &fx); err != nil {
+		return fixtures{}, err
+	}
 	return fx, nil
+}
+
+// spreadEvery picks one ticket in this many for the spread: 50,000 places in
+// a million tickets, so a 10 s run seldom asks for the same one twice and the
+// pages are built from the store for nearly every request.
+const spreadEvery = 20
+
+// loadSpread reads queue cursors and ticket codes spread over the whole desk;
+// the tickets are in the Agent's department so both sessions may see them.
+func loadSpread(ctx context.Context, db *sql.DB, fx *fixtures) error {
+	rows, err := db.QueryContext(ctx, `SELECT sort_key, id, code FROM tickets WHERE id % ? = 0 AND department_id = ?`,
+		spreadEvery, fx.agentDepartment)
+	if err != nil {
+		return fmt.Errorf("spread tickets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, id int64
+		var code string
+		if err := rows.Scan(&key, &id, &code); err != nil {
+			return err
+		}
+		fx.spreadCursors = append(fx.spreadCursors, fmt.Sprintf("%d.%d", key, id))
+		fx.spreadCodes = append(fx.spreadCodes, code)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(fx.spreadCursors) < 100 {
+		return fmt.Errorf("spread tickets: only %d found in department %d", len(fx.spreadCursors), fx.agentDepartment)
+	}
+	return nil
 }
 
 type target struct {
 	name, path, cookie string
+	// paths, when set, are asked for in random order instead of path: one
+	// page each, so nothing is served from what was kept for an earlier view.
+	paths []string
 	// arrivals is how many tickets a second arrive through the contact form
 	// while the page is loaded: every arrival commits a change, so the page
 	// kept in memory is dropped and built again, as on a busy desk.
@@ -88,18 +129,29 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 		return nil, err
 	}
 	return []target{
-		{nameHealth, "/healthz", "", 0},
-		{"queue, Agent", "/tickets", agent.cookie, 0},
-		{"queue, Administrator", "/tickets", admin.cookie, 0},
-		{"filtered queue (dept+status+tag)", filtered, admin.cookie, 0},
-		{"deep page (200 pages in)", deep, admin.cookie, 0},
-		{"ticket page, 6 messages", "/tickets/" + fx.sixMessageCode, agent.cookie, 0},
-		{"text search", "/tickets?q=" + url.QueryEscape(fx.searchWord), admin.cookie, 0},
-		{"Configuration → Agents", "/config/agents", admin.cookie, 0},
-		{"queue, Agent, 20 tickets/s arriving", "/tickets", agent.cookie, 20},
-		{"queue, Administrator, 20 tickets/s arriving", "/tickets", admin.cookie, 20},
-		{"text search, 20 tickets/s arriving", "/tickets?q=" + url.QueryEscape(fx.searchWord), admin.cookie, 20},
+		{name: nameHealth, path: "/healthz"},
+		{name: "queue, Agent", path: "/tickets", cookie: agent.cookie},
+		{name: "queue, Administrator", path: "/tickets", cookie: admin.cookie},
+		{name: "filtered queue (dept+status+tag)", path: filtered, cookie: admin.cookie},
+		{name: "deep page (200 pages in)", path: deep, cookie: admin.cookie},
+		{name: "ticket page, 6 messages", path: "/tickets/" + fx.sixMessageCode, cookie: agent.cookie},
+		{name: "text search", path: "/tickets?q=" + url.QueryEscape(fx.searchWord), cookie: admin.cookie},
+		{name: "Configuration → Agents", path: "/config/agents", cookie: admin.cookie},
+		{name: "queue, Agent, 20 tickets/s arriving", path: "/tickets", cookie: agent.cookie, arrivals: 20},
+		{name: "queue, Administrator, 20 tickets/s arriving", path: "/tickets", cookie: admin.cookie, arrivals: 20},
+		{name: "text search, 20 tickets/s arriving", path: "/tickets?q=" + url.QueryEscape(fx.searchWord), cookie: admin.cookie, arrivals: 20},
+		{name: "queue, Agent, a different page each time", path: "/tickets", cookie: agent.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
+		{name: "queue, Administrator, a different page each time", path: "/tickets", cookie: admin.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
+		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
 	}, nil
+}
+
+func prefixed(prefix string, xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = prefix + x
+	}
+	return out
 }
 
 func get(base, path, cookie string) (string, error) {

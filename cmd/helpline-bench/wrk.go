@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -21,10 +22,19 @@ type wrkResult struct {
 }
 
 // runWrk loads url with wrk for d over conns connections, sending cookie.
-func runWrk(ctx context.Context, name, url, cookie string, conns int, d time.Duration) (wrkResult, error) {
+// With paths, each request asks for one of them at random on url's host.
+func runWrk(ctx context.Context, name, url string, paths []string, cookie string, conns int, d time.Duration) (wrkResult, error) {
 	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
 	if cookie != "" {
 		args = append(args, "-H", "Cookie: "+cookie)
+	}
+	if len(paths) > 0 {
+		script, err := writeRandomPaths(paths)
+		if err != nil {
+			return wrkResult{}, err
+		}
+		defer os.Remove(script)
+		args = append(args, "-s", script)
 	}
 	args = append(args, url)
 	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
@@ -32,6 +42,42 @@ func runWrk(ctx context.Context, name, url, cookie string, conns int, d time.Dur
 		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", name, err, out)
 	}
 	return parseWrk(name, string(out))
+}
+
+// writeRandomPaths writes a wrk script that asks for one of paths at random
+// on every request; each wrk thread draws from its own seed.
+func writeRandomPaths(paths []string) (string, error) {
+	var b strings.Builder
+	b.WriteString("local paths = {\n")
+	for _, p := range paths {
+		if strings.ContainsAny(p, "\"\\\n") {
+			return "", fmt.Errorf("path %q cannot go into a wrk script", p)
+		}
+		fmt.Fprintf(&b, "  \"%s\",\n", p)
+	}
+	b.WriteString(`}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + seed)
+end
+function request()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+`)
+	f, err := os.CreateTemp("", "helpline-bench-*.lua")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), f.Close()
 }
 
 // parseWrk reads wrk's report: Requests/sec, the latency distribution, the

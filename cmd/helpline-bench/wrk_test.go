@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,5 +47,25 @@ func TestSpliceResults_KeepsTheAnalysisAroundTheTable(t *testing.T) {
 	}
 	if got := spliceResults("", "t\n"); got != "# Benchmarks\n\n"+resultsStart+"\nt\n"+resultsEnd+"\n" {
 		t.Fatalf("empty doc: %q", got)
+	}
+}
+
+func TestWriteRandomPaths_ListsEveryPathAndRefusesQuotes(t *testing.T) {
+	name, err := writeRandomPaths([]string{"/tickets?after=12.3", "/tickets/ABC-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(name)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"/tickets?after=12.3",`, `"/tickets/ABC-1",`, "function request()"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("script lacks %s:\n%s", want, b)
+		}
+	}
+	if _, err := writeRandomPaths([]string{`/tickets?q="x`}); err == nil {
+		t.Error("a path with a quote was written into the script")
 	}
 }
