@@ -90,15 +90,29 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 		for _, v := range []Viewer{w.annV, w.adminV} {
 			role := string(v.Role)
 			if v.SeesAll() {
-				q, a := queueSQL(v, f, 0, !f.Before.IsZero())
+				q, a := queueSQL(v, f, 0, !f.Before.IsZero(), ticketRowsFrom)
 				add("queue "+role+" all "+name, q, a)
 			}
-			q, a := queueSQL(v, f, w.sales, !f.Before.IsZero())
+			q, a := queueSQL(v, f, w.sales, !f.Before.IsZero(), ticketRowsFrom)
 			add("queue "+role+" department "+name, q, a)
+			q, a = queueSQL(v, f, w.sales, !f.Before.IsZero(), queueKeysFrom)
+			add("queue keys "+role+" department "+name, q, a)
+			q, a = pageRowsSQL(v, f, []Cursor{cur, {Key: 1, ID: 2}})
+			add("queue page rows "+role+" "+name, q, a)
 			f.Search = "hello"
 			q, a = searchSQL(v, f)
 			add("search "+role+" "+name, q, a)
 			f.Search = ""
+		}
+	}
+	// The keys of an Agent's departments come from the index alone.
+	for _, name := range []string{"default", "status", "next page", "previous page", "status next page"} {
+		f := filters[name]
+		f.Limit = 50
+		q, a := queueSQL(w.annV, f, w.sales, !f.Before.IsZero(), queueKeysFrom)
+		plan := queryPlan(t, s, q, a)
+		if len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX tickets_dept_") {
+			t.Errorf("queue keys %s read more than an index:\n  %s", name, strings.Join(plan, "\n  "))
 		}
 	}
 	add("tag rarity", `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?)`, []any{"vip", defaultRareTagRows})

@@ -31,6 +31,9 @@ type Store struct {
 	rareTagRows int
 	// intake writes new tickets in batches (intake.go).
 	intake *intake
+	// betweenQueueReads, when set by a test, runs between the two reads of
+	// a merged queue page (queueMerged), where a change may land.
+	betweenQueueReads func()
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,

@@ -599,3 +599,44 @@ func TestUnassignOpenTickets_FreesUnfinishedTicketsWithAnEvent(t *testing.T) {
 		t.Fatalf("removed assignee shows as %q", tk.AssigneeName)
 	}
 }
+
+// A ticket that changes between reading an Agent's departments' keys and
+// reading the page's rows does not leave the page short or out of order: the
+// page is the queue as it is after the change.
+func TestQueue_MergedPageFollowsAChangeBetweenItsReads(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	for i := range 12 {
+		contactTicket(t, s, []int64{w.sales, w.support}[i%2], fmt.Sprintf("T%d", i), "b")
+	}
+	bea := w.both.Viewer()
+	f := QueueFilter{Limit: 5}
+	before, err := s.Queue(ctx, bea, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := before.Tickets[1].Code
+	s.betweenQueueReads = func() {
+		s.betweenQueueReads = nil
+		if err := s.SetStatus(ctx, w.adminV, moved, TicketSpam); err != nil {
+			t.Error(err)
+		}
+	}
+	got, err := s.Queue(ctx, bea, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.betweenQueueReads != nil {
+		t.Fatal("the page was not read in two steps")
+	}
+	want, err := s.Queue(ctx, bea, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(codes(got.Tickets), moved) || !slices.Equal(codes(got.Tickets), codes(want.Tickets)) || len(got.Tickets) != 5 {
+		t.Fatalf("page after a change between reads %v, want %v (without %s)", codes(got.Tickets), codes(want.Tickets), moved)
+	}
+	if got.Next != want.Next {
+		t.Fatalf("next cursor %v, want %v", got.Next, want.Next)
+	}
+}
