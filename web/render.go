@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -32,15 +35,37 @@ func (s *Server) render(c echo.Context, status int, page, fragment templ.Compone
 		st.env.Flashes = flashes
 		flashes = nil
 	}
-	c.Response().WriteHeader(status)
+	// The page is rendered whole before anything is sent: one write with
+	// its length instead of a chunk every 4 KB (a tenth of a kept queue
+	// page's cost went to write calls), and a page that fails half way
+	// is answered with an error page rather than cut off.
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
 	ctx := c.Request().Context()
-	if err := comp.Render(ctx, c.Response()); err != nil {
+	if err := comp.Render(ctx, buf); err != nil {
 		return err
 	}
 	if len(flashes) > 0 {
-		return views.Flashes(flashes).Render(ctx, c.Response())
+		if err := views.Flashes(flashes).Render(ctx, buf); err != nil {
+			return err
+		}
 	}
-	return nil
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	c.Response().WriteHeader(status)
+	_, err := c.Response().Write(buf.Bytes())
+	return err
+}
+
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer keeps buffers of ordinary pages for reuse; one grown by a
+// rare huge page is left to the garbage collector.
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	pageBuffers.Put(b)
 }
 
 // redirect answers a successful action: 303 for a plain form post, or an
