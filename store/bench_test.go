@@ -30,6 +30,9 @@ type benchDesk struct {
 	deepRows    int
 	sixCode     string // a ticket the Agent sees with six messages
 	contactDept int64
+	// spread are tickets the Agent sees, all over the desk: places to page
+	// from and tickets to open, a different one at each iteration.
+	spread []Ticket
 }
 
 var (
@@ -122,6 +125,24 @@ func makeBenchDesk() (*benchDesk, error) {
 		return d, err
 	}
 
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT id, code, sort_key FROM tickets WHERE id %% 7 = 0
+		AND department_id IN (SELECT department_id FROM department_members WHERE agent_id = %d) ORDER BY id LIMIT 2000`, agent))
+	if err != nil {
+		return d, err
+	}
+	for rows.Next() {
+		var t Ticket
+		if err := rows.Scan(&t.ID, &t.Code, &t.SortKey); err != nil {
+			rows.Close()
+			return d, err
+		}
+		d.spread = append(d.spread, t)
+	}
+	rows.Close()
+	if len(d.spread) < 100 {
+		return d, fmt.Errorf("only %d tickets spread over the Agent's departments", len(d.spread))
+	}
+
 	// Follow Next as someone paging would, up to fifty pages in.
 	for d.deepPages < 50 {
 		p, err := s.Queue(ctx, d.admin, d.deep)
@@ -184,6 +205,23 @@ func BenchmarkQueue_DeepPage(b *testing.B) {
 	benchQueue(b, d.admin, d.deep, d.deepRows)
 }
 
+// BenchmarkQueue_AgentSpreadPages pages from a different place each time,
+// as many people paging through their queues do: nothing read for one page
+// helps the next.
+func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
+	d := desk(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		t := d.spread[i%len(d.spread)]
+		i++
+		if _, err := d.s.Queue(ctx, d.agent, QueueFilter{After: Cursor{Key: t.SortKey, ID: t.ID}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkQueue_TextSearch(b *testing.B) {
 	d := desk(b)
 	benchQueue(b, d.admin, QueueFilter{Search: "invoice"}, 50)
@@ -235,6 +273,26 @@ func BenchmarkTicketWithThread(b *testing.B) {
 		}
 		if tk.MessageCount != 6 || len(thread) < 6 {
 			b.Fatalf("ticket %s: %d messages, thread of %d", tk.Code, tk.MessageCount, len(thread))
+		}
+	}
+}
+
+// BenchmarkTicketWithThread_Spread opens a different ticket each time.
+func BenchmarkTicketWithThread_Spread(b *testing.B) {
+	d := desk(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		code := d.spread[i%len(d.spread)].Code
+		i++
+		tk, err := d.s.TicketByCode(ctx, d.agent, code)
+		if err != nil {
+			b.Fatal(err)
+		}
+		thread, err := d.s.Thread(ctx, tk.ID)
+		if err != nil || len(thread) == 0 {
+			b.Fatalf("ticket %s: thread of %d, %v", code, len(thread), err)
 		}
 	}
 }

@@ -102,7 +102,7 @@ func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 		FROM messages m
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN contacts c ON c.id = m.contact_id
-		WHERE m.ticket_id = ? ORDER BY m.id`, ticketID)
+		WHERE m.ticket_id = `+intArg+` ORDER BY m.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread of ticket %d: %w", ticketID, err)
 	}

@@ -76,10 +76,10 @@ func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, 
 	tag := NormalizeTag(f.Tag)
 	f.Tag = "" // the join below applies it
 	where, args := filterSQL(v, f)
-	where = append([]string{"tt.tag = ?"}, where...)
+	where = append([]string{"tt.tag = " + textArg}, where...)
 	args = append([]any{tag}, args...)
 	if depts != nil {
-		where = append(where, "t.department_id IN ("+placeholders(len(depts))+")")
+		where = append(where, "t.department_id IN ("+repeatArg(len(depts), intArg)+")")
 		for _, d := range depts {
 			args = append(args, d)
 		}
@@ -87,11 +87,11 @@ func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, 
 	order := "t.sort_key, t.id"
 	switch {
 	case backward:
-		where = append(where, "(t.sort_key, t.id) < (?, ?)")
+		where = append(where, "(t.sort_key, t.id) < ("+intArg+", "+intArg+")")
 		args = append(args, f.Before.Key, f.Before.ID)
 		order = "t.sort_key DESC, t.id DESC"
 	case !f.After.IsZero():
-		where = append(where, "(t.sort_key, t.id) > (?, ?)")
+		where = append(where, "(t.sort_key, t.id) > ("+intArg+", "+intArg+")")
 		args = append(args, f.After.Key, f.After.ID)
 	}
 	args = append(args, f.Limit+1)
@@ -313,7 +313,7 @@ func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
 	var where []string
 	var args []any
 	if f.Status != "" {
-		where = append(where, "t.status = ?")
+		where = append(where, "t.status = "+textArg)
 		args = append(args, f.Status)
 	} else {
 		where = append(where, "t.sort_key < ?")
@@ -321,17 +321,17 @@ func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
 	}
 	switch f.Assignee {
 	case AssigneeMe:
-		where = append(where, "t.assignee_id = ?")
+		where = append(where, "t.assignee_id = "+intArg)
 		args = append(args, v.ID)
 	case AssigneeUnassigned:
 		where = append(where, "t.assignee_id IS NULL")
 	}
 	if f.Channel != "" {
-		where = append(where, "t.channel = ?")
+		where = append(where, "t.channel = "+textArg)
 		args = append(args, f.Channel)
 	}
 	if tag := NormalizeTag(f.Tag); tag != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ?)")
+		where = append(where, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = "+textArg+")")
 		args = append(args, tag)
 	}
 	return where, args
@@ -344,17 +344,17 @@ func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
 func queueSQL(v Viewer, f QueueFilter, dept int64, backward bool, selectFrom string) (string, []any) {
 	where, args := filterSQL(v, f)
 	if dept != 0 {
-		where = append(where, "t.department_id = ?")
+		where = append(where, "t.department_id = "+intArg)
 		args = append(args, dept)
 	}
 	order := "t.sort_key, t.id"
 	switch {
 	case backward:
-		where = append(where, "(t.sort_key, t.id) < (?, ?)")
+		where = append(where, "(t.sort_key, t.id) < ("+intArg+", "+intArg+")")
 		args = append(args, f.Before.Key, f.Before.ID)
 		order = "t.sort_key DESC, t.id DESC"
 	case !f.After.IsZero():
-		where = append(where, "(t.sort_key, t.id) > (?, ?)")
+		where = append(where, "(t.sort_key, t.id) > ("+intArg+", "+intArg+")")
 		args = append(args, f.After.Key, f.After.ID)
 	}
 	args = append(args, f.Limit+1)
@@ -396,7 +396,7 @@ func searchSQL(v Viewer, f QueueFilter) (string, []any) {
 	where = append(where, scope)
 	args = append(args, sargs...)
 	if f.DepartmentID != 0 {
-		where = append(where, "t.department_id = ?")
+		where = append(where, "t.department_id = "+intArg)
 		args = append(args, f.DepartmentID)
 	}
 	order := "ticket_search.rowid DESC"

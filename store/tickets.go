@@ -248,6 +248,21 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// A value that a query compares with an indexed column, in a query with
+// ORDER BY, is bound through a CAST. Bound bare, each new value made SQLite
+// prepare the statement again at its first step (measured: a department's
+// page of keys took 58-72 µs instead of 38-40); through a CAST it is planned
+// once and searches the index the same way.
+const (
+	intArg  = "CAST(? AS INTEGER)"
+	textArg = "CAST(? AS TEXT)"
+)
+
+// repeatArg is n parameters of one kind, comma-separated.
+func repeatArg(n int, arg string) string {
+	return strings.TrimSuffix(strings.Repeat(arg+", ", n), ", ")
+}
+
 // codeAlphabet leaves out letters and digits people mix up (0/O, 1/I).
 const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
