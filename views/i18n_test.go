@@ -460,3 +460,53 @@ func TestTn_KeptCountsKeepLanguageAndPluralForm(t *testing.T) {
 		}
 	}
 }
+
+// Tf fills values into a message rendered once; that is exact only while
+// every template action in the catalogue just puts a value in.
+func TestCatalogTemplatesOnlyPutValuesIn(t *testing.T) {
+	simple := regexp.MustCompile(`^\{\{\.[A-Za-z]+\}\}$`)
+	for _, files := range catalogFiles(t) {
+		for _, f := range files {
+			for id, m := range readCatalogFile(t, f) {
+				for _, text := range m.texts() {
+					for _, a := range templateAction.FindAllString(text, -1) {
+						if !simple.MatchString(a) {
+							t.Errorf("%s: %s has the template action %s; only {{.Name}}-like ones are allowed", f, id, a)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Tf answers what the catalogue's own rendering does, for every message with
+// values, in every language, with values that look like markup or templates.
+func TestTf_EqualsTheCataloguesRendering(t *testing.T) {
+	en := englishCatalog(t)
+	for _, l := range Languages {
+		ctx := WithEnv(context.Background(), &Env{Lang: l.Code, Localizer: Localizer(l.Code)})
+		for _, id := range sortedKeys(en) {
+			ph := placeholders(en[id].texts()...)
+			if len(ph) == 0 || en[id].plural() {
+				continue
+			}
+			for round, value := range []any{`<b>"Ann" & {{.Bob}}</b>`, "", 42, "Ann"} {
+				data := map[string]any{}
+				for i, p := range ph {
+					data[strings.TrimSuffix(strings.TrimPrefix(p, "{{."), "}}")] = value
+					if s, ok := value.(string); ok && i > 0 {
+						data[strings.TrimSuffix(strings.TrimPrefix(p, "{{."), "}}")] = s + strconv.Itoa(i)
+					}
+				}
+				want, err := Localizer(l.Code).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := Tf(ctx, id, data); got != want {
+					t.Errorf("%s %s round %d: Tf gave %q, the catalogue %q", l.Code, id, round, got, want)
+				}
+			}
+		}
+	}
+}
