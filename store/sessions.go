@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -70,24 +71,70 @@ func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, 
 // ErrNotFound; an ended one is returned with its EndedReason set, so the
 // caller can say why the user must sign in again.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
-	var se Session
-	var created, seen, expires int64
-	var reason string
-	se.TokenHash = HashToken(token)
-	err := s.rd.QueryRowContext(ctx, `SELECT agent_id, created_at, last_seen_at, expires_at, remember, ended_reason
-		FROM sessions WHERE token_hash = ?`, se.TokenHash).Scan(&se.AgentID, &created, &seen, &expires, &se.Remember, &reason)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, ErrNotFound
+	hash := HashToken(token)
+	gens := s.sessionGens()
+	se, ok := s.sessions.get(string(hash), gens)
+	if !ok {
+		var created, seen, expires int64
+		var reason string
+		se.TokenHash = hash
+		err := s.rd.QueryRowContext(ctx, `SELECT agent_id, created_at, last_seen_at, expires_at, remember, ended_reason
+			FROM sessions WHERE token_hash = ?`, hash).Scan(&se.AgentID, &created, &seen, &expires, &se.Remember, &reason)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Session{}, ErrNotFound
+		}
+		if err != nil {
+			return Session{}, fmt.Errorf("store: session: %w", err)
+		}
+		se.CreatedAt, se.LastSeenAt, se.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
+		se.EndedReason = EndReason(reason)
+		s.sessions.put(string(hash), gens, s.sessionGens(), se)
 	}
-	if err != nil {
-		return Session{}, fmt.Errorf("store: session: %w", err)
-	}
-	se.CreatedAt, se.LastSeenAt, se.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
-	se.EndedReason = EndReason(reason)
 	if !s.now().Before(se.ExpiresAt) {
 		return Session{}, ErrNotFound
 	}
 	return se, nil
+}
+
+// sessionMemo keeps the sessions read since the last commit that could
+// change one. Every page view of a signed-in user reads its session; a
+// commit of a session change (sign-in, sign-out, a touch) or of any other
+// write (ending an Agent's sessions goes with other changes) moves one of
+// the two generations on and starts the memo afresh.
+type sessionMemo struct {
+	mu   sync.Mutex
+	gens [2]uint64
+	m    map[string]Session
+}
+
+// maxSessionMemo bounds the memo; past it sessions are read each time.
+const maxSessionMemo = 10000
+
+func (s *Store) sessionGens() [2]uint64 { return [2]uint64{s.mem.gen.Load(), s.sessGen.Load()} }
+
+func (m *sessionMemo) get(key string, gens [2]uint64) (Session, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gens != gens {
+		return Session{}, false
+	}
+	se, ok := m.m[key]
+	return se, ok
+}
+
+// put keeps se, read under gens, unless a commit landed since (now differs).
+func (m *sessionMemo) put(key string, gens, now [2]uint64, se Session) {
+	if gens != now {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gens != gens || m.m == nil {
+		m.gens, m.m = gens, map[string]Session{}
+	}
+	if len(m.m) < maxSessionMemo {
+		m.m[key] = se
+	}
 }
 
 // TouchSession moves an ordinary session's idle deadline forward. It writes

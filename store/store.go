@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -25,7 +26,11 @@ type Store struct {
 	r   *sql.DB
 	rd  *reader // s.r with prepared statements: use it for queries
 	mem memo    // small lists kept until the next commit
-	now func() time.Time
+	// sessGen moves on at each commit of a session-only write; sessions
+	// memoizes sessions read until it or mem's generation moves.
+	sessGen  atomic.Uint64
+	sessions sessionMemo
+	now      func() time.Time
 	// rareTagRows: a queue filtered by a tag fewer tickets carry reads
 	// them from the tag's index (queue.go).
 	rareTagRows int
@@ -138,11 +143,12 @@ func (s *Store) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) erro
 		_ = tx.Rollback()
 		return err
 	}
+	// Move a generation on even if Commit reports an error: the
+	// transaction may have committed, and a stale read must not be served.
 	if bump {
-		// Move the generation on even if Commit reports an error: the
-		// transaction may have committed, and a stale read must not be
-		// served.
 		defer s.mem.gen.Add(1)
+	} else {
+		defer s.sessGen.Add(1)
 	}
 	return tx.Commit()
 }

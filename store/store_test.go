@@ -201,6 +201,62 @@ func TestSessions_BusySessionEndsAfterTheLongestLifetime(t *testing.T) {
 	}
 }
 
+// Sessions are kept in memory between reads, yet every way a session ends
+// or moves shows at the next read.
+func TestSessions_KeptReadsFollowEveryChange(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	a := signUpOwner(t, s)
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	tokens := []string{"out", "ended", "idle", "touched"}
+	for _, tok := range tokens {
+		if err := s.CreateSession(ctx, tok, a.ID, false, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tok := range tokens {
+		if _, err := s.SessionByToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The reads above are kept: a row gone behind the store's back is
+	// still served, which shows the memo is the one answering.
+	if _, err := s.w.Exec(`DELETE FROM sessions WHERE token_hash = ?`, HashToken("idle")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByToken(ctx, "idle"); err != nil {
+		t.Fatalf("kept session not served: %v", err)
+	}
+	now = now.Add(IdleTimeout + time.Second)
+	if _, err := s.SessionByToken(ctx, "idle"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("kept session past its deadline: %v, want ErrNotFound", err)
+	}
+	now = now.Add(-IdleTimeout + 2*touchEvery)
+
+	se, _ := s.SessionByToken(ctx, "touched")
+	if err := s.TouchSession(ctx, se); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.SessionByToken(ctx, "touched"); !got.LastSeenAt.After(se.LastSeenAt) {
+		t.Fatalf("touched session still last seen %v", got.LastSeenAt)
+	}
+
+	if err := s.DeleteSession(ctx, HashToken("out")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByToken(ctx, "out"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("signed-out session: %v, want ErrNotFound", err)
+	}
+
+	if err := s.EndSessions(ctx, a.ID, EndRoleChanged); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SessionByToken(ctx, "ended"); err != nil || got.EndedReason != EndRoleChanged {
+		t.Fatalf("ended session: %+v, %v; want it ended for %s", got, err, EndRoleChanged)
+	}
+}
+
 func TestChangeOwnPassword_EndsOtherSessionsOnly(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
