@@ -76,6 +76,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			el := time.Since(start)
 			fmt.Fprintf(stdout, "\r  %d/%d tickets (%d%%) in %s   ", done, *tickets, done*100/max(*tickets, 1), el.Round(100*time.Millisecond))
 		},
+		Stage: func(step string) {
+			fmt.Fprintf(stdout, "\n  %s at %s", step, time.Since(start).Round(100*time.Millisecond))
+		},
 	})
 	if err != nil {
 		return err
