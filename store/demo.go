@@ -192,11 +192,16 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	}
 	defer exec(`PRAGMA cache_size = -2000`)
 
-	// Let the search index collect more words in memory between writes.
-	if err := exec(`INSERT INTO ticket_search (ticket_search, rank) VALUES ('hashsize', 67108864)`); err != nil {
+	// Let the search index collect more words in memory between writes,
+	// and leave its pieces unmerged until the end: merging while loading
+	// is redone by the one merge after it.
+	if err := setSearchIndex(exec, demoSearchLoading); err != nil {
 		return err
 	}
 	if err := s.loadDemoTickets(ctx, conn, d); err != nil {
+		return err
+	}
+	if err := setSearchIndex(exec, searchDefaults); err != nil {
 		return err
 	}
 
@@ -238,6 +243,22 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	// any other desk (a sampled ANALYZE once misled the planner). Fold the
 	// write-ahead log into the database file.
 	return exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+}
+
+// FTS5 settings of the search index: SQLite's defaults, and those of the
+// demo's load.
+var (
+	searchDefaults    = [][2]any{{"hashsize", 1 << 20}, {"automerge", 4}, {"crisismerge", 16}}
+	demoSearchLoading = [][2]any{{"hashsize", 64 << 20}, {"automerge", 0}, {"crisismerge", 2000}}
+)
+
+func setSearchIndex(exec func(q string, args ...any) error, settings [][2]any) error {
+	for _, kv := range settings {
+		if err := exec(`INSERT INTO ticket_search (ticket_search, rank) VALUES (?, ?)`, kv[0], kv[1]); err != nil {
+			return fmt.Errorf("search index %s: %w", kv[0], err)
+		}
+	}
+	return nil
 }
 
 const demoBatch = 50000

@@ -38,6 +38,25 @@ func TestFillDemo_WritesWhatTheAppWrites(t *testing.T) {
 			t.Errorf("schema object %s not restored:\n%s\nwant\n%s", name, after[name], q)
 		}
 	}
+	// The search index works afterwards as in any desk: merged, with
+	// SQLite's own settings for the app's writes.
+	settings := map[string]int{}
+	rows, err := s.r.Query(`SELECT k, v FROM ticket_search_config WHERE k IN ('hashsize', 'automerge', 'crisismerge')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		var v int
+		rows.Scan(&k, &v)
+		settings[k] = v
+	}
+	rows.Close()
+	var segments int
+	s.r.QueryRow(`SELECT count(DISTINCT segid) FROM ticket_search_idx`).Scan(&segments)
+	if settings["hashsize"] != 1<<20 || settings["automerge"] != 4 || settings["crisismerge"] != 16 || segments != 1 {
+		t.Fatalf("search index settings %v in %d segments; want SQLite's defaults in one", settings, segments)
+	}
 	var broken int
 	s.r.QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken)
 	if broken != 0 {
