@@ -188,39 +188,50 @@ func followNext(base, start, cookie string, pages int) (string, error) {
 }
 
 // trickle sends the contact form perSecond times a second until stop is
-// called, which returns how many tickets were acknowledged.
+// called, which returns how many tickets were acknowledged. Each arrival is
+// sent on time whether or not the ones before it were answered, as
+// customers do not wait for each other.
 func trickle(ctx context.Context, base string, fx fixtures, perSecond int) (stop func() (int, error)) {
 	ctx, cancel := context.WithCancel(ctx)
 	var acked atomic.Int64
 	done := make(chan error, 1)
 	go func() {
 		c := newClient()
+		c.Timeout = 10 * time.Second
 		tok, err := fetchCSRF(c, base, "/contact")
 		if err != nil {
 			done <- err
 			return
 		}
+		var inFlight sync.WaitGroup
+		defer func() {
+			inFlight.Wait()
+			done <- nil
+		}()
 		tick := time.NewTicker(time.Second / time.Duration(perSecond))
 		defer tick.Stop()
 		for i := 0; ; i++ {
 			select {
 			case <-ctx.Done():
-				done <- nil
 				return
 			case <-tick.C:
 			}
 			form := url.Values{"_csrf": {tok}, "name": {"Steady Customer"}, "email": {"steady@example.com"},
 				"department": {fmt.Sprint(fx.agentDepartment)}, "subject": {fmt.Sprintf("Arriving while pages load %d", i)},
 				"message": {"A ticket that arrives while agents read the queue."}}
-			res, err := c.PostForm(base+"/contact", form)
-			if err != nil {
-				continue
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode == http.StatusSeeOther {
-				acked.Add(1)
-			}
+			inFlight.Add(1)
+			go func() {
+				defer inFlight.Done()
+				res, err := c.PostForm(base+"/contact", form)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusSeeOther {
+					acked.Add(1)
+				}
+			}()
 		}
 	}()
 	return func() (int, error) {
