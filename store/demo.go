@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 )
 
@@ -192,18 +193,19 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	}
 	defer exec(`PRAGMA cache_size = -2000`)
 
-	// Let the search index collect more words in memory between writes,
-	// and leave its pieces unmerged until the end: merging while loading
-	// is redone by the one merge after it.
-	if err := setSearchIndex(exec, demoSearchLoading); err != nil {
+	search, err := startDemoSearch(ctx, conn)
+	if err != nil {
 		return err
 	}
-	if err := s.loadDemoTickets(ctx, conn, d); err != nil {
+	defer search.remove()
+	if err := s.loadDemoTickets(ctx, conn, d, search); err != nil {
+		search.finish(ctx)
 		return err
 	}
-	if err := setSearchIndex(exec, searchDefaults); err != nil {
-		return err
-	}
+	// The search index is merged on the other core while this one builds
+	// the indexes below.
+	merged := make(chan error, 1)
+	go func() { merged <- search.finish(ctx) }()
 
 	stage := func(step string) {
 		if d.opts.Stage != nil {
@@ -231,12 +233,11 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	if err := exec(`COMMIT`); err != nil {
 		return err
 	}
-	// The search index was written in large pieces; left as they are, the
-	// first thousands of new tickets would each pay part of merging them
-	// (creations ran at a third of their rate on a fresh demo). Merge them
-	// now, as a desk that grew ticket by ticket has them.
-	stage("merging the search index")
-	if err := exec(`INSERT INTO ticket_search (ticket_search) VALUES ('optimize')`); err != nil {
+	stage("copying the search index in")
+	if err := <-merged; err != nil {
+		return err
+	}
+	if err := search.copyInto(ctx, conn); err != nil {
 		return err
 	}
 	// No ANALYZE: the app never runs it either, so the demo is planned like
@@ -245,11 +246,193 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 	return exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 }
 
+// demoSearch builds the demo's search index in a database file of its own,
+// on a second connection: the other core indexes words while the first
+// writes tickets (indexing was a fifth of the load). Its tables are copied
+// into the desk at the end.
+type demoSearch struct {
+	path string
+	db   *sql.DB
+	rows chan demoSearchRows
+	done chan error
+}
+
+type demoSearchRows struct {
+	flat   []any // rowid, subject, body of each ticket
+	commit bool
+}
+
+func startDemoSearch(ctx context.Context, conn *sql.Conn) (*demoSearch, error) {
+	var main, create string
+	if err := conn.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&main); err != nil {
+		return nil, err
+	}
+	if main == "" {
+		return nil, errors.New("store: demo: the desk has no database file")
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE name = 'ticket_search'`).Scan(&create); err != nil {
+		return nil, err
+	}
+	ds := &demoSearch{path: main + ".search", rows: make(chan demoSearchRows, 4), done: make(chan error, 1)}
+	ds.remove()
+	db, err := sql.Open("sqlite", "file:"+ds.path+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	ds.db = db
+	exec := func(q string, args ...any) error {
+		_, err := db.ExecContext(ctx, q, args...)
+		return err
+	}
+	// Collect many words in memory between writes. The pieces are merged
+	// as they come, as in any desk: left all on the first level, the final
+	// merge's one piece stayed there too, and the sixteenth small piece
+	// written after it merged it again in one 4-second write.
+	if err := exec(create); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := setSearchIndex(exec, demoSearchLoading); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go func() { ds.done <- ds.write(ctx) }()
+	return ds, nil
+}
+
+func (ds *demoSearch) write(ctx context.Context) error {
+	var failed error
+	var tx *sql.Tx
+	ins := &batchInsert{head: `INSERT INTO ticket_search (rowid, subject, body) VALUES `, cols: 3, rows: 2000}
+	for r := range ds.rows {
+		if failed != nil {
+			continue // drain, so the sender never blocks
+		}
+		if tx == nil {
+			if tx, failed = ds.db.BeginTx(ctx, nil); failed != nil {
+				continue
+			}
+			ins.tx, ins.stmt = tx, nil
+		}
+		if failed = ins.addRows(ctx, r.flat); failed == nil && r.commit {
+			failed = ds.commit(ctx, tx, ins)
+			tx = nil
+		}
+	}
+	if tx != nil {
+		if failed != nil {
+			tx.Rollback()
+		} else {
+			failed = ds.commit(ctx, tx, ins)
+		}
+	}
+	return failed
+}
+
+func (ds *demoSearch) commit(ctx context.Context, tx *sql.Tx, ins *batchInsert) error {
+	if err := ins.flush(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if ins.stmt != nil {
+		ins.stmt.Close()
+	}
+	return tx.Commit()
+}
+
+// add hands one chunk's rows to the builder; commit ends its transaction.
+func (ds *demoSearch) add(ctx context.Context, flat []any, commit bool) error {
+	select {
+	case ds.rows <- demoSearchRows{flat: flat, commit: commit}:
+		return nil
+	case err := <-ds.done:
+		ds.done <- err
+		if err == nil {
+			err = errors.New("store: demo: search index builder stopped")
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// finish writes what is left, then merges the index into one piece (left
+// in the pieces it was written in, the first thousands of new tickets would
+// each pay part of merging them) with SQLite's own settings for later writes.
+func (ds *demoSearch) finish(ctx context.Context) error {
+	close(ds.rows)
+	err := <-ds.done
+	ds.done <- err
+	if err == nil {
+		exec := func(q string, args ...any) error {
+			_, err := ds.db.ExecContext(ctx, q, args...)
+			return err
+		}
+		if err = setSearchIndex(exec, searchDefaults); err == nil {
+			err = exec(`INSERT INTO ticket_search (ticket_search) VALUES ('optimize')`)
+		}
+	}
+	if cerr := ds.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// copyInto replaces the desk's (empty) search index with the one built.
+func (ds *demoSearch) copyInto(ctx context.Context, conn *sql.Conn) error {
+	exec := func(q string, args ...any) error {
+		_, err := conn.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec(`ATTACH DATABASE ? AS demo_search`, ds.path); err != nil {
+		return err
+	}
+	defer exec(`DETACH DATABASE demo_search`)
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM demo_search.sqlite_schema WHERE type = 'table' AND name LIKE 'ticket\_search\_%' ESCAPE '\'`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if len(tables) == 0 {
+		return errors.New("store: demo: the built search index has no tables")
+	}
+	if err := exec(`BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if err := exec(`DELETE FROM main.` + t); err != nil {
+			exec(`ROLLBACK`)
+			return err
+		}
+		if err := exec(`INSERT INTO main.` + t + ` SELECT * FROM demo_search.` + t); err != nil {
+			exec(`ROLLBACK`)
+			return err
+		}
+	}
+	return exec(`COMMIT`)
+}
+
+func (ds *demoSearch) remove() {
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(ds.path + suffix)
+	}
+}
+
 // FTS5 settings of the search index: SQLite's defaults, and those of the
 // demo's load.
 var (
 	searchDefaults    = [][2]any{{"hashsize", 1 << 20}, {"automerge", 4}, {"crisismerge", 16}}
-	demoSearchLoading = [][2]any{{"hashsize", 64 << 20}, {"automerge", 0}, {"crisismerge", 2000}}
+	demoSearchLoading = [][2]any{{"hashsize", 64 << 20}, {"automerge", 4}, {"crisismerge", 16}}
 )
 
 func setSearchIndex(exec func(q string, args ...any) error, settings [][2]any) error {
@@ -263,7 +446,7 @@ func setSearchIndex(exec func(q string, args ...any) error, settings [][2]any) e
 
 const demoBatch = 50000
 
-func (s *Store) loadDemoTickets(ctx context.Context, conn *sql.Conn, d *demoDesk) error {
+func (s *Store) loadDemoTickets(ctx context.Context, conn *sql.Conn, d *demoDesk, search *demoSearch) error {
 	o, rng := d.opts, d.rng
 	end := s.nowMs()
 	start := end - 365*24*3600*1000
@@ -274,9 +457,8 @@ func (s *Store) loadDemoTickets(ctx context.Context, conn *sql.Conn, d *demoDesk
 			postponed_until, postponed_from, preview, message_count, created_at, updated_at, updated_by) VALUES `, cols: 17, rows: 250}
 	insMsg := &batchInsert{head: `INSERT INTO messages (ticket_id, kind, agent_id, contact_id, body, event, details, created_at) VALUES `, cols: 8, rows: 1000}
 	insTag := &batchInsert{head: `INSERT INTO ticket_tags (ticket_id, tag) VALUES `, cols: 2, rows: 1000}
-	insSearch := &batchInsert{head: `INSERT INTO ticket_search (rowid, subject, body) VALUES `, cols: 3, rows: 2000}
 	insContact := &batchInsert{head: `INSERT INTO contacts (id, name, email, created_at) VALUES `, cols: 4, rows: 200}
-	batches := []*batchInsert{insContact, insTicket, insMsg, insTag, insSearch}
+	batches := []*batchInsert{insContact, insTicket, insMsg, insTag}
 	begin := func() error {
 		var err error
 		if tx, err = conn.BeginTx(ctx, nil); err != nil {
@@ -324,11 +506,15 @@ func (s *Store) loadDemoTickets(ctx context.Context, conn *sql.Conn, d *demoDesk
 		for _, w := range []struct {
 			b    *batchInsert
 			rows []any
-		}{{insTicket, ch.tickets}, {insMsg, ch.msgs}, {insTag, ch.tags}, {insSearch, ch.search}} {
+		}{{insTicket, ch.tickets}, {insMsg, ch.msgs}, {insTag, ch.tags}} {
 			if err := w.b.addRows(ctx, w.rows); err != nil {
 				tx.Rollback()
 				return err
 			}
+		}
+		if err := search.add(ctx, ch.search, ch.upto%demoBatch == 0); err != nil {
+			tx.Rollback()
+			return err
 		}
 		if ch.upto%demoBatch == 0 || ch.upto == o.Tickets {
 			if err := commit(); err != nil {

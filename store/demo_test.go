@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +59,43 @@ func TestFillDemo_WritesWhatTheAppWrites(t *testing.T) {
 	s.r.QueryRow(`SELECT count(DISTINCT segid) FROM ticket_search_idx`).Scan(&segments)
 	if settings["hashsize"] != 1<<20 || settings["automerge"] != 4 || settings["crisismerge"] != 16 || segments != 1 {
 		t.Fatalf("search index settings %v in %d segments; want SQLite's defaults in one", settings, segments)
+	}
+	// Every ticket is found by the words of its subject and its messages,
+	// and the index is whole; the file it was built in is gone.
+	if _, err := s.w.Exec(`INSERT INTO ticket_search (ticket_search, rank) VALUES ('integrity-check', 0)`); err != nil {
+		t.Fatalf("search index: %v", err)
+	}
+	var tickets, documents, unfound int
+	s.r.QueryRow(`SELECT count(*) FROM tickets`).Scan(&tickets)
+	s.r.QueryRow(`SELECT count(*) FROM ticket_search_docsize`).Scan(&documents)
+	probe, err := s.r.Query(`SELECT t.id, t.subject, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id AND m.kind = 'customer'
+		WHERE t.id % 50 = 0 GROUP BY t.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probes [][3]any
+	for probe.Next() {
+		var id int64
+		var subject, body string
+		probe.Scan(&id, &subject, &body)
+		probes = append(probes, [3]any{id, strings.Fields(subject)[0], strings.Fields(body)[0]})
+	}
+	probe.Close()
+	for _, p := range probes {
+		var n int
+		s.r.QueryRow(`SELECT count(*) FROM ticket_search WHERE ticket_search MATCH ? AND rowid = ?`,
+			fmt.Sprintf(`subject:"%s" AND body:"%s"`, p[1], p[2]), p[0]).Scan(&n)
+		if n != 1 {
+			unfound++
+		}
+	}
+	var dbFile string
+	s.r.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&dbFile)
+	if _, err := os.Stat(dbFile + ".search"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the search index's build file is left behind: %v", err)
+	}
+	if documents != tickets || len(probes) < 10 || unfound != 0 {
+		t.Fatalf("%d search documents for %d tickets; %d of %d tickets not found by their words", documents, tickets, unfound, len(probes))
 	}
 	var broken int
 	s.r.QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken)
