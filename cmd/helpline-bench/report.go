@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func spliceResults(doc, results string) string {
 // renderReport is the Markdown the run prints and keeps in docs/BENCHMARKS.md.
 func renderReport(o options, results []wrkResult, created creationResult, rss int64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Made by `make bench` on %s, commit `%s`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit())
+	fmt.Fprintf(&b, "Made by `make bench` on %s, commit `%s`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit(".", o.out))
 	fmt.Fprintf(&b, "Machine: %s; %d cores; %s memory; %s. Server and load generator (wrk, %d connections, %v per page) share the cores.\n",
 		cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), o.conns, o.duration)
 	fmt.Fprintf(&b, "Database: %s tickets (`helpline demo --tickets %d`).\n\n", thousands(int64(created.before)), o.tickets)
@@ -63,13 +64,25 @@ func thousands(n int64) string {
 	return string(out)
 }
 
-func commit() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+// commit names the checked-out commit of the repository in dir, and says so
+// when tracked files differ from it; out, the file the run writes its results
+// into, does not count.
+func commit(dir, out string) string {
+	git := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		return cmd.Output()
+	}
+	head, err := git("rev-parse", "--short", "HEAD")
 	if err != nil {
 		return "unknown"
 	}
-	c := strings.TrimSpace(string(out))
-	if st, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); len(st) > 0 {
+	c := strings.TrimSpace(string(head))
+	status := []string{"status", "--porcelain", "--untracked-files=no", "--", "."}
+	if rel := filepath.ToSlash(filepath.Clean(out)); !filepath.IsAbs(out) && !strings.HasPrefix(rel, "../") {
+		status = append(status, ":(exclude)"+rel)
+	}
+	if st, err := git(status...); err != nil || len(st) > 0 {
 		c += " (with uncommitted changes)"
 	}
 	return c
