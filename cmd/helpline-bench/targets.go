@@ -76,8 +76,8 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 }
 
 // loadSpread reads a queue cursor and a ticket code for every ticket of the
-// Agent's department (about 50,000 in a million tickets, and the Administrator
-// sees them too), so a 10 s run seldom asks for the same page twice and nearly
+// Agent's department (tens of thousands in a million tickets, and the
+// Administrator sees them too), so a 10 s run seldom asks for the same page twice and nearly
 // every request is built from the store rather than served from a kept page.
 func loadSpread(ctx context.Context, db *sql.DB, fx *fixtures) error {
 	rows, err := db.QueryContext(ctx, `SELECT sort_key, id, code FROM tickets WHERE department_id = ?`, fx.agentDepartment)
