@@ -316,7 +316,7 @@ func (ds *demoSearch) write(ctx context.Context) error {
 			ins.tx, ins.stmt = tx, nil
 		}
 		if failed = ins.addRows(ctx, r.flat); failed == nil && r.commit {
-			failed = ds.commit(ctx, tx, ins)
+			failed = commitBatches(ctx, tx, ins)
 			tx = nil
 		}
 	}
@@ -324,21 +324,10 @@ func (ds *demoSearch) write(ctx context.Context) error {
 		if failed != nil {
 			tx.Rollback()
 		} else {
-			failed = ds.commit(ctx, tx, ins)
+			failed = commitBatches(ctx, tx, ins)
 		}
 	}
 	return failed
-}
-
-func (ds *demoSearch) commit(ctx context.Context, tx *sql.Tx, ins *batchInsert) error {
-	if err := ins.flush(ctx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if ins.stmt != nil {
-		ins.stmt.Close()
-	}
-	return tx.Commit()
 }
 
 // add hands one chunk's rows to the builder; commit ends its transaction.
@@ -469,18 +458,7 @@ func (s *Store) loadDemoTickets(ctx context.Context, conn *sql.Conn, d *demoDesk
 		}
 		return nil
 	}
-	commit := func() error {
-		for _, b := range batches {
-			if err := b.flush(ctx); err != nil {
-				tx.Rollback()
-				return err
-			}
-			if b.stmt != nil {
-				b.stmt.Close()
-			}
-		}
-		return tx.Commit()
-	}
+	commit := func() error { return commitBatches(ctx, tx, batches...) }
 	if err := begin(); err != nil {
 		return err
 	}
@@ -698,6 +676,21 @@ type batchInsert struct {
 	tx         *sql.Tx
 	stmt       *sql.Stmt
 	args       []any
+}
+
+// commitBatches writes what each batch still holds, closes their statements
+// and commits tx; on a failed write it rolls tx back.
+func commitBatches(ctx context.Context, tx *sql.Tx, batches ...*batchInsert) error {
+	for _, b := range batches {
+		if err := b.flush(ctx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if b.stmt != nil {
+			b.stmt.Close()
+		}
+	}
+	return tx.Commit()
 }
 
 func (b *batchInsert) values(n int) string {
