@@ -159,11 +159,16 @@ func ensureDatabase(ctx context.Context, o options) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "made %s in %v\n", o.db, time.Since(start).Round(time.Second))
+	took := time.Since(start).Round(time.Second)
 	for _, suffix := range []string{"-wal", "-shm"} {
 		os.Rename(tmp+suffix, o.db+suffix)
 	}
-	return os.Rename(tmp, o.db)
+	if err := os.Rename(tmp, o.db); err != nil {
+		return err
+	}
+	// The demo named the file it was built in; the accounts it listed are here.
+	fmt.Fprintf(os.Stderr, "made %s in %v (built as %s); start a server on it with: helpline --db %s\n", o.db, took, tmp, o.db)
+	return nil
 }
 
 type server struct {
