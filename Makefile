@@ -24,7 +24,7 @@ bench: build
 	$(GO) run ./cmd/helpline-bench --bin $(BIN)
 
 generate:
-	$(GO) tool templ generate -path views >/dev/null
+	$(GO) tool templ generate >/dev/null
 
 # The Go benchmarks run once each here, so they keep compiling and working.
 test: generate
@@ -46,7 +46,7 @@ lint:
 	@test -z "$$(gofmt -l cmd web views static store)" || { echo "gofmt needed:"; gofmt -l cmd web views static store; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail views
-	@$(GO) tool templ generate -path views >/dev/null; \
+	@$(GO) tool templ generate >/dev/null; \
 	  stale="$$(git diff --name-only -- 'views/*_templ.go'; git ls-files --others --exclude-standard -- 'views/*_templ.go')"; \
 	  test -z "$$stale" || { echo "generated files are stale or not added: $$stale"; exit 1; }
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
