@@ -84,16 +84,7 @@ func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, 
 			args = append(args, d)
 		}
 	}
-	order := "t.sort_key, t.id"
-	switch {
-	case backward:
-		where = append(where, "(t.sort_key, t.id) < ("+intArg+", "+intArg+")")
-		args = append(args, f.Before.Key, f.Before.ID)
-		order = "t.sort_key DESC, t.id DESC"
-	case !f.After.IsZero():
-		where = append(where, "(t.sort_key, t.id) > ("+intArg+", "+intArg+")")
-		args = append(args, f.After.Key, f.After.ID)
-	}
+	where, args, order := keysetSQL(f, backward, where, args)
 	args = append(args, f.Limit+1)
 	return `SELECT ` + ticketColumns + ` FROM ticket_tags tt
 		CROSS JOIN tickets t ON t.id = tt.ticket_id
@@ -102,6 +93,21 @@ func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, 
 		LEFT JOIN agents a ON a.id = t.assignee_id
 		LEFT JOIN agents u ON u.id = t.updated_by
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
+// keysetSQL adds the page's bound in queue order, (sort_key, id) after the
+// After cursor or before the Before one, and returns the ORDER BY that
+// walks the index from there.
+func keysetSQL(f QueueFilter, backward bool, where []string, args []any) ([]string, []any, string) {
+	switch {
+	case backward:
+		where = append(where, "(t.sort_key, t.id) < ("+intArg+", "+intArg+")")
+		return where, append(args, f.Before.Key, f.Before.ID), "t.sort_key DESC, t.id DESC"
+	case !f.After.IsZero():
+		where = append(where, "(t.sort_key, t.id) > ("+intArg+", "+intArg+")")
+		args = append(args, f.After.Key, f.After.ID)
+	}
+	return where, args, "t.sort_key, t.id"
 }
 
 // Queue lists one page of the tickets the viewer may see. Paging is by key:
@@ -201,6 +207,7 @@ func (s *Store) queueMerged(ctx context.Context, v Viewer, f QueueFilter, depts 
 	}
 	slices.SortFunc(keys, order)
 	keys = keys[:min(len(keys), f.Limit+1)]
+	byOrder := func(a, b Ticket) int { return order(cursorOf(a), cursorOf(b)) }
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -212,7 +219,7 @@ func (s *Store) queueMerged(ctx context.Context, v Viewer, f QueueFilter, depts 
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(rows, func(a, b Ticket) int { return order(cursorOf(a), cursorOf(b)) })
+	slices.SortFunc(rows, byOrder)
 	// A ticket that changed between the two reads no longer sits where its
 	// key said: read the ranges whole, as one consistent step per range.
 	same := len(rows) == len(keys)
@@ -230,7 +237,7 @@ func (s *Store) queueMerged(ctx context.Context, v Viewer, f QueueFilter, depts 
 		}
 		rows = append(rows, r...)
 	}
-	slices.SortFunc(rows, func(a, b Ticket) int { return order(cursorOf(a), cursorOf(b)) })
+	slices.SortFunc(rows, byOrder)
 	return rows, nil
 }
 
@@ -347,16 +354,7 @@ func queueSQL(v Viewer, f QueueFilter, dept int64, backward bool, selectFrom str
 		where = append(where, "t.department_id = "+intArg)
 		args = append(args, dept)
 	}
-	order := "t.sort_key, t.id"
-	switch {
-	case backward:
-		where = append(where, "(t.sort_key, t.id) < ("+intArg+", "+intArg+")")
-		args = append(args, f.Before.Key, f.Before.ID)
-		order = "t.sort_key DESC, t.id DESC"
-	case !f.After.IsZero():
-		where = append(where, "(t.sort_key, t.id) > ("+intArg+", "+intArg+")")
-		args = append(args, f.After.Key, f.After.ID)
-	}
+	where, args, order := keysetSQL(f, backward, where, args)
 	args = append(args, f.Limit+1)
 	return selectFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }

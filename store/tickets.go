@@ -245,7 +245,7 @@ func (s *Store) tagsOf(ctx context.Context, ids []int64) (map[int64][]string, er
 }
 
 func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	return repeatArg(n, "?")
 }
 
 // A value that a query compares with an indexed column, in a query with
