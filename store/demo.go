@@ -142,10 +142,7 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 		return err
 	}
 	defer conn.Close()
-	exec := func(q string, args ...any) error {
-		_, err := conn.ExecContext(ctx, q, args...)
-		return err
-	}
+	exec := execWith(ctx, conn)
 	type object struct{ kind, name, sql string }
 	var saved []object
 	rows, err := conn.QueryContext(ctx, bulkSchemaSQL)
@@ -281,10 +278,7 @@ func startDemoSearch(ctx context.Context, conn *sql.Conn) (*demoSearch, error) {
 	}
 	db.SetMaxOpenConns(1)
 	ds.db = db
-	exec := func(q string, args ...any) error {
-		_, err := db.ExecContext(ctx, q, args...)
-		return err
-	}
+	exec := execWith(ctx, db)
 	// Collect many words in memory between writes. The pieces are merged
 	// as they come, as in any desk: left all on the first level, the final
 	// merge's one piece stayed there too, and the sixteenth small piece
@@ -354,10 +348,7 @@ func (ds *demoSearch) finish(ctx context.Context) error {
 	err := <-ds.done
 	ds.done <- err
 	if err == nil {
-		exec := func(q string, args ...any) error {
-			_, err := ds.db.ExecContext(ctx, q, args...)
-			return err
-		}
+		exec := execWith(ctx, ds.db)
 		if err = setSearchIndex(exec, searchDefaults); err == nil {
 			err = exec(`INSERT INTO ticket_search (ticket_search) VALUES ('optimize')`)
 		}
@@ -370,10 +361,7 @@ func (ds *demoSearch) finish(ctx context.Context) error {
 
 // copyInto replaces the desk's (empty) search index with the one built.
 func (ds *demoSearch) copyInto(ctx context.Context, conn *sql.Conn) error {
-	exec := func(q string, args ...any) error {
-		_, err := conn.ExecContext(ctx, q, args...)
-		return err
-	}
+	exec := execWith(ctx, conn)
 	if err := exec(`ATTACH DATABASE ? AS demo_search`, ds.path); err != nil {
 		return err
 	}
@@ -678,6 +666,17 @@ type batchInsert struct {
 	args       []any
 }
 
+// execWith runs statements whose results are not needed on e (a database
+// or one of its connections).
+func execWith(ctx context.Context, e interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) func(q string, args ...any) error {
+	return func(q string, args ...any) error {
+		_, err := e.ExecContext(ctx, q, args...)
+		return err
+	}
+}
+
 // commitBatches writes what each batch still holds, closes their statements
 // and commits tx; on a failed write it rolls tx back.
 func commitBatches(ctx context.Context, tx *sql.Tx, batches ...*batchInsert) error {
@@ -695,7 +694,7 @@ func commitBatches(ctx context.Context, tx *sql.Tx, batches ...*batchInsert) err
 
 func (b *batchInsert) values(n int) string {
 	row := "(" + placeholders(b.cols) + ")"
-	return b.head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	return b.head + repeatArg(n, row)
 }
 
 func (b *batchInsert) add(ctx context.Context, args ...any) error {
