@@ -30,8 +30,8 @@ type fixtures struct {
 	filterTag              string
 	sixMessageCode         string
 	searchWord             string
-	// spread are places across the whole desk, for pages that are each
-	// asked for once: queue cursors ("key.id") and ticket codes.
+	// spread are the places of every ticket of the Agent's department, for
+	// pages seldom asked for twice: queue cursors ("key.id") and codes.
 	spreadCursors, spreadCodes []string
 }
 
@@ -77,8 +77,9 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 
 // loadSpread reads a queue cursor and a ticket code for every ticket of the
 // Agent's department (tens of thousands in a million tickets, and the
-// Administrator sees them too), so a 10 s run seldom asks for the same page twice and nearly
-// every request is built from the store rather than served from a kept page.
+// Administrator sees them too), so a 10 s run seldom asks for the same page
+// twice and nearly every request is built from the store rather than served
+// from a kept page.
 func loadSpread(ctx context.Context, db *sql.DB, fx *fixtures) error {
 	rows, err := db.QueryContext(ctx, `SELECT sort_key, id, code FROM tickets WHERE department_id = ?`, fx.agentDepartment)
 	if err != nil {
