@@ -5,25 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// Role is an agent's role in the account.
-type Role string
-
-const (
-	RoleAgent Role = "agent"
-	RoleAdmin Role = "admin"
-	RoleOwner Role = "owner"
-)
-
-// Roles lists the roles from least to most powerful.
-var Roles = []Role{RoleAgent, RoleAdmin, RoleOwner}
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAgent || r == RoleAdmin || r == RoleOwner }
 
 // Status of an agent account.
 type Status string
@@ -35,12 +21,15 @@ const (
 
 // Agent is a person who signs in: an Agent, Administrator or Owner.
 type Agent struct {
-	ID           int64
-	Name         string
-	Email        string
-	Alias        string
-	Gender       string
-	Role         Role
+	ID     int64
+	Name   string
+	Email  string
+	Alias  string
+	Gender string
+	// Role is a built-in role or "custom:ID"; RoleName names a custom role.
+	Role         authz.Role
+	RoleName     string
+	Perms        authz.Set
 	Status       Status
 	PasswordHash string
 	Language     string
@@ -62,16 +51,25 @@ func (a Agent) DisplayName() string {
 
 const agentColumns = `a.id, a.name, a.email, a.alias, a.gender, a.role, a.status, a.password_hash,
 	a.language, a.last_sign_in_at, a.removed_at IS NOT NULL, a.created_at, a.updated_at,
-	a.id = (SELECT creator_id FROM account WHERE id = 1)`
+	a.id = (SELECT creator_id FROM account WHERE id = 1),
+	COALESCE(a.custom_role_id, 0),
+	COALESCE((SELECT r.name FROM custom_roles r WHERE r.id = a.custom_role_id), ''),
+	COALESCE((SELECT r.permissions FROM custom_roles r WHERE r.id = a.custom_role_id), '')`
 
 func scanAgent(row interface{ Scan(...any) error }) (Agent, error) {
 	var a Agent
 	var lastSignIn sql.NullInt64
-	var created, updated int64
+	var created, updated, customID int64
+	var customPerms string
 	err := row.Scan(&a.ID, &a.Name, &a.Email, &a.Alias, &a.Gender, &a.Role, &a.Status, &a.PasswordHash,
-		&a.Language, &lastSignIn, &a.Removed, &created, &updated, &a.IsCreator)
+		&a.Language, &lastSignIn, &a.Removed, &created, &updated, &a.IsCreator, &customID, &a.RoleName, &customPerms)
 	if err != nil {
 		return Agent{}, err
+	}
+	a.Perms = authz.BuiltinPerms(a.Role)
+	if customID != 0 {
+		a.Role = authz.CustomRoleKey(customID)
+		a.Perms = authz.CustomPerms(authz.ParseSet(customPerms))
 	}
 	a.LastSignInAt = nullMsToTime(lastSignIn)
 	a.CreatedAt = msToTime(created)

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"strings"
 	"time"
 )
@@ -45,44 +46,21 @@ var Genders = []string{"female", "male", "other"}
 
 // AgentInput is what the agent form sets.
 type AgentInput struct {
-	Name          string
-	Email         string
-	Alias         string
-	Gender        string
-	Role          Role
-	Status        Status
+	Name   string
+	Email  string
+	Alias  string
+	Gender string
+	Role   authz.Role
+	Status Status
+	// DepartmentIDs: nil leaves an agent's departments as they are; giving
+	// them needs agents:assign_departments.
 	DepartmentIDs []int64
 }
 
-// CanManage reports whether actor may edit target at all: Administrators and
-// Owners manage agents, and only an Owner manages an Owner.
-func CanManage(actor, target Agent) bool {
-	if actor.Role != RoleAdmin && actor.Role != RoleOwner {
-		return false
-	}
-	return target.Role != RoleOwner || actor.Role == RoleOwner
-}
-
-// CanChangeAccess reports whether actor may change target's role or status,
-// or remove them: as CanManage, but never one's own account.
-func CanChangeAccess(actor, target Agent) bool {
-	return actor.ID != target.ID && CanManage(actor, target)
-}
-
-// GrantableRoles lists the roles an actor of role r may give.
-func GrantableRoles(r Role) []Role {
-	switch r {
-	case RoleOwner:
-		return []Role{RoleAgent, RoleAdmin, RoleOwner}
-	case RoleAdmin:
-		return []Role{RoleAgent, RoleAdmin}
-	}
-	return nil
-}
-
-// loadActor reads the acting agent inside the transaction, so a role taken
-// away by a concurrent request counts.
-func loadActor(ctx context.Context, tx *sql.Tx, actorID int64) (Agent, error) {
+// loadActor reads the acting agent inside the transaction, so a permission
+// taken away by a concurrent request counts: they must be live, active and
+// hold need.
+func loadActor(ctx context.Context, tx *sql.Tx, actorID int64, need authz.Perm) (Agent, error) {
 	a, err := agentByID(ctx, tx, actorID)
 	if errors.Is(err, ErrNotFound) {
 		return Agent{}, RuleError{RuleNotPermitted}
@@ -90,13 +68,21 @@ func loadActor(ctx context.Context, tx *sql.Tx, actorID int64) (Agent, error) {
 	if err != nil {
 		return Agent{}, err
 	}
-	if a.Removed || a.Status != StatusActive || (a.Role != RoleAdmin && a.Role != RoleOwner) {
+	if a.Removed || a.Status != StatusActive {
+		return Agent{}, RuleError{RuleNotPermitted}
+	}
+	if !a.Perms.Has(need) {
+		if need == authz.OwnersManage {
+			return Agent{}, RuleError{RuleOwnerOnly}
+		}
 		return Agent{}, RuleError{RuleNotPermitted}
 	}
 	return a, nil
 }
 
-// loadTarget reads a live agent the actor may manage.
+// loadTarget reads a live agent the actor may manage. Only an Owner manages
+// an Owner (the owner rule); beyond that nobody manages someone who holds a
+// permission they lack.
 func loadTarget(ctx context.Context, tx *sql.Tx, actor Agent, targetID int64) (Agent, error) {
 	t, err := agentByID(ctx, tx, targetID)
 	if err != nil {
@@ -106,25 +92,72 @@ func loadTarget(ctx context.Context, tx *sql.Tx, actor Agent, targetID int64) (A
 		return Agent{}, ErrNotFound
 	}
 	if !CanManage(actor, t) {
-		return Agent{}, RuleError{RuleOwnerOnly}
+		if t.Role == authz.RoleOwner {
+			return Agent{}, RuleError{RuleOwnerOnly}
+		}
+		return Agent{}, RuleError{RuleNotPermitted}
 	}
 	return t, nil
 }
 
-func checkGrant(actor Agent, role Role) error {
-	if !role.Valid() {
-		return fmt.Errorf("unknown role %q", role)
+// resolveRole reads a role's permissions and the name the audit log shows,
+// inside the transaction; an unknown custom role is ErrUnknownRole.
+func resolveRole(ctx context.Context, tx *sql.Tx, role authz.Role) (authz.Set, string, error) {
+	if role.Builtin() {
+		return authz.BuiltinPerms(role), string(role), nil
 	}
-	if role == RoleOwner && actor.Role != RoleOwner {
+	id := role.CustomID()
+	if id == 0 {
+		return 0, "", ErrUnknownRole
+	}
+	var name, stored string
+	err := tx.QueryRowContext(ctx, `SELECT name, permissions FROM custom_roles WHERE id = ?`, id).Scan(&name, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", ErrUnknownRole
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	return authz.CustomPerms(authz.ParseSet(stored)), name, nil
+}
+
+// roleAuditName is how the audit log names an agent's role.
+func roleAuditName(a Agent) string {
+	if a.RoleName != "" {
+		return a.RoleName
+	}
+	return string(a.Role)
+}
+
+// checkGrant decides whether actor may give role: only an Owner grants the
+// Owner role, and nobody hands out a permission they lack.
+func checkGrant(ctx context.Context, tx *sql.Tx, actor Agent, role authz.Role, may func(actor, role authz.Set) bool) error {
+	perms, _, err := resolveRole(ctx, tx, role)
+	if err != nil {
+		return err
+	}
+	if role == authz.RoleOwner && actor.Role != authz.RoleOwner {
 		return RuleError{RuleOwnerOnly}
 	}
+	if !may(actor.Perms, perms) {
+		return RuleError{RuleNotPermitted}
+	}
 	return nil
+}
+
+// roleColumns is how a role is stored: a custom role's holder has role
+// 'agent' and the custom role's ID.
+func roleColumns(role authz.Role) (string, any) {
+	if id := role.CustomID(); id != 0 {
+		return string(authz.RoleAgent), id
+	}
+	return string(role), nil
 }
 
 // checkOwnerLoss refuses to take the last active Owner, or the account
 // creator, out of the Owners' ranks. It counts inside the transaction.
 func checkOwnerLoss(ctx context.Context, tx *sql.Tx, target Agent) error {
-	if target.Role != RoleOwner {
+	if target.Role != authz.RoleOwner {
 		return nil
 	}
 	if target.IsCreator {
@@ -142,14 +175,18 @@ func checkOwnerLoss(ctx context.Context, tx *sql.Tx, target Agent) error {
 	return nil
 }
 
-func (s *Store) applyRole(ctx context.Context, tx *sql.Tx, actor, target Agent, role Role, ip string) error {
+func (s *Store) applyRole(ctx context.Context, tx *sql.Tx, actor, target Agent, role authz.Role, ip string) error {
 	if role == target.Role {
 		return nil
 	}
 	if actor.ID == target.ID {
 		return RuleError{RuleSelfChange}
 	}
-	if err := checkGrant(actor, role); err != nil {
+	if err := checkGrant(ctx, tx, actor, role, authz.MayGrant); err != nil {
+		return err
+	}
+	_, newName, err := resolveRole(ctx, tx, role)
+	if err != nil {
 		return err
 	}
 	if target.Status == StatusActive {
@@ -160,15 +197,16 @@ func (s *Store) applyRole(ctx context.Context, tx *sql.Tx, actor, target Agent, 
 		return RuleError{RuleAccountCreator}
 	}
 	now := s.nowMs()
-	if _, err := tx.ExecContext(ctx, `UPDATE agents SET role = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
-		string(role), now, actor.ID, target.ID); err != nil {
+	builtin, customID := roleColumns(role)
+	if _, err := tx.ExecContext(ctx, `UPDATE agents SET role = ?, custom_role_id = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+		builtin, customID, now, actor.ID, target.ID); err != nil {
 		return err
 	}
 	if err := endSessions(ctx, tx, target.ID, EndRoleChanged); err != nil {
 		return err
 	}
 	return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentRole, TargetType: "agent", TargetID: target.ID,
-		Details: fmt.Sprintf("%s: %s → %s", target.Name, target.Role, role), IP: ip})
+		Details: fmt.Sprintf("%s: %s → %s", target.Name, roleAuditName(target), newName), IP: ip})
 }
 
 func (s *Store) applyStatus(ctx context.Context, tx *sql.Tx, actor, target Agent, status Status, ip string) error {
@@ -202,9 +240,9 @@ func (s *Store) applyStatus(ctx context.Context, tx *sql.Tx, actor, target Agent
 }
 
 // ChangeRole gives target a new role. Their sessions end.
-func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role Role, ip string) error {
+func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role authz.Role, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsRole)
 		if err != nil {
 			return err
 		}
@@ -223,7 +261,7 @@ func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role Ro
 // SetAgentStatus disables or enables target. Disabling ends their sessions.
 func (s *Store) SetAgentStatus(ctx context.Context, actorID, targetID int64, status Status, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -245,29 +283,35 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 	var id int64
 	var token string
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
-		if err := checkGrant(actor, in.Role); err != nil {
+		if err := checkGrant(ctx, tx, actor, in.Role, authz.MayManage); err != nil {
 			return err
+		}
+		if in.DepartmentIDs != nil && !actor.Perms.Has(authz.AgentsDepartments) {
+			return RuleError{RuleNotPermitted}
 		}
 		status := in.Status
 		if status == "" {
 			status = StatusActive
 		}
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, status, created_at, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, string(in.Role), string(status), now, now, actor.ID)
+		builtin, customID := roleColumns(in.Role)
+		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, custom_role_id, status, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, builtin, customID, string(status), now, now, actor.ID)
 		if err != nil {
 			return uniqueViolation(err, "email")
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if err := setAgentDepartments(ctx, tx, id, in.DepartmentIDs); err != nil {
-			return err
+		if in.DepartmentIDs != nil {
+			if err := setAgentDepartments(ctx, tx, id, in.DepartmentIDs); err != nil {
+				return err
+			}
 		}
 		if token, err = issuePasswordToken(ctx, tx, id, actor.ID, now); err != nil {
 			return err
@@ -286,7 +330,7 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 // step, under the same rules as the single changes.
 func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in AgentInput, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -305,8 +349,13 @@ func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in Age
 			WHERE id = ?`, in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, now, actor.ID, target.ID); err != nil {
 			return uniqueViolation(err, "email")
 		}
-		if err := setAgentDepartments(ctx, tx, target.ID, in.DepartmentIDs); err != nil {
-			return err
+		if in.DepartmentIDs != nil {
+			if !actor.Perms.Has(authz.AgentsDepartments) {
+				return RuleError{RuleNotPermitted}
+			}
+			if err := setAgentDepartments(ctx, tx, target.ID, in.DepartmentIDs); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentUpdate, TargetType: "agent", TargetID: target.ID,
 			Details: fmt.Sprintf("%s <%s>", in.Name, NormalizeEmail(in.Email)), IP: ip})
@@ -321,7 +370,7 @@ func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in Age
 // the email is free again, their sessions and links end.
 func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -371,7 +420,7 @@ func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip str
 func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip string) (string, error) {
 	var token string
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsPassword)
 		if err != nil {
 			return err
 		}
@@ -405,12 +454,9 @@ func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip s
 // Only the current account creator may hand it on.
 func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID)
+		actor, err := loadActor(ctx, tx, actorID, authz.OwnersManage)
 		if err != nil {
 			return err
-		}
-		if actor.Role != RoleOwner {
-			return RuleError{RuleOwnerOnly}
 		}
 		if !actor.IsCreator {
 			return RuleError{RuleCreatorOnly}
@@ -422,7 +468,7 @@ func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64,
 		if target.IsCreator {
 			return nil
 		}
-		if target.Role != RoleOwner || target.Status != StatusActive {
+		if target.Role != authz.RoleOwner || target.Status != StatusActive {
 			return RuleError{RuleCreatorNotOwner}
 		}
 		now := s.nowMs()

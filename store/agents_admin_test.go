@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 
 // addAgent creates an agent through the rules (as actor) and gives them a
 // password through their link; it returns the agent.
-func addAgent(t *testing.T, s *Store, actorID int64, name string, role Role) Agent {
+func addAgent(t *testing.T, s *Store, actorID int64, name string, role authz.Role) Agent {
 	t.Helper()
 	ctx := context.Background()
 	email := fmt.Sprintf("%s@example.com", name)
@@ -74,11 +75,11 @@ func TestCreateAgent_StoresAgentWithDepartmentsAndAuditsActor(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, token, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: " Ann@Example.com ", Alias: "A", Gender: "female",
-		Role: RoleAdmin, Status: StatusActive, DepartmentIDs: []int64{dep}}, "10.0.0.1")
+		Role: authz.RoleAdmin, Status: StatusActive, DepartmentIDs: []int64{dep}}, "10.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Email != "ann@example.com" || a.Role != RoleAdmin || a.Gender != "female" || a.PasswordHash != "" || token == "" {
+	if a.Email != "ann@example.com" || a.Role != authz.RoleAdmin || a.Gender != "female" || a.PasswordHash != "" || token == "" {
 		t.Fatalf("created %+v, token %q", a, token)
 	}
 	if ids, _ := s.AgentDepartmentIDs(ctx, a.ID); len(ids) != 1 || ids[0] != dep {
@@ -93,7 +94,7 @@ func TestCreateAgent_DuplicateEmailInOtherCaseConflicts(t *testing.T) {
 	s := newTestStore(t)
 	o := signUpOwner(t, s)
 	before := countAudit(t, s)
-	_, _, err := s.CreateAgent(context.Background(), o.ID, AgentInput{Name: "X", Email: "OWNER@example.COM", Role: RoleAgent}, "")
+	_, _, err := s.CreateAgent(context.Background(), o.ID, AgentInput{Name: "X", Email: "OWNER@example.COM", Role: authz.RoleAgent}, "")
 	var ce ErrConflict
 	if !errors.As(err, &ce) || ce.Field != "email" {
 		t.Fatalf("duplicate email: %v, want ErrConflict{email}", err)
@@ -106,7 +107,7 @@ func TestCreateAgent_DuplicateEmailInOtherCaseConflicts(t *testing.T) {
 func TestCreateAgent_UnknownDepartmentStoresNothing(t *testing.T) {
 	s := newTestStore(t)
 	o := signUpOwner(t, s)
-	_, _, err := s.CreateAgent(context.Background(), o.ID, AgentInput{Name: "X", Email: "x@example.com", Role: RoleAgent, DepartmentIDs: []int64{99}}, "")
+	_, _, err := s.CreateAgent(context.Background(), o.ID, AgentInput{Name: "X", Email: "x@example.com", Role: authz.RoleAgent, DepartmentIDs: []int64{99}}, "")
 	if !errors.Is(err, ErrUnknownDepartment) {
 		t.Fatalf("unknown department: %v", err)
 	}
@@ -119,15 +120,15 @@ func TestCreateAgent_OnlyOwnerGrantsOwnerAndAgentsCreateNobody(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
-	agent := addAgent(t, s, o.ID, "alice", RoleAgent)
-	if _, _, err := s.CreateAgent(ctx, admin.ID, AgentInput{Name: "O2", Email: "o2@example.com", Role: RoleOwner}, ""); !IsRule(err, RuleOwnerOnly) {
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
+	if _, _, err := s.CreateAgent(ctx, admin.ID, AgentInput{Name: "O2", Email: "o2@example.com", Role: authz.RoleOwner}, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin grants owner: %v, want RuleOwnerOnly", err)
 	}
-	if _, _, err := s.CreateAgent(ctx, agent.ID, AgentInput{Name: "A2", Email: "a2@example.com", Role: RoleAgent}, ""); !IsRule(err, RuleNotPermitted) {
+	if _, _, err := s.CreateAgent(ctx, agent.ID, AgentInput{Name: "A2", Email: "a2@example.com", Role: authz.RoleAgent}, ""); !IsRule(err, RuleNotPermitted) {
 		t.Fatalf("agent creates agent: %v, want RuleNotPermitted", err)
 	}
-	if _, _, err := s.CreateAgent(ctx, admin.ID, AgentInput{Name: "A3", Email: "a3@example.com", Role: RoleAdmin}, ""); err != nil {
+	if _, _, err := s.CreateAgent(ctx, admin.ID, AgentInput{Name: "A3", Email: "a3@example.com", Role: authz.RoleAdmin}, ""); err != nil {
 		t.Fatalf("admin creates admin: %v", err)
 	}
 }
@@ -138,7 +139,7 @@ func TestPasswordLink_WorksOnceAndNotAfter72Hours(t *testing.T) {
 	o := signUpOwner(t, s)
 	now := time.Now()
 	s.SetClock(func() time.Time { return now })
-	a, token, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: RoleAgent}, "")
+	a, token, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: authz.RoleAgent}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestPasswordLink_WorksOnceAndNotAfter72Hours(t *testing.T) {
 		t.Fatal("second use changed the password")
 	}
 
-	b, token2, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Bob", Email: "bob@example.com", Role: RoleAgent}, "")
+	b, token2, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Bob", Email: "bob@example.com", Role: authz.RoleAgent}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,14 +178,14 @@ func TestChangeRole_EndsTheirSessionsAndAuditsActor(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	a := addAgent(t, s, o.ID, "ann", RoleAdmin)
+	a := addAgent(t, s, o.ID, "ann", authz.RoleAdmin)
 	liveSession(t, s, "ann-1", a.ID)
 	liveSession(t, s, "ann-2", a.ID)
 	liveSession(t, s, "owner", o.ID)
-	if err := s.ChangeRole(ctx, o.ID, a.ID, RoleAgent, ""); err != nil {
+	if err := s.ChangeRole(ctx, o.ID, a.ID, authz.RoleAgent, ""); err != nil {
 		t.Fatal(err)
 	}
-	if mustAgent(t, s, a.ID).Role != RoleAgent {
+	if mustAgent(t, s, a.ID).Role != authz.RoleAgent {
 		t.Fatal("role not changed")
 	}
 	wantEnded(t, s, "ann-1", EndRoleChanged)
@@ -198,11 +199,11 @@ func TestChangeRole_EndsTheirSessionsAndAuditsActor(t *testing.T) {
 func TestChangeRole_NobodyChangesOwnRole(t *testing.T) {
 	s := newTestStore(t)
 	o := signUpOwner(t, s)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
-	if err := s.ChangeRole(context.Background(), admin.ID, admin.ID, RoleAgent, ""); !IsRule(err, RuleSelfChange) {
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	if err := s.ChangeRole(context.Background(), admin.ID, admin.ID, authz.RoleAgent, ""); !IsRule(err, RuleSelfChange) {
 		t.Fatalf("self demotion: %v, want RuleSelfChange", err)
 	}
-	if mustAgent(t, s, admin.ID).Role != RoleAdmin {
+	if mustAgent(t, s, admin.ID).Role != authz.RoleAdmin {
 		t.Fatal("role changed")
 	}
 }
@@ -211,27 +212,27 @@ func TestChangeRole_AdminCannotGrantOwnerOrTouchOwner(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	o2 := addAgent(t, s, o.ID, "otto", RoleOwner)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
-	agent := addAgent(t, s, o.ID, "alice", RoleAgent)
-	if err := s.ChangeRole(ctx, admin.ID, agent.ID, RoleOwner, ""); !IsRule(err, RuleOwnerOnly) {
+	o2 := addAgent(t, s, o.ID, "otto", authz.RoleOwner)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
+	if err := s.ChangeRole(ctx, admin.ID, agent.ID, authz.RoleOwner, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin grants owner: %v", err)
 	}
-	if err := s.ChangeRole(ctx, admin.ID, o2.ID, RoleAgent, ""); !IsRule(err, RuleOwnerOnly) {
+	if err := s.ChangeRole(ctx, admin.ID, o2.ID, authz.RoleAgent, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin demotes owner: %v", err)
 	}
-	if err := s.ChangeRole(ctx, agent.ID, admin.ID, RoleAgent, ""); !IsRule(err, RuleNotPermitted) {
+	if err := s.ChangeRole(ctx, agent.ID, admin.ID, authz.RoleAgent, ""); !IsRule(err, RuleNotPermitted) {
 		t.Fatalf("agent demotes admin: %v", err)
 	}
-	if mustAgent(t, s, agent.ID).Role != RoleAgent || mustAgent(t, s, o2.ID).Role != RoleOwner || mustAgent(t, s, admin.ID).Role != RoleAdmin {
+	if mustAgent(t, s, agent.ID).Role != authz.RoleAgent || mustAgent(t, s, o2.ID).Role != authz.RoleOwner || mustAgent(t, s, admin.ID).Role != authz.RoleAdmin {
 		t.Fatal("a refused change was stored")
 	}
 	// Administrators do manage Agents and Administrators.
-	if err := s.ChangeRole(ctx, admin.ID, agent.ID, RoleAdmin, ""); err != nil {
+	if err := s.ChangeRole(ctx, admin.ID, agent.ID, authz.RoleAdmin, ""); err != nil {
 		t.Fatalf("admin promotes agent: %v", err)
 	}
 	// An Owner demotes another Owner.
-	if err := s.ChangeRole(ctx, o.ID, o2.ID, RoleAdmin, ""); err != nil {
+	if err := s.ChangeRole(ctx, o.ID, o2.ID, authz.RoleAdmin, ""); err != nil {
 		t.Fatalf("owner demotes owner: %v", err)
 	}
 }
@@ -240,8 +241,8 @@ func TestChangeRole_AccountCreatorCannotBeDemotedUntilMarkMoves(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	o2 := addAgent(t, s, o.ID, "otto", RoleOwner)
-	if err := s.ChangeRole(ctx, o2.ID, o.ID, RoleAdmin, ""); !IsRule(err, RuleAccountCreator) {
+	o2 := addAgent(t, s, o.ID, "otto", authz.RoleOwner)
+	if err := s.ChangeRole(ctx, o2.ID, o.ID, authz.RoleAdmin, ""); !IsRule(err, RuleAccountCreator) {
 		t.Fatalf("demote creator: %v, want RuleAccountCreator", err)
 	}
 	if err := s.SetAgentStatus(ctx, o2.ID, o.ID, StatusDisabled, ""); !IsRule(err, RuleAccountCreator) {
@@ -259,7 +260,7 @@ func TestChangeRole_AccountCreatorCannotBeDemotedUntilMarkMoves(t *testing.T) {
 	if e := lastAudit(t, s); e.Action != ActionAccountCreator || e.ActorID != o.ID {
 		t.Fatalf("audit %+v", e)
 	}
-	if err := s.ChangeRole(ctx, o2.ID, o.ID, RoleAdmin, ""); err != nil {
+	if err := s.ChangeRole(ctx, o2.ID, o.ID, authz.RoleAdmin, ""); err != nil {
 		t.Fatalf("demote former creator: %v", err)
 	}
 }
@@ -268,9 +269,9 @@ func TestMakeAccountCreator_OnlyTheCreatorHandsItToAnActiveOwner(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	o2 := addAgent(t, s, o.ID, "otto", RoleOwner)
-	o3 := addAgent(t, s, o.ID, "oona", RoleOwner)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
+	o2 := addAgent(t, s, o.ID, "otto", authz.RoleOwner)
+	o3 := addAgent(t, s, o.ID, "oona", authz.RoleOwner)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
 	if err := s.MakeAccountCreator(ctx, o2.ID, o3.ID, ""); !IsRule(err, RuleCreatorOnly) {
 		t.Fatalf("non-creator owner moves mark: %v", err)
 	}
@@ -295,8 +296,8 @@ func TestSetAgentStatus_DisableEndsSessionsAndNobodyDisablesThemselves(t *testin
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
-	agent := addAgent(t, s, o.ID, "alice", RoleAgent)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
 	liveSession(t, s, "alice", agent.ID)
 	if err := s.SetAgentStatus(ctx, admin.ID, admin.ID, StatusDisabled, ""); !IsRule(err, RuleSelfChange) {
 		t.Fatalf("self disable: %v", err)
@@ -321,7 +322,7 @@ func TestRemoveAgent_KeepsHistoryFreesEmailEndsSessions(t *testing.T) {
 	ctx := context.Background()
 	o := signUpOwner(t, s)
 	dep, _ := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Sales"})
-	a, _, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: RoleAgent, DepartmentIDs: []int64{dep}}, "")
+	a, _, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: authz.RoleAgent, DepartmentIDs: []int64{dep}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +352,7 @@ func TestRemoveAgent_KeepsHistoryFreesEmailEndsSessions(t *testing.T) {
 	if ms, _ := s.DepartmentMembers(ctx, dep); len(ms) != 0 {
 		t.Fatalf("removed agent still a member: %+v", ms)
 	}
-	again, _, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann 2", Email: "ANN@example.com", Role: RoleAgent}, "")
+	again, _, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann 2", Email: "ANN@example.com", Role: authz.RoleAgent}, "")
 	if err != nil || again.ID == a.ID {
 		t.Fatalf("reuse email: %v", err)
 	}
@@ -364,8 +365,8 @@ func TestRemoveAgent_AdminCannotRemoveOwnerNorAnyoneThemselves(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	o2 := addAgent(t, s, o.ID, "otto", RoleOwner)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
+	o2 := addAgent(t, s, o.ID, "otto", authz.RoleOwner)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
 	if err := s.RemoveAgent(ctx, admin.ID, o2.ID, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin removes owner: %v", err)
 	}
@@ -387,7 +388,7 @@ func TestResetPassword_EndsSessionsOldPasswordAndOldLink(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	a, first, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: RoleAgent}, "")
+	a, first, err := s.CreateAgent(ctx, o.ID, AgentInput{Name: "Ann", Email: "ann@example.com", Role: authz.RoleAgent}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +407,7 @@ func TestResetPassword_EndsSessionsOldPasswordAndOldLink(t *testing.T) {
 	if _, err := s.ResetPassword(ctx, o.ID, o.ID, ""); !IsRule(err, RuleSelfChange) {
 		t.Fatalf("reset own password: %v", err)
 	}
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
 	if _, err := s.ResetPassword(ctx, admin.ID, o.ID, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin resets owner: %v", err)
 	}
@@ -419,10 +420,10 @@ func TestUpdateAgent_AppliesTheSameRules(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	admin := addAgent(t, s, o.ID, "adam", RoleAdmin)
-	agent := addAgent(t, s, o.ID, "alice", RoleAgent)
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
 	liveSession(t, s, "alice", agent.ID)
-	in := AgentInput{Name: "Alice B", Email: "ALICE.B@example.com", Gender: "other", Role: RoleAgent, Status: StatusActive}
+	in := AgentInput{Name: "Alice B", Email: "ALICE.B@example.com", Gender: "other", Role: authz.RoleAgent, Status: StatusActive}
 	if err := s.UpdateAgent(ctx, admin.ID, agent.ID, in, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -431,28 +432,28 @@ func TestUpdateAgent_AppliesTheSameRules(t *testing.T) {
 		t.Fatalf("updated %+v", got)
 	}
 	wantEnded(t, s, "alice", "") // details alone do not sign anyone out
-	in.Role = RoleOwner
+	in.Role = authz.RoleOwner
 	if err := s.UpdateAgent(ctx, admin.ID, agent.ID, in, ""); !IsRule(err, RuleOwnerOnly) {
 		t.Fatalf("admin grants owner by edit: %v", err)
 	}
-	self := AgentInput{Name: "Adam", Email: "adam@example.com", Role: RoleAgent, Status: StatusActive}
+	self := AgentInput{Name: "Adam", Email: "adam@example.com", Role: authz.RoleAgent, Status: StatusActive}
 	if err := s.UpdateAgent(ctx, admin.ID, admin.ID, self, ""); !IsRule(err, RuleSelfChange) {
 		t.Fatalf("self demotion by edit: %v", err)
 	}
-	in = AgentInput{Name: "Taken", Email: "Owner@Example.com", Role: RoleAgent, Status: StatusActive}
+	in = AgentInput{Name: "Taken", Email: "Owner@Example.com", Role: authz.RoleAgent, Status: StatusActive}
 	var ce ErrConflict
 	if err := s.UpdateAgent(ctx, admin.ID, agent.ID, in, ""); !errors.As(err, &ce) {
 		t.Fatalf("email taken: %v", err)
 	}
-	if mustAgent(t, s, agent.ID).Name != "Alice B" || mustAgent(t, s, admin.ID).Role != RoleAdmin {
+	if mustAgent(t, s, agent.ID).Name != "Alice B" || mustAgent(t, s, admin.ID).Role != authz.RoleAdmin {
 		t.Fatal("a refused edit was stored")
 	}
-	in = AgentInput{Name: "Alice B", Email: "alice.b@example.com", Role: RoleAdmin, Status: StatusDisabled}
+	in = AgentInput{Name: "Alice B", Email: "alice.b@example.com", Role: authz.RoleAdmin, Status: StatusDisabled}
 	if err := s.UpdateAgent(ctx, admin.ID, agent.ID, in, ""); err != nil {
 		t.Fatal(err)
 	}
 	wantEnded(t, s, "alice", EndRoleChanged)
-	if got := mustAgent(t, s, agent.ID); got.Role != RoleAdmin || got.Status != StatusDisabled {
+	if got := mustAgent(t, s, agent.ID); got.Role != authz.RoleAdmin || got.Status != StatusDisabled {
 		t.Fatalf("after edit %+v", got)
 	}
 }
@@ -465,8 +466,8 @@ func TestChangeRole_ConcurrentDemotionsNeverLeaveZeroOwners(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	p := addAgent(t, s, o.ID, "peter", RoleOwner)
-	q := addAgent(t, s, o.ID, "quinn", RoleOwner)
+	p := addAgent(t, s, o.ID, "peter", authz.RoleOwner)
+	q := addAgent(t, s, o.ID, "quinn", authz.RoleOwner)
 	if _, err := s.w.Exec(`UPDATE agents SET role = 'agent', status = 'disabled' WHERE id = ?`, o.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -482,7 +483,7 @@ func TestChangeRole_ConcurrentDemotionsNeverLeaveZeroOwners(t *testing.T) {
 			go func(i int, actor, target int64) {
 				defer wg.Done()
 				<-start
-				errs[i] = s.ChangeRole(ctx, actor, target, RoleAdmin, "")
+				errs[i] = s.ChangeRole(ctx, actor, target, authz.RoleAdmin, "")
 			}(i, pair[0], pair[1])
 		}
 		close(start)
@@ -511,7 +512,7 @@ func TestListAgents_SearchesNameOrEmailAndPagesByKey(t *testing.T) {
 	ctx := context.Background()
 	o := signUpOwner(t, s)
 	for _, n := range []string{"bob", "Carla", "alice", "dave", "Eve"} {
-		addAgent(t, s, o.ID, n, RoleAgent)
+		addAgent(t, s, o.ID, n, authz.RoleAgent)
 	}
 	var names []string
 	var after int64

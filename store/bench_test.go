@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"helpline/authz"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,8 +23,8 @@ const benchDefaultTickets = 20000
 type benchDesk struct {
 	s           *Store
 	tickets     int
-	agent       Viewer // an Agent in three departments
-	admin       Viewer
+	agent       authz.Viewer // an Agent in three departments
+	admin       authz.Viewer
 	filter      QueueFilter // department + status + tag with rows to show
 	deep        QueueFilter // about fifty pages into the Administrator's queue
 	deepPages   int
@@ -112,7 +113,8 @@ func makeBenchDesk() (*benchDesk, error) {
 	if err := s.SetMember(ctx, owner, third, agent, Channels{Tickets: true}); err != nil {
 		return d, err
 	}
-	d.agent, d.admin.Role = Viewer{ID: agent, Role: RoleAgent}, RoleAdmin
+	d.agent = authz.Viewer{ID: agent, Perms: authz.BuiltinPerms(authz.RoleAgent)}
+	d.admin.Perms = authz.BuiltinPerms(authz.RoleAdmin)
 
 	// The filter with the most open tickets of one department and tag.
 	d.filter.Status = TicketOpen
@@ -168,7 +170,7 @@ func makeBenchDesk() (*benchDesk, error) {
 // memory hit instead.
 func benchFresh(s *Store) { s.forgetReads() }
 
-func benchQueue(b *testing.B, v Viewer, f QueueFilter, want int) {
+func benchQueue(b *testing.B, v authz.Viewer, f QueueFilter, want int) {
 	d := desk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -237,7 +239,7 @@ func BenchmarkStatusCounts(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		v    Viewer
+		v    authz.Viewer
 	}{{"Agent", d.agent}, {"Administrator", d.admin}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -29,7 +30,7 @@ type DemoOptions struct {
 type DemoAccount struct {
 	Name        string
 	Email       string
-	Role        Role
+	Role        authz.Role
 	Departments []string
 }
 
@@ -60,7 +61,7 @@ func (s *Store) FillDemo(ctx context.Context, o DemoOptions) ([]DemoAccount, err
 	if err != nil {
 		return nil, err
 	}
-	accounts := []DemoAccount{{Name: owner.Name, Email: owner.Email, Role: RoleOwner}}
+	accounts := []DemoAccount{{Name: owner.Name, Email: owner.Email, Role: authz.RoleOwner}}
 	d := &demoDesk{rng: rng, opts: o}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
@@ -76,9 +77,9 @@ func (s *Store) FillDemo(ctx context.Context, o DemoOptions) ([]DemoAccount, err
 			d.members = append(d.members, nil)
 		}
 		for i := range o.Admins + o.Agents {
-			role, email := RoleAgent, fmt.Sprintf("agent%d@demo.example", i-o.Admins+1)
+			role, email := authz.RoleAgent, fmt.Sprintf("agent%d@demo.example", i-o.Admins+1)
 			if i < o.Admins {
-				role, email = RoleAdmin, fmt.Sprintf("admin%d@demo.example", i+1)
+				role, email = authz.RoleAdmin, fmt.Sprintf("admin%d@demo.example", i+1)
 			}
 			name := demoFirst[i%len(demoFirst)] + " " + demoLast[(i/len(demoFirst)+i*7)%len(demoLast)]
 			res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at, updated_by)
@@ -90,7 +91,7 @@ func (s *Store) FillDemo(ctx context.Context, o DemoOptions) ([]DemoAccount, err
 			d.names = append(d.names, name)
 			d.ids = append(d.ids, id)
 			acc := DemoAccount{Name: name, Email: email, Role: role}
-			if role == RoleAgent {
+			if role == authz.RoleAgent {
 				// Each Agent works in one department, every other one in a second.
 				k := i - o.Admins
 				ds := []int{k % o.Departments}

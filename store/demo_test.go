@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"os"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestFillDemo_WritesWhatTheAppWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(accounts) != 15 || accounts[0].Role != RoleOwner || accounts[3].Role != RoleAgent || len(accounts[3].Departments) == 0 {
+	if len(accounts) != 15 || accounts[0].Role != authz.RoleOwner || accounts[3].Role != authz.RoleAgent || len(accounts[3].Departments) == 0 {
 		t.Fatalf("accounts = %+v", accounts[:4])
 	}
 	after := schema()
@@ -118,7 +119,7 @@ func TestFillDemo_WritesWhatTheAppWrites(t *testing.T) {
 	if bad != 0 {
 		t.Fatalf("%d tickets with a wrong sort key or message count", bad)
 	}
-	admin := Viewer{ID: 2, Role: RoleAdmin}
+	admin := authz.Viewer{ID: 2, Perms: authz.BuiltinPerms(authz.RoleAdmin)}
 	page, err := s.Queue(ctx, admin, QueueFilter{Search: "invoice"})
 	if err != nil || len(page.Tickets) == 0 {
 		t.Fatalf("search after the demo: %d tickets, %v", len(page.Tickets), err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"time"
 )
 
@@ -76,14 +77,34 @@ func (s *Store) DepartmentByID(ctx context.Context, id int64) (Department, error
 	return d, nil
 }
 
-// Every change to departments reads the acting Administrator or Owner
-// inside its transaction (loadActor), so a role taken away meanwhile counts.
+// Every change to departments reads the acting agent inside its
+// transaction (loadActor), so a permission taken away meanwhile counts.
+
+// checkMembershipChange lets actor change agentID's memberships only when
+// they could edit that agent: only an Owner touches an Owner, and nobody
+// touches someone who holds a permission they lack.
+func checkMembershipChange(ctx context.Context, tx *sql.Tx, actor Agent, agentID int64) error {
+	t, err := agentByID(ctx, tx, agentID)
+	if err != nil {
+		return err
+	}
+	if t.Removed {
+		return ErrNotFound
+	}
+	if t.Role == authz.RoleOwner && actor.Role != authz.RoleOwner {
+		return RuleError{RuleOwnerOnly}
+	}
+	if !t.Perms.Within(actor.Perms) {
+		return RuleError{RuleNotPermitted}
+	}
+	return nil
+}
 
 // CreateDepartment adds a department; the name must be unique (any case).
 func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in DepartmentInput) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		now := s.nowMs()
@@ -107,10 +128,14 @@ func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in Departme
 // (or updates those channels).
 func (s *Store) SetMember(ctx context.Context, actorID, departmentID, agentID int64, ch Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
+		if err := checkMembershipChange(ctx, tx, actor, agentID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (department_id, agent_id) DO UPDATE SET tickets = excluded.tickets, chats = excluded.chats, calls = excluded.calls`,
 			departmentID, agentID, ch.Tickets, ch.Chats, ch.Calls)
@@ -159,7 +184,7 @@ const (
 // UpdateDepartment changes a department's name and description.
 func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in DepartmentInput) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		now := s.nowMs()
@@ -182,7 +207,7 @@ func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in Depa
 // RemoveDepartment deletes a department and its memberships.
 func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		var name string
@@ -217,7 +242,11 @@ func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 // RemoveMember takes agentID out of a department.
 func (s *Store) RemoveMember(ctx context.Context, actorID, departmentID, agentID int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		if err != nil {
+			return err
+		}
+		if err := checkMembershipChange(ctx, tx, actor, agentID); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ? AND agent_id = ?`, departmentID, agentID)
@@ -241,7 +270,7 @@ type Member struct {
 	AgentID int64
 	Name    string
 	Email   string
-	Role    Role
+	Role    authz.Role
 	Channels
 }
 
@@ -291,15 +320,19 @@ func (s *Store) DepartmentMemberCounts(ctx context.Context) (map[int64]int, erro
 // membership of a department.
 func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID int64, members map[int64]Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		if err != nil {
 			return err
 		}
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM departments WHERE id = ?`, departmentID).Scan(&one)
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM departments WHERE id = ?`, departmentID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
+			return err
+		}
+		if err := checkMembersChange(ctx, tx, actor, departmentID, members); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM department_members WHERE department_id = ?`, departmentID); err != nil {
@@ -328,11 +361,54 @@ func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID 
 	return nil
 }
 
+// checkMembersChange applies checkMembershipChange to every agent whose
+// membership or channels members would change.
+func checkMembersChange(ctx context.Context, tx *sql.Tx, actor Agent, departmentID int64, members map[int64]Channels) error {
+	rows, err := tx.QueryContext(ctx, `SELECT agent_id, tickets, chats, calls FROM department_members WHERE department_id = ?`, departmentID)
+	if err != nil {
+		return err
+	}
+	current := map[int64]Channels{}
+	for rows.Next() {
+		var id int64
+		var ch Channels
+		if err := rows.Scan(&id, &ch.Tickets, &ch.Chats, &ch.Calls); err != nil {
+			rows.Close()
+			return err
+		}
+		current[id] = ch
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	changed := map[int64]bool{}
+	for id, ch := range members {
+		if old, ok := current[id]; !ok || old != ch {
+			changed[id] = true
+		}
+	}
+	for id := range current {
+		if _, ok := members[id]; !ok {
+			changed[id] = true
+		}
+	}
+	for id := range changed {
+		if err := checkMembershipChange(ctx, tx, actor, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetAgentDepartments makes departmentIDs the departments of agentID: new
 // memberships serve tickets, kept ones keep their channels.
 func (s *Store) SetAgentDepartments(ctx context.Context, actorID, agentID int64, departmentIDs []int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID); err != nil {
+		actor, err := loadActor(ctx, tx, actorID, authz.AgentsDepartments)
+		if err != nil {
+			return err
+		}
+		if err := checkMembershipChange(ctx, tx, actor, agentID); err != nil {
 			return err
 		}
 		a, err := agentByID(ctx, tx, agentID)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"helpline/authz"
 	"testing"
 )
 
@@ -63,8 +64,8 @@ func TestDepartmentMembers_SetReplaceAndRemove(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	a := addAgent(t, s, o.ID, "ann", RoleAgent)
-	b := addAgent(t, s, o.ID, "bob", RoleAgent)
+	a := addAgent(t, s, o.ID, "ann", authz.RoleAgent)
+	b := addAgent(t, s, o.ID, "bob", authz.RoleAgent)
 	dep, _ := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Sales"})
 	err := s.SetDepartmentMembers(ctx, o.ID, dep, map[int64]Channels{a.ID: {Tickets: true, Calls: true}, b.ID: {Chats: true}})
 	if err != nil {
@@ -95,7 +96,7 @@ func TestSetAgentDepartments_KeepsChannelsOfKeptDepartments(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	o := signUpOwner(t, s)
-	a := addAgent(t, s, o.ID, "ann", RoleAgent)
+	a := addAgent(t, s, o.ID, "ann", authz.RoleAgent)
 	sales, _ := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Sales"})
 	support, _ := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Support"})
 	s.SetMember(ctx, o.ID, sales, a.ID, Channels{Chats: true})

@@ -14,6 +14,10 @@ var ErrNotFound = errors.New("not found")
 // ErrSignUpClosed answers a second sign-up: the account exists already.
 var ErrSignUpClosed = errors.New("sign-up is closed")
 
+// ErrUnknownRole answers a role that is neither built in nor an existing
+// custom role.
+var ErrUnknownRole = errors.New("unknown role")
+
 // ErrConflict reports a value that must be unique and is taken.
 type ErrConflict struct{ Field string }
 
@@ -35,6 +39,7 @@ const (
 	RuleNotPermitted    Rule = "not_permitted"     // the actor's role does not allow this
 	RuleWrongPassword   Rule = "wrong_password"    // the current password did not match
 	RuleDepartmentInUse Rule = "department_in_use" // a department with tickets cannot be removed
+	RuleRoleInUse       Rule = "role_in_use"       // a custom role an agent holds cannot be removed
 )
 
 // IsRule reports whether err is a refusal by rule r.

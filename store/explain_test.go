@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"helpline/authz"
 	"regexp"
 	"strings"
 	"testing"
@@ -87,9 +88,9 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 	}
 	for name, f := range filters {
 		f.Limit = 50
-		for _, v := range []Viewer{w.annV, w.adminV} {
-			role := string(v.Role)
-			if v.SeesAll() {
+		for _, v := range []authz.Viewer{w.annV, w.adminV} {
+			role := viewerLabel(v)
+			if v.Can(authz.TicketsReadAll) {
 				q, a := queueSQL(v, f, 0, !f.Before.IsZero(), ticketRowsFrom)
 				add("queue "+role+" all "+name, q, a)
 			}
@@ -140,14 +141,14 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			}
 		}
 	}
-	for _, v := range []Viewer{w.annV, w.adminV} {
+	for _, v := range []authz.Viewer{w.annV, w.adminV} {
 		q, a := countsSQL(v, 0)
-		add("counts "+string(v.Role), q, a)
+		add("counts "+viewerLabel(v), q, a)
 		q, a = countsSQL(v, w.sales)
-		add("counts department "+string(v.Role), q, a)
+		add("counts department "+viewerLabel(v), q, a)
 		scope, sargs := scopeSQL(v)
-		add("ticket by code "+string(v.Role), `SELECT `+ticketColumns+ticketJoins+` WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
-		add("lock ticket "+string(v.Role), `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+		add("ticket by code "+viewerLabel(v), `SELECT `+ticketColumns+ticketJoins+` WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
+		add("lock ticket "+viewerLabel(v), `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope, append([]any{code}, sargs...))
 	}
 	add("thread", `SELECT m.id FROM messages m LEFT JOIN agents a ON a.id = m.agent_id LEFT JOIN contacts c ON c.id = m.contact_id
 		WHERE m.ticket_id = ? ORDER BY m.id`, []any{1})
@@ -186,4 +187,12 @@ func queryPlan(t *testing.T, s *Store, q string, args []any) []string {
 		plan = append(plan, detail)
 	}
 	return plan
+}
+
+// viewerLabel names a viewer in a plan's description by the scope it has.
+func viewerLabel(v authz.Viewer) string {
+	if v.Can(authz.TicketsReadAll) {
+		return "all departments"
+	}
+	return "own departments"
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"strings"
 	"sync"
 )
@@ -34,7 +35,7 @@ type intake struct {
 }
 
 type intakeRequest struct {
-	actor *Viewer
+	actor *authz.Viewer
 	in    NewTicketInput
 	reply chan intakeReply // buffered: the loop never waits for the caller
 }
@@ -92,7 +93,7 @@ func (s *Store) runIntake(in *intake) {
 // one transaction; the code is returned once that transaction has committed.
 // A caller whose ctx ends after handing the ticket over stops waiting and
 // gets ctx's error, but the ticket may still be stored.
-func (s *Store) CreateTicket(ctx context.Context, actor *Viewer, in NewTicketInput) (string, error) {
+func (s *Store) CreateTicket(ctx context.Context, actor *authz.Viewer, in NewTicketInput) (string, error) {
 	if !in.Channel.Valid() {
 		return "", fmt.Errorf("store: create ticket: unknown channel %q", in.Channel)
 	}
@@ -246,10 +247,10 @@ type newTicketRow struct {
 // answers ErrNotFound unless the department exists and the actor may log
 // tickets into it (the contact form, nil, into any), and the id of the
 // contact with that email, 0 when new.
-func (st txStmts) lookUp(ctx context.Context, actor *Viewer, in NewTicketInput) (int64, error) {
+func (st txStmts) lookUp(ctx context.Context, actor *authz.Viewer, in NewTicketInput) (int64, error) {
 	seesAll, actorID := true, int64(0)
 	if actor != nil {
-		seesAll, actorID = actor.SeesAll(), actor.ID
+		seesAll, actorID = actor.Can(authz.TicketsReadAll), actor.ID
 	}
 	var ok bool
 	var contactID int64
@@ -267,7 +268,7 @@ func (st txStmts) lookUp(ctx context.Context, actor *Viewer, in NewTicketInput) 
 // a department already checked. The ticket counts its first message and
 // shows its preview from the start, so the message needs no update of the
 // ticket afterwards.
-func (st txStmts) insertTicket(ctx context.Context, now int64, actor *Viewer, in NewTicketInput, contactID int64) (newTicketRow, error) {
+func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.Viewer, in NewTicketInput, contactID int64) (newTicketRow, error) {
 	row := newTicketRow{contactID: contactID, body: in.Body, channel: in.Channel, now: now}
 	if actor != nil {
 		row.author = actor.ID

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"helpline/authz"
 	"slices"
 	"strings"
 	"unicode"
@@ -72,7 +73,7 @@ func (s *Store) rareTag(ctx context.Context, tag string) (bool, error) {
 
 // rareTagSQL reads a page of the queue from the tickets of a rare tag, in
 // the departments depts (nil: all).
-func rareTagSQL(v Viewer, f QueueFilter, depts []int64, backward bool) (string, []any) {
+func rareTagSQL(v authz.Viewer, f QueueFilter, depts []int64, backward bool) (string, []any) {
 	tag := NormalizeTag(f.Tag)
 	f.Tag = "" // the join below applies it
 	where, args := filterSQL(v, f)
@@ -117,7 +118,7 @@ func keysetSQL(f QueueFilter, backward bool, where []string, args []any) ([]stri
 // An Agent's departments are read one by one (each an index range in queue
 // order) and merged, because SQLite cannot merge several ranges of one index
 // in order; a viewer who sees all walks the one index.
-func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, error) {
+func (s *Store) Queue(ctx context.Context, v authz.Viewer, f QueueFilter) (QueuePage, error) {
 	if f.Limit <= 0 || f.Limit > maxQueueLimit {
 		f.Limit = 50
 	}
@@ -126,9 +127,9 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, 
 	}
 	var depts []int64 // nil: no department constraint
 	switch {
-	case v.SeesAll() && f.DepartmentID != 0:
+	case v.Can(authz.TicketsReadAll) && f.DepartmentID != 0:
 		depts = []int64{f.DepartmentID}
-	case !v.SeesAll():
+	case !v.Can(authz.TicketsReadAll):
 		mine, err := agentDepartmentIDs(ctx, s.rd, v.ID)
 		if err != nil {
 			return QueuePage{}, err
@@ -178,7 +179,7 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, 
 // the keys of each range first, from the index alone, then the whole rows of
 // only the page's tickets. Joining and reading every range's rows in full
 // cost an Agent in two departments twice the work of one page.
-func (s *Store) queueMerged(ctx context.Context, v Viewer, f QueueFilter, depts []int64, backward bool) ([]Ticket, error) {
+func (s *Store) queueMerged(ctx context.Context, v authz.Viewer, f QueueFilter, depts []int64, backward bool) ([]Ticket, error) {
 	var keys []Cursor
 	for _, d := range depts {
 		q, args := queueSQL(v, f, d, backward, queueKeysFrom)
@@ -248,7 +249,7 @@ const queueKeysFrom = `SELECT t.sort_key, t.id FROM tickets t`
 // pageRowsSQL reads the whole rows of the tickets at keys that still pass
 // the filters. The list of ids is padded to a page's length (no ticket has
 // id 0) so every page of a filter runs the same prepared statement.
-func pageRowsSQL(v Viewer, f QueueFilter, keys []Cursor) (string, []any) {
+func pageRowsSQL(v authz.Viewer, f QueueFilter, keys []Cursor) (string, []any) {
 	where, args := filterSQL(v, f)
 	n := max(len(keys), f.Limit+1)
 	where = append(where, "t.id IN ("+placeholders(n)+")")
@@ -316,7 +317,7 @@ func (s *Store) finishPage(ctx context.Context, rows []Ticket, f QueueFilter, ba
 
 // filterSQL turns the filters other than department and text into
 // conditions on tickets t.
-func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
+func filterSQL(v authz.Viewer, f QueueFilter) ([]string, []any) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -348,7 +349,7 @@ func filterSQL(v Viewer, f QueueFilter) ([]string, []any) {
 // one department (or all when dept is 0) in queue order from the cursor.
 // selectFrom is what it reads: whole rows (ticketRowsFrom) or keys
 // (queueKeysFrom).
-func queueSQL(v Viewer, f QueueFilter, dept int64, backward bool, selectFrom string) (string, []any) {
+func queueSQL(v authz.Viewer, f QueueFilter, dept int64, backward bool, selectFrom string) (string, []any) {
 	where, args := filterSQL(v, f)
 	if dept != 0 {
 		where = append(where, "t.department_id = "+intArg)
@@ -362,7 +363,7 @@ func queueSQL(v Viewer, f QueueFilter, dept int64, backward bool, selectFrom str
 // ticketRowsFrom selects whole rows of the queue.
 const ticketRowsFrom = `SELECT ` + ticketColumns + ticketJoins
 
-func (s *Store) queueRange(ctx context.Context, v Viewer, f QueueFilter, dept int64, backward bool) ([]Ticket, error) {
+func (s *Store) queueRange(ctx context.Context, v authz.Viewer, f QueueFilter, dept int64, backward bool) ([]Ticket, error) {
 	q, args := queueSQL(v, f, dept, backward, ticketRowsFrom)
 	return s.queryTickets(ctx, q, args)
 }
@@ -386,7 +387,7 @@ func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticke
 
 // searchSQL builds a text search: the full-text index yields tickets newest
 // first (by id) and stops after a page, the scope and filters apply to each.
-func searchSQL(v Viewer, f QueueFilter) (string, []any) {
+func searchSQL(v authz.Viewer, f QueueFilter) (string, []any) {
 	where, args := filterSQL(v, f)
 	where = append([]string{"ticket_search MATCH ?"}, where...)
 	args = append([]any{ftsQuery(f.Search)}, args...)
@@ -419,7 +420,7 @@ func searchSQL(v Viewer, f QueueFilter) (string, []any) {
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }
 
-func (s *Store) search(ctx context.Context, v Viewer, f QueueFilter) (QueuePage, error) {
+func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (QueuePage, error) {
 	if ftsQuery(f.Search) == "" {
 		return QueuePage{}, nil
 	}
@@ -451,7 +452,7 @@ func ftsQuery(text string) string {
 // StatusCounts counts the viewer's tickets per status (one department when
 // departmentID is set), read from the kept counts: a few rows per
 // department, whatever the number of tickets.
-func (s *Store) StatusCounts(ctx context.Context, v Viewer, departmentID int64) (map[TicketStatus]int, error) {
+func (s *Store) StatusCounts(ctx context.Context, v authz.Viewer, departmentID int64) (map[TicketStatus]int, error) {
 	q, args := countsSQL(v, departmentID)
 	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -470,10 +471,10 @@ func (s *Store) StatusCounts(ctx context.Context, v Viewer, departmentID int64) 
 	return out, rows.Err()
 }
 
-func countsSQL(v Viewer, departmentID int64) (string, []any) {
+func countsSQL(v authz.Viewer, departmentID int64) (string, []any) {
 	var where []string
 	var args []any
-	if !v.SeesAll() {
+	if !v.Can(authz.TicketsReadAll) {
 		where = append(where, "k.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)")
 		args = append(args, v.ID)
 	}

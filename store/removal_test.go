@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"helpline/authz"
 	"testing"
 )
 
@@ -43,7 +44,7 @@ func TestRemoveAgent_UnassignsOpenTicketsKeepsHistoryAndFreesEmail(t *testing.T)
 	if !found {
 		t.Fatal("the removed agent's reply is gone")
 	}
-	if _, _, err := s.CreateAgent(ctx, w.owner.ID, AgentInput{Name: "Ann Again", Email: "ANN@example.com", Role: RoleAgent, Status: StatusActive}, ""); err != nil {
+	if _, _, err := s.CreateAgent(ctx, w.owner.ID, AgentInput{Name: "Ann Again", Email: "ANN@example.com", Role: authz.RoleAgent, Status: StatusActive}, ""); err != nil {
 		t.Fatalf("email of a removed agent cannot be used again: %v", err)
 	}
 }

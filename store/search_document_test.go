@@ -65,10 +65,13 @@ func TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages(t *testing.
 			t.Fatal(err)
 		}
 	}
-	owner := signUpOwner(t, s)
-	dept := addDept(t, s, "Sales")
-	// A ticket as schema 4 wrote it: the triggers of the time index it.
+	// An account and a ticket as schema 4 wrote them: the triggers of the
+	// time index it.
+	const dept = 1
 	for _, q := range []string{
+		`INSERT INTO agents (id, name, email, role, status, created_at, updated_at) VALUES (1, 'Olga', 'olga@example.com', 'owner', 'active', 0, 0)`,
+		`INSERT INTO account (id, company_name, creator_id, created_at) VALUES (1, 'Acme', 1, 0)`,
+		`INSERT INTO departments (id, name, created_at, updated_at) VALUES (1, 'Sales', 0, 0)`,
 		`INSERT INTO contacts (id, name, email, created_at) VALUES (1, 'Carla', 'carla@example.com', 0)`,
 		fmt.Sprintf(`INSERT INTO tickets (id, code, subject, status, channel, department_id, contact_id, sort_key, message_count, created_at, updated_at)
 			VALUES (1, 'OLD-TICKE-T23', 'Flooded basement', 'new', 'email', %d, 1, 0, 1, 0, 0)`, dept),
@@ -81,7 +84,7 @@ func TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages(t *testing.
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	v := owner.Viewer()
+	v := mustAgent(t, s, 1).Viewer()
 	if err := s.Reply(ctx, v, "OLD-TICKE-T23", "A plumber is on the way"); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -94,7 +95,7 @@ func TestSignUp_CreatesOwnerAndAccountCreatorOnlyOnce(t *testing.T) {
 		t.Fatal("fresh database has an account")
 	}
 	a := signUpOwner(t, s)
-	if a.Role != RoleOwner || !a.IsCreator || a.Email != "owner@example.com" || a.Status != StatusActive {
+	if a.Role != authz.RoleOwner || !a.IsCreator || a.Email != "owner@example.com" || a.Status != StatusActive {
 		t.Fatalf("first agent = %+v, want active owner and creator with lower-case email", a)
 	}
 	_, err := s.SignUp(ctx, SignUpInput{Company: "Evil", Name: "Mallory", Email: "m@example.com", PasswordHash: testHash})

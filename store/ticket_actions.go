@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"strings"
 	"time"
 )
@@ -54,7 +55,7 @@ func scanState(row *sql.Row) (ticketState, error) {
 }
 
 // lockTicket reads a ticket the viewer may touch, inside the write transaction.
-func lockTicket(ctx context.Context, tx *sql.Tx, v Viewer, code string) (ticketState, error) {
+func lockTicket(ctx context.Context, tx *sql.Tx, v authz.Viewer, code string) (ticketState, error) {
 	scope, args := scopeSQL(v)
 	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope,
 		append([]any{code}, args...)...))
@@ -62,7 +63,7 @@ func lockTicket(ctx context.Context, tx *sql.Tx, v Viewer, code string) (ticketS
 
 // act runs fn on one ticket in the viewer's scope and records the viewer as
 // the last to change it.
-func (s *Store) act(ctx context.Context, v Viewer, code, what string, fn func(tx *sql.Tx, t *ticketState, now int64) error) error {
+func (s *Store) act(ctx context.Context, v authz.Viewer, code, what string, fn func(tx *sql.Tx, t *ticketState, now int64) error) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		t, err := lockTicket(ctx, tx, v, code)
 		if err != nil {
@@ -125,7 +126,7 @@ func setStatus(ctx context.Context, tx *sql.Tx, t *ticketState, to TicketStatus,
 }
 
 // Reply adds an agent's answer to the customer; the ticket becomes Answered.
-func (s *Store) Reply(ctx context.Context, v Viewer, code, body string) error {
+func (s *Store) Reply(ctx context.Context, v authz.Viewer, code, body string) error {
 	return s.act(ctx, v, code, "reply to", func(tx *sql.Tx, t *ticketState, now int64) error {
 		if err := addMessage(ctx, tx, t.id, message{kind: KindReply, agentID: v.ID, body: body}, now); err != nil {
 			return err
@@ -135,17 +136,20 @@ func (s *Store) Reply(ctx context.Context, v Viewer, code, body string) error {
 }
 
 // AddNote adds an internal note, never shown to the customer.
-func (s *Store) AddNote(ctx context.Context, v Viewer, code, body string) error {
+func (s *Store) AddNote(ctx context.Context, v authz.Viewer, code, body string) error {
 	return s.act(ctx, v, code, "add note to", func(tx *sql.Tx, t *ticketState, now int64) error {
 		return addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now)
 	})
 }
 
+// unscoped sees every ticket: for what arrives from outside, not from an agent.
+var unscoped = authz.Viewer{Perms: authz.SetOf(authz.TicketsReadAll)}
+
 // CustomerReply adds the customer's message: an Answered, Postponed or
 // Resolved ticket opens again. It is not scoped: it arrives from outside.
 func (s *Store) CustomerReply(ctx context.Context, code, body string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		t, err := lockTicket(ctx, tx, Viewer{Role: RoleOwner}, code)
+		t, err := lockTicket(ctx, tx, unscoped, code)
 		if err != nil {
 			return err
 		}
@@ -170,7 +174,7 @@ func (s *Store) CustomerReply(ctx context.Context, code, body string) error {
 
 // SetStatus sets one of the SettableStatuses (Resolve, Mark as spam, Delete,
 // Reopen).
-func (s *Store) SetStatus(ctx context.Context, v Viewer, code string, to TicketStatus) error {
+func (s *Store) SetStatus(ctx context.Context, v authz.Viewer, code string, to TicketStatus) error {
 	if !settable(to) {
 		return fmt.Errorf("store: set status %s: %w", to, RuleError{RuleStatusNotSettable})
 	}
@@ -181,7 +185,7 @@ func (s *Store) SetStatus(ctx context.Context, v Viewer, code string, to TicketS
 
 // Postpone puts a ticket aside until a time still to come; ReturnPostponed
 // brings it back then.
-func (s *Store) Postpone(ctx context.Context, v Viewer, code string, until time.Time) error {
+func (s *Store) Postpone(ctx context.Context, v authz.Viewer, code string, until time.Time) error {
 	return s.act(ctx, v, code, "postpone", func(tx *sql.Tx, t *ticketState, now int64) error {
 		if until.UnixMilli() <= now {
 			return RuleError{RulePostponeInPast}
@@ -191,7 +195,7 @@ func (s *Store) Postpone(ctx context.Context, v Viewer, code string, until time.
 }
 
 // Assign gives a ticket to an agent of its department (agentID 0 unassigns).
-func (s *Store) Assign(ctx context.Context, v Viewer, code string, agentID int64) error {
+func (s *Store) Assign(ctx context.Context, v authz.Viewer, code string, agentID int64) error {
 	return s.act(ctx, v, code, "assign", func(tx *sql.Tx, t *ticketState, now int64) error {
 		return assign(ctx, tx, t, agentID, author{agentID: v.ID}, now)
 	})
@@ -222,7 +226,7 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 
 // Transfer moves a ticket to another department; its assignee is cleared
 // (they may not work there).
-func (s *Store) Transfer(ctx context.Context, v Viewer, code string, departmentID int64) error {
+func (s *Store) Transfer(ctx context.Context, v authz.Viewer, code string, departmentID int64) error {
 	return s.act(ctx, v, code, "transfer", func(tx *sql.Tx, t *ticketState, now int64) error {
 		if departmentID == t.departmentID {
 			return RuleError{RuleSameDepartment}
@@ -248,7 +252,7 @@ func (s *Store) Transfer(ctx context.Context, v Viewer, code string, departmentI
 func NormalizeTag(tag string) string { return strings.ToLower(strings.Join(strings.Fields(tag), " ")) }
 
 // AddTag tags a ticket (a tag it has already changes nothing).
-func (s *Store) AddTag(ctx context.Context, v Viewer, code, tag string) error {
+func (s *Store) AddTag(ctx context.Context, v authz.Viewer, code, tag string) error {
 	return s.act(ctx, v, code, "tag", func(tx *sql.Tx, t *ticketState, now int64) error {
 		return addTag(ctx, tx, t.id, NormalizeTag(tag), author{agentID: v.ID}, now)
 	})
@@ -266,7 +270,7 @@ func addTag(ctx context.Context, tx *sql.Tx, ticketID int64, tag string, by auth
 }
 
 // RemoveTag takes a tag off a ticket.
-func (s *Store) RemoveTag(ctx context.Context, v Viewer, code, tag string) error {
+func (s *Store) RemoveTag(ctx context.Context, v authz.Viewer, code, tag string) error {
 	return s.act(ctx, v, code, "untag", func(tx *sql.Tx, t *ticketState, now int64) error {
 		tag = NormalizeTag(tag)
 		res, err := tx.ExecContext(ctx, `DELETE FROM ticket_tags WHERE ticket_id = ? AND tag = ?`, t.id, tag)
@@ -291,7 +295,7 @@ type BulkAction struct {
 // may see; others are left alone, as if they did not exist. Tickets whose
 // department the assignee does not work in are skipped too. It returns how
 // many tickets were changed.
-func (s *Store) Bulk(ctx context.Context, v Viewer, codes []string, a BulkAction) (int, error) {
+func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a BulkAction) (int, error) {
 	if a.Status != "" && !settable(a.Status) {
 		return 0, fmt.Errorf("store: bulk status %s: %w", a.Status, RuleError{RuleStatusNotSettable})
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"strings"
 	"time"
 )
@@ -109,23 +110,14 @@ func SortKey(st TicketStatus, p Priority, createdMs int64) int64 { return sortKe
 // activeKeyLimit: every ticket that is neither Spam nor Deleted sorts below it.
 var activeKeyLimit = int64(4*4) << createdBits
 
-// Viewer is who looks at tickets: Agents see their departments' tickets,
-// Administrators and Owners all of them.
-type Viewer struct {
-	ID   int64
-	Role Role
-}
-
-// Viewer returns the agent as a viewer of tickets.
-func (a Agent) Viewer() Viewer { return Viewer{ID: a.ID, Role: a.Role} }
-
-// SeesAll reports whether the viewer sees every department.
-func (v Viewer) SeesAll() bool { return v.Role == RoleAdmin || v.Role == RoleOwner }
+// Viewer returns the agent as who is acting: their permissions decide what
+// they see and may do.
+func (a Agent) Viewer() authz.Viewer { return authz.Viewer{ID: a.ID, Perms: a.Perms} }
 
 // scopeSQL is the row-level scope of v on tickets aliased t. It lives in the
 // query, so out-of-scope tickets and missing ones both come back empty.
-func scopeSQL(v Viewer) (string, []any) {
-	if v.SeesAll() {
+func scopeSQL(v authz.Viewer) (string, []any) {
+	if v.Can(authz.TicketsReadAll) {
 		return "1", nil
 	}
 	return "t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)", []any{v.ID}
@@ -200,7 +192,7 @@ const removedMark = " (removed)"
 
 // TicketByCode returns a ticket the viewer may see, with its tags; any other
 // code answers ErrNotFound.
-func (s *Store) TicketByCode(ctx context.Context, v Viewer, code string) (Ticket, error) {
+func (s *Store) TicketByCode(ctx context.Context, v authz.Viewer, code string) (Ticket, error) {
 	scope, args := scopeSQL(v)
 	t, err := scanTicket(s.rd.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketJoins+`
 		WHERE t.code = ? AND `+scope, append([]any{code}, args...)...))
@@ -331,22 +323,22 @@ func (s *Store) AssignableAgents(ctx context.Context, departmentID int64) ([]Ass
 
 // AssignableInScope lists the active agents who work tickets in any
 // department the viewer sees: the choices of a bulk assignment.
-func (s *Store) AssignableInScope(ctx context.Context, v Viewer) ([]Assignable, error) {
+func (s *Store) AssignableInScope(ctx context.Context, v authz.Viewer) ([]Assignable, error) {
 	key := "assignable:all"
-	if !v.SeesAll() {
+	if !v.Can(authz.TicketsReadAll) {
 		key = fmt.Sprintf("assignable:%d", v.ID)
 	}
 	return remember(&s.mem, key, func() ([]Assignable, error) { return s.assignableInScope(ctx, v) })
 }
 
-func (s *Store) assignableInScope(ctx context.Context, v Viewer) ([]Assignable, error) {
+func (s *Store) assignableInScope(ctx context.Context, v authz.Viewer) ([]Assignable, error) {
 	// Walks agents in name order (an index) and keeps those who serve
 	// tickets in a department in scope: no DISTINCT, no sort.
 	rows, err := s.rd.QueryContext(ctx, `SELECT a.id, a.name FROM agents a
 		WHERE a.removed_at IS NULL AND a.status = 'active'
 		AND EXISTS (SELECT 1 FROM department_members m WHERE m.agent_id = a.id AND m.tickets = 1
 			AND (? OR m.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)))
-		ORDER BY a.name COLLATE NOCASE, a.id`, v.SeesAll(), v.ID)
+		ORDER BY a.name COLLATE NOCASE, a.id`, v.Can(authz.TicketsReadAll), v.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: assignable agents: %w", err)
 	}
@@ -363,9 +355,9 @@ func (s *Store) assignableInScope(ctx context.Context, v Viewer) ([]Assignable, 
 }
 
 // VisibleDepartments lists the departments whose tickets the viewer sees.
-func (s *Store) VisibleDepartments(ctx context.Context, v Viewer) ([]Department, error) {
+func (s *Store) VisibleDepartments(ctx context.Context, v authz.Viewer) ([]Department, error) {
 	all, err := s.Departments(ctx)
-	if err != nil || v.SeesAll() {
+	if err != nil || v.Can(authz.TicketsReadAll) {
 		return all, err
 	}
 	mine, err := agentDepartmentIDs(ctx, s.rd, v.ID)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"slices"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 // addMember inserts an agent directly (the agents screens live elsewhere)
 // and makes them a ticket-serving member of depts.
-func addMember(t *testing.T, s *Store, name, email string, role Role, depts ...int64) Agent {
+func addMember(t *testing.T, s *Store, name, email string, role authz.Role, depts ...int64) Agent {
 	t.Helper()
 	ctx := context.Background()
 	now := s.nowMs()
@@ -65,7 +66,7 @@ func contactTicket(t *testing.T, s *Store, dept int64, subject, body string) str
 
 func wantStatus(t *testing.T, s *Store, code string, want TicketStatus) Ticket {
 	t.Helper()
-	tk, err := s.TicketByCode(context.Background(), Viewer{Role: RoleOwner}, code)
+	tk, err := s.TicketByCode(context.Background(), authz.Viewer{Perms: authz.BuiltinPerms(authz.RoleOwner)}, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ type ticketWorld struct {
 	sales, support     int64
 	owner, admin       Agent
 	ann, bob, both     Agent
-	annV, bobV, adminV Viewer
+	annV, bobV, adminV authz.Viewer
 }
 
 func newTicketWorld(t *testing.T) *ticketWorld {
@@ -90,10 +91,10 @@ func newTicketWorld(t *testing.T) *ticketWorld {
 	s := newTestStore(t)
 	w := &ticketWorld{s: s, owner: signUpOwner(t, s)}
 	w.sales, w.support = addDept(t, s, "Sales"), addDept(t, s, "Support")
-	w.admin = addMember(t, s, "Adam Admin", "adam@example.com", RoleAdmin)
-	w.ann = addMember(t, s, "Ann Sales", "ann@example.com", RoleAgent, w.sales)
-	w.bob = addMember(t, s, "Bob Support", "bob@example.com", RoleAgent, w.support)
-	w.both = addMember(t, s, "Bea Both", "bea@example.com", RoleAgent, w.sales, w.support)
+	w.admin = addMember(t, s, "Adam Admin", "adam@example.com", authz.RoleAdmin)
+	w.ann = addMember(t, s, "Ann Sales", "ann@example.com", authz.RoleAgent, w.sales)
+	w.bob = addMember(t, s, "Bob Support", "bob@example.com", authz.RoleAgent, w.support)
+	w.both = addMember(t, s, "Bea Both", "bea@example.com", authz.RoleAgent, w.sales, w.support)
 	w.annV, w.bobV, w.adminV = w.ann.Viewer(), w.bob.Viewer(), w.admin.Viewer()
 	return w
 }
@@ -221,7 +222,7 @@ func TestTickets_AgentSeesAndTouchesOnlyOwnDepartments(t *testing.T) {
 	if _, err := s.TicketByCode(ctx, w.annV, "NOP-NOPNO-NOP"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing ticket: %v, want ErrNotFound", err)
 	}
-	for _, b := range []Viewer{w.bothVOf(), w.adminV, w.owner.Viewer()} {
+	for _, b := range []authz.Viewer{w.bothVOf(), w.adminV, w.owner.Viewer()} {
 		if _, err := s.TicketByCode(ctx, b, supportCode); err != nil {
 			t.Fatalf("viewer %+v cannot read a Support ticket: %v", b, err)
 		}
@@ -273,7 +274,7 @@ func TestTickets_AgentSeesAndTouchesOnlyOwnDepartments(t *testing.T) {
 	}
 }
 
-func (w *ticketWorld) bothVOf() Viewer { return w.both.Viewer() }
+func (w *ticketWorld) bothVOf() authz.Viewer { return w.both.Viewer() }
 
 func codes(ts []Ticket) []string {
 	var out []string
@@ -390,7 +391,7 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		v      Viewer
+		v      authz.Viewer
 		filter QueueFilter
 		// commonTags makes every tag common, so a tag filter walks the
 		// queue and probes each ticket instead of reading the tag's index.
@@ -417,7 +418,7 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 			rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
 				AND (? = 0 OR t.department_id = ?) AND (? = '' AND t.status NOT IN ('spam', 'deleted') OR t.status = ?)
 				AND (? = '' OR EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ?))
-				ORDER BY t.sort_key, t.id`, tc.v.SeesAll(), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
+				ORDER BY t.sort_key, t.id`, tc.v.Can(authz.TicketsReadAll), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
 				tc.filter.Tag, tc.filter.Tag)
 			if err != nil {
 				t.Fatal(err)
@@ -505,7 +506,7 @@ func TestStatusCounts_StayEqualToCountingAfterChanges(t *testing.T) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	for _, v := range []Viewer{w.adminV, w.annV, w.bobV} {
+	for _, v := range []authz.Viewer{w.adminV, w.annV, w.bobV} {
 		for _, dept := range []int64{0, w.sales, w.support} {
 			got, err := s.StatusCounts(ctx, v, dept)
 			if err != nil {
@@ -513,7 +514,7 @@ func TestStatusCounts_StayEqualToCountingAfterChanges(t *testing.T) {
 			}
 			want := map[TicketStatus]int{}
 			rows, _ := s.r.Query(`SELECT t.status, count(*) FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
-				AND (? = 0 OR t.department_id = ?) GROUP BY t.status`, v.SeesAll(), v.ID, dept, dept)
+				AND (? = 0 OR t.department_id = ?) GROUP BY t.status`, v.Can(authz.TicketsReadAll), v.ID, dept, dept)
 			for rows.Next() {
 				var st TicketStatus
 				var n int

@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -18,7 +19,7 @@ import (
 
 func benchCtx() context.Context {
 	return WithEnv(context.Background(), &Env{
-		User:      &CurrentUser{ID: 7, Name: "Anna Nowak", Email: "agent1@demo.example", Role: store.RoleAgent},
+		User:      &CurrentUser{ID: 7, Name: "Anna Nowak", Email: "agent1@demo.example", Role: authz.RoleAgent},
 		CSRFToken: "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4",
 		Lang:      "en",
 		Localizer: Localizer("en"),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -20,18 +21,29 @@ func configNav(ctx context.Context) []NavItem {
 	return items
 }
 
-// RoleLabelID is the message ID of a role's name.
-func RoleLabelID(r store.Role) string {
-	switch r {
-	case store.RoleOwner:
-		return "RoleOwner"
-	case store.RoleAdmin:
-		return "RoleAdmin"
-	}
-	return "RoleAgent"
+// roleLabelIDs are the message IDs of the built-in roles' names.
+var roleLabelIDs = map[authz.Role]string{
+	authz.RoleAgent: "RoleAgent",
+	authz.RoleAdmin: "RoleAdmin",
+	authz.RoleOwner: "RoleOwner",
 }
 
-func roleDescID(r store.Role) string { return RoleLabelID(r) + "Desc" }
+// RoleLabel names a role: a built-in one from the catalogue, a custom one
+// by the name its Owner gave it.
+func RoleLabel(ctx context.Context, r authz.Role, customName string) string {
+	if id, ok := roleLabelIDs[r]; ok {
+		return T(ctx, id)
+	}
+	return customName
+}
+
+// roleDesc is the one line under a role in the agent form.
+func roleDesc(ctx context.Context, r store.RoleInfo) string {
+	if id, ok := roleLabelIDs[r.Role]; ok {
+		return T(ctx, id+"Desc")
+	}
+	return Tn(ctx, "RoleCustomDesc", r.Perms.Len()-authz.AgentBase().Len(), nil)
+}
 
 func statusLabelID(s store.Status) string {
 	if s == store.StatusDisabled {
@@ -52,12 +64,15 @@ func genderLabelID(g string) string {
 	return "GenderNone"
 }
 
-func roleBadge(r store.Role) string {
+func roleBadge(r authz.Role) string {
 	switch r {
-	case store.RoleOwner:
+	case authz.RoleOwner:
 		return "badge badge-warning"
-	case store.RoleAdmin:
+	case authz.RoleAdmin:
 		return "badge badge-primary"
+	}
+	if !r.Builtin() {
+		return "badge badge-custom"
 	}
 	return "badge"
 }

@@ -2,10 +2,9 @@ package views
 
 import (
 	"context"
+	"helpline/authz"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-
-	"helpline/store"
 )
 
 // Env carries the values every page needs: who is signed in, the CSRF
@@ -29,7 +28,8 @@ type CurrentUser struct {
 	ID    int64
 	Name  string
 	Email string
-	Role  store.Role
+	Role  authz.Role
+	Perms authz.Set
 }
 
 // NavItem is one entry of the top navigation.

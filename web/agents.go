@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -18,12 +19,10 @@ const agentsPerPage = 50
 
 // agentRowProps decides what the current user may do to one row; the store
 // enforces the same rules again when they act.
-func agentRowProps(actor store.Agent, row store.AgentRow) views.AgentRowProps {
+func agentRowProps(actor store.Agent, row store.AgentRow, roles []store.RoleInfo) views.AgentRowProps {
 	p := views.AgentRowProps{Row: row, CanEdit: store.CanManage(actor, row.Agent)}
 	if store.CanChangeAccess(actor, row.Agent) && !row.IsCreator {
-		if Can(actor.Role, PermAgentsRole) {
-			p.Roles = store.GrantableRoles(actor.Role)
-		}
+		p.Roles = store.Grantable(actor, roles)
 		p.CanRemove = true
 	}
 	return p
@@ -64,21 +63,39 @@ func (s *Server) agentsProps(ctx context.Context, actor store.Agent, q string, a
 	if err != nil {
 		return views.AgentsProps{}, err
 	}
+	roles, err := s.st.Roles(ctx)
+	if err != nil {
+		return views.AgentsProps{}, err
+	}
 	p := views.AgentsProps{Query: q, After: after, Next: page.Next, CanCreate: true}
 	for _, row := range page.Agents {
-		p.Rows = append(p.Rows, agentRowProps(actor, row))
+		p.Rows = append(p.Rows, agentRowProps(actor, row, roles))
 	}
 	return p, nil
 }
 
 // agentFormProps fills what the form offers to actor; target is nil on create.
 func (s *Server) agentFormProps(c echo.Context, actor store.Agent, target *store.Agent, v views.AgentValues, errs views.FieldErrors) (views.AgentFormProps, error) {
-	deps, err := s.st.Departments(c.Request().Context())
+	ctx := c.Request().Context()
+	deps, err := s.st.Departments(ctx)
 	if err != nil {
 		return views.AgentFormProps{}, err
 	}
-	p := views.AgentFormProps{Values: v, Errors: errs, Roles: store.GrantableRoles(actor.Role), Departments: deps,
-		ShowDepartments: Can(actor.Role, PermAgentsDepartments)}
+	roles, err := s.st.Roles(ctx)
+	if err != nil {
+		return views.AgentFormProps{}, err
+	}
+	offered := store.Creatable(actor, roles)
+	if target != nil {
+		offered = store.Grantable(actor, roles)
+	}
+	for _, r := range roles {
+		if r.Role == v.Role {
+			v.RoleName = r.Name
+		}
+	}
+	p := views.AgentFormProps{Values: v, Errors: errs, Roles: offered, Departments: deps,
+		ShowDepartments: actor.Perms.Has(authz.AgentsDepartments)}
 	if target != nil {
 		p.ID = target.ID
 		p.AccessFixed = !store.CanChangeAccess(actor, *target) || target.IsCreator
@@ -101,7 +118,7 @@ func (s *Server) readAgentForm(c echo.Context, withAccess bool) (views.AgentValu
 		Departments: map[int64]bool{},
 	}
 	if withAccess {
-		v.Role = store.Role(f.choice("role", true, string(store.RoleAgent), string(store.RoleAdmin), string(store.RoleOwner)))
+		v.Role = f.role("role")
 		v.Status = store.Status(f.choice("status", true, string(store.StatusActive), string(store.StatusDisabled)))
 	}
 	deps, err := s.st.Departments(c.Request().Context())
@@ -146,6 +163,8 @@ func storeFieldError(f *form, err error) bool {
 		f.fail("email", "ErrEmailTaken", nil)
 	case errors.Is(err, store.ErrUnknownDepartment):
 		f.fail("departments", "ErrUnknownDepartment", nil)
+	case errors.Is(err, store.ErrUnknownRole):
+		f.fail("role", "ErrInvalidChoice", nil)
 	default:
 		return false
 	}
@@ -153,7 +172,7 @@ func storeFieldError(f *form, err error) bool {
 }
 
 func (s *Server) agentNew(c echo.Context) error {
-	p, err := s.agentFormProps(c, currentAgent(c), nil, views.AgentValues{Role: store.RoleAgent, Status: store.StatusActive}, nil)
+	p, err := s.agentFormProps(c, currentAgent(c), nil, views.AgentValues{Role: authz.RoleAgent, Status: store.StatusActive}, nil)
 	if err != nil {
 		return err
 	}
@@ -178,7 +197,7 @@ func (s *Server) agentCreate(c echo.Context) error {
 		return invalid()
 	}
 	in := store.AgentInput{Name: v.Name, Email: v.Email, Alias: v.Alias, Gender: v.Gender, Role: v.Role, Status: v.Status}
-	if Can(actor.Role, PermAgentsDepartments) {
+	if actor.Perms.Has(authz.AgentsDepartments) {
 		in.DepartmentIDs = departmentIDs(v.Departments)
 	}
 	a, token, err := s.st.CreateAgent(ctx, actor.ID, in, c.RealIP())
@@ -233,8 +252,8 @@ func (s *Server) agentEditProps(c echo.Context, actor, target store.Agent, v vie
 		Form:           fp,
 		Agent:          target,
 		CanStatus:      access && !target.IsCreator,
-		CanReset:       access && Can(actor.Role, PermAgentsPassword),
-		CanMakeCreator: actor.IsCreator && target.Role == store.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
+		CanReset:       access && actor.Perms.Has(authz.AgentsPassword),
+		CanMakeCreator: actor.IsCreator && target.Role == authz.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
 	}, nil
 }
 
@@ -248,7 +267,7 @@ func (s *Server) agentEdit(c echo.Context) error {
 		return err
 	}
 	v := views.AgentValues{Name: target.Name, Email: target.Email, Alias: target.Alias, Gender: target.Gender,
-		Role: target.Role, Status: target.Status, Departments: map[int64]bool{}}
+		Role: target.Role, RoleName: target.RoleName, Status: target.Status, Departments: map[int64]bool{}}
 	for _, id := range ids {
 		v.Departments[id] = true
 	}
@@ -284,11 +303,11 @@ func (s *Server) agentUpdate(c echo.Context) error {
 	if !f.ok() {
 		return invalid()
 	}
-	in := store.AgentInput{Name: v.Name, Email: v.Email, Alias: v.Alias, Gender: v.Gender, Role: v.Role, Status: v.Status,
-		DepartmentIDs: departmentIDs(v.Departments)}
-	if !Can(actor.Role, PermAgentsDepartments) {
-		if in.DepartmentIDs, err = s.st.AgentDepartmentIDs(ctx, target.ID); err != nil {
-			return err
+	in := store.AgentInput{Name: v.Name, Email: v.Email, Alias: v.Alias, Gender: v.Gender, Role: v.Role, Status: v.Status}
+	if actor.Perms.Has(authz.AgentsDepartments) {
+		in.DepartmentIDs = departmentIDs(v.Departments)
+		if in.DepartmentIDs == nil {
+			in.DepartmentIDs = []int64{}
 		}
 	}
 	err = s.st.UpdateAgent(ctx, actor.ID, target.ID, in, c.RealIP())
@@ -312,22 +331,30 @@ func (s *Server) agentRoleUpdate(c echo.Context) error {
 		return err
 	}
 	f := newForm(c)
-	role := store.Role(f.choice("role", true, string(store.RoleAgent), string(store.RoleAdmin), string(store.RoleOwner)))
+	role := f.role("role")
 	if !f.ok() {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, f.errs["role"])
 	}
-	if err := s.st.ChangeRole(ctx, actor.ID, id, role, c.RealIP()); err != nil {
+	err = s.st.ChangeRole(ctx, actor.ID, id, role, c.RealIP())
+	if errors.Is(err, store.ErrUnknownRole) {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, t(c, "ErrInvalidChoice"))
+	}
+	if err != nil {
 		return err
 	}
 	row, err := s.st.AgentRowByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, tf(c, "RoleChanged", map[string]any{"Name": row.Name, "Role": t(c, views.RoleLabelID(role))}))
+	roles, err := s.st.Roles(ctx)
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "RoleChanged", map[string]any{"Name": row.Name, "Role": views.RoleLabel(ctx, row.Role, row.RoleName)}))
 	if !isHTMX(c) {
 		return s.redirect(c, views.PathAgents)
 	}
-	return s.render(c, http.StatusOK, nil, views.AgentRow(agentRowProps(actor, row)))
+	return s.render(c, http.StatusOK, nil, views.AgentRow(agentRowProps(actor, row, roles)))
 }
 
 func (s *Server) agentRemoveConfirm(c echo.Context) error {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"helpline/store"
+	"helpline/authz"
 	"helpline/views"
 )
 
@@ -50,7 +50,7 @@ func TestAgentsBrowser_CreateSignInChangeRoleRemove(t *testing.T) {
 		t.Fatalf("set-password link %q", link)
 	}
 	ada, err := app.st.AgentByEmail(context.Background(), "ada@example.com")
-	if err != nil || ada.Role != store.RoleAdmin {
+	if err != nil || ada.Role != authz.RoleAdmin {
 		t.Fatalf("created agent %+v, %v", ada, err)
 	}
 	row := "#" + views.AgentRowID(ada.ID)
@@ -87,7 +87,7 @@ func TestAgentsBrowser_CreateSignInChangeRoleRemove(t *testing.T) {
 	if !saveHidden {
 		t.Error("the picker's Save button shows although scripts run")
 	}
-	if got, _ := app.st.AgentByID(context.Background(), ada.ID); got.Role != store.RoleAgent {
+	if got, _ := app.st.AgentByID(context.Background(), ada.ID); got.Role != authz.RoleAgent {
 		t.Fatalf("role after picker: %s", got.Role)
 	}
 
@@ -127,7 +127,7 @@ func TestAgentsBrowser_RefusedRoleChangeResetsThePicker(t *testing.T) {
 	ctx := newBrowser(t)
 	app := newTestApp(t)
 	creator := app.owner()
-	vic := app.addAgent(creator.ID, "Vic Viewer", store.RoleAgent)
+	vic := app.addAgent(creator.ID, "Vic Viewer", authz.RoleAgent)
 	row := "#" + views.AgentRowID(vic.ID)
 	browserSignIn(t, ctx, app.ts.URL, creator.Email, testPassword)
 	run(t, ctx, "open the agents list",

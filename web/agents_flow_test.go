@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -32,7 +33,7 @@ func TestConfigPosts_WithoutCSRFAreRefusedAndChangeNothing(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{views.PathAgents, agentForm("Sneaky", "sneaky@example.com", store.RoleAdmin)},
+		{views.PathAgents, agentForm("Sneaky", "sneaky@example.com", authz.RoleAdmin)},
 		{views.WithID(views.PathAgentRole, tm.admin.ID), url.Values{"role": {"agent"}}},
 		{views.WithID(views.PathAgentRemove, tm.agent.ID), url.Values{}},
 		{views.WithID(views.PathAgentStatus, tm.agent.ID), url.Values{"status": {"disabled"}}},
@@ -69,7 +70,7 @@ func TestAgentForm_BadInputIs422NextToTheFieldAndStoresNothing(t *testing.T) {
 	dep, _ := app.st.CreateDepartment(context.Background(), tm.creator.ID, store.DepartmentInput{Name: "Sales"})
 	c := app.signedIn(tm.creator)
 	valid := func() url.Values {
-		v := agentForm("Nina New", "nina@example.com", store.RoleAgent)
+		v := agentForm("Nina New", "nina@example.com", authz.RoleAgent)
 		v.Set("departments", itoa(dep))
 		return v
 	}
@@ -143,7 +144,7 @@ func TestDepartmentMembers_SavedWithChannelsFromTheDepartmentPage(t *testing.T) 
 	app := newTestApp(t)
 	tm := app.team()
 	dep, _ := app.st.CreateDepartment(context.Background(), tm.creator.ID, store.DepartmentInput{Name: "Sales"})
-	c := app.signedIn(tm.admin)
+	c := app.signedIn(tm.creator)
 	path := views.WithID(views.PathDepartmentMembers, dep)
 	r := c.hxPost(path, url.Values{"member": {itoa(tm.agent.ID), itoa(tm.owner.ID)}, "tickets": {itoa(tm.agent.ID)}, "calls": {itoa(tm.agent.ID)}}).wantStatus(200)
 	if r.doc().Find(`#members-form input[name=calls][value="`+itoa(tm.agent.ID)+`"]`).AttrOr("checked", "no") == "no" {
@@ -177,7 +178,7 @@ func TestSetPasswordLink_WorksOnceAndNotAfter72Hours(t *testing.T) {
 	app := newTestApp(t)
 	tm := app.team()
 	owner := app.signedIn(tm.creator)
-	link := linkFrom(t, owner.post(views.PathAgents, agentForm("Nina New", "nina@example.com", store.RoleAdmin)).wantStatus(200))
+	link := linkFrom(t, owner.post(views.PathAgents, agentForm("Nina New", "nina@example.com", authz.RoleAdmin)).wantStatus(200))
 
 	nina := app.client()
 	nina.get(link).wantStatus(200).wantContains("Nina New")
@@ -194,7 +195,7 @@ func TestSetPasswordLink_WorksOnceAndNotAfter72Hours(t *testing.T) {
 	again.signIn("nina@example.com", "nina's good password")
 
 	// A link older than 72 hours does not work.
-	link2 := linkFrom(t, owner.post(views.PathAgents, agentForm("Late Larry", "larry@example.com", store.RoleAgent)).wantStatus(200))
+	link2 := linkFrom(t, owner.post(views.PathAgents, agentForm("Late Larry", "larry@example.com", authz.RoleAgent)).wantStatus(200))
 	app.st.SetClock(func() time.Time { return time.Now().Add(store.PasswordLinkValid + time.Minute) })
 	app.client().get(link2).wantStatus(http.StatusNotFound)
 	app.client().post(link2, url.Values{"password": {"larry's good password"}}).wantStatus(http.StatusNotFound)
@@ -244,7 +245,7 @@ func TestRolePicker_SwapsRowAndSignsTheAgentOut(t *testing.T) {
 	if !strings.Contains(r.text("#flash"), "You cannot change your own role") {
 		t.Fatalf("refusal message: %q", r.text("#flash"))
 	}
-	if got, _ := app.st.AgentByID(context.Background(), tm.creator.ID); got.Role != store.RoleOwner {
+	if got, _ := app.st.AgentByID(context.Background(), tm.creator.ID); got.Role != authz.RoleOwner {
 		t.Fatal("own role changed")
 	}
 }
@@ -274,7 +275,7 @@ func TestRemoveAgent_RowRemovedInPlaceAndHistoryKeepsName(t *testing.T) {
 		t.Fatalf("newest audit entry %q", got)
 	}
 	// The email is free again.
-	admin.post(views.PathAgents, agentForm("Alice Again", tm.agent.Email, store.RoleAgent)).wantStatus(200)
+	admin.post(views.PathAgents, agentForm("Alice Again", tm.agent.Email, authz.RoleAgent)).wantStatus(200)
 }
 
 func TestEditAgent_DisableEnableAndAccountCreator(t *testing.T) {
@@ -318,3 +319,30 @@ func TestEditAgent_DisableEnableAndAccountCreator(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconvFormat(id) }
+
+// TestDepartmentMembers_AdministratorCannotChangeAnOwnersMembership: only an
+// Owner edits an Owner, their departments included; the Administrator's
+// change of the other members is refused with it, nothing stored.
+func TestDepartmentMembers_AdministratorCannotChangeAnOwnersMembership(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	dep, _ := app.st.CreateDepartment(ctx, tm.creator.ID, store.DepartmentInput{Name: "Sales"})
+	path := views.WithID(views.PathDepartmentMembers, dep)
+	admin := app.signedIn(tm.admin)
+	admin.post(path, url.Values{"member": {itoa(tm.agent.ID), itoa(tm.owner.ID)}, "tickets": {itoa(tm.agent.ID)}}).wantStatus(http.StatusForbidden)
+	if ms, _ := app.st.DepartmentMembers(ctx, dep); len(ms) != 0 {
+		t.Fatalf("refused change stored: %+v", ms)
+	}
+	// An Owner put in by an Owner stays when the Administrator saves the
+	// other members as they are, and cannot be taken out by them.
+	app.signedIn(tm.creator).post(path, url.Values{"member": {itoa(tm.owner.ID)}, "tickets": {itoa(tm.owner.ID)}}).wantStatus(http.StatusSeeOther)
+	admin.post(path, url.Values{"member": {itoa(tm.agent.ID), itoa(tm.owner.ID)}, "tickets": {itoa(tm.agent.ID), itoa(tm.owner.ID)}}).wantStatus(http.StatusSeeOther)
+	admin.post(path, url.Values{"member": {itoa(tm.agent.ID)}, "tickets": {itoa(tm.agent.ID)}}).wantStatus(http.StatusForbidden)
+	if ms, _ := app.st.DepartmentMembers(ctx, dep); len(ms) != 2 {
+		t.Fatalf("members after refused removal: %+v", ms)
+	}
+	if err := app.st.SetAgentDepartments(ctx, tm.admin.ID, tm.owner.ID, nil); !store.IsRule(err, store.RuleOwnerOnly) {
+		t.Fatalf("administrator empties an owner's departments in the store: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -30,7 +31,7 @@ func passwordHash(t testing.TB) string {
 // addAgent creates an agent through the store's rules as actorID and sets
 // their password to testPassword through their one-time link. The email is
 // the lower-cased name without spaces @example.com.
-func (a *testApp) addAgent(actorID int64, name string, role store.Role) store.Agent {
+func (a *testApp) addAgent(actorID int64, name string, role authz.Role) store.Agent {
 	a.t.Helper()
 	ctx := context.Background()
 	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com"
@@ -52,17 +53,17 @@ type team struct {
 func (a *testApp) team() team {
 	a.t.Helper()
 	tm := team{creator: a.owner()}
-	tm.owner = a.addAgent(tm.creator.ID, "Otto Owner", store.RoleOwner)
-	tm.admin = a.addAgent(tm.creator.ID, "Adam Admin", store.RoleAdmin)
-	tm.agent = a.addAgent(tm.creator.ID, "Alice Agent", store.RoleAgent)
+	tm.owner = a.addAgent(tm.creator.ID, "Otto Owner", authz.RoleOwner)
+	tm.admin = a.addAgent(tm.creator.ID, "Adam Admin", authz.RoleAdmin)
+	tm.agent = a.addAgent(tm.creator.ID, "Alice Agent", authz.RoleAgent)
 	return tm
 }
 
-func (tm team) of(r store.Role) store.Agent {
+func (tm team) of(r authz.Role) store.Agent {
 	switch r {
-	case store.RoleOwner:
+	case authz.RoleOwner:
 		return tm.owner
-	case store.RoleAdmin:
+	case authz.RoleAdmin:
 		return tm.admin
 	}
 	return tm.agent

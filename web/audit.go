@@ -35,6 +35,9 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionDepartmentMember:       "AuditDepartmentMember",
 	store.ActionDepartmentMembers:      "AuditDepartmentMembers",
 	store.ActionDepartmentMemberRemove: "AuditDepartmentMemberRemove",
+	store.ActionRoleCreate:             "AuditRoleCreate",
+	store.ActionRoleUpdate:             "AuditRoleUpdate",
+	store.ActionRoleRemove:             "AuditRoleRemove",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

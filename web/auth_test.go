@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -31,7 +32,7 @@ func TestSignUp_CreatesOwnerSignsInAndClosesForGood(t *testing.T) {
 		t.Fatalf("profile name %q", got)
 	}
 	a, err := app.st.AgentByEmail(context.Background(), "ann@example.com")
-	if err != nil || a.Role != store.RoleOwner || !a.IsCreator {
+	if err != nil || a.Role != authz.RoleOwner || !a.IsCreator {
 		t.Fatalf("signed-up agent %+v, %v", a, err)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -36,7 +37,7 @@ func newBenchSite(b *testing.B) *benchSite {
 		b.Fatal(err)
 	}
 	site := &benchSite{app: app}
-	signIn := func(email string) (string, store.Viewer) {
+	signIn := func(email string) (string, authz.Viewer) {
 		c := app.client()
 		c.signIn(email, testPassword)
 		u, _ := url.Parse(app.ts.URL)
@@ -50,11 +51,11 @@ func newBenchSite(b *testing.B) *benchSite {
 		}
 		return strings.Join(parts, "; "), a.Viewer()
 	}
-	var agent, admin store.Viewer
+	var agent, admin authz.Viewer
 	site.agentCookie, agent = signIn("agent1@demo.example")
 	site.adminCookie, admin = signIn("admin1@demo.example")
 
-	first := func(v store.Viewer, f store.QueueFilter) string {
+	first := func(v authz.Viewer, f store.QueueFilter) string {
 		p, err := app.st.Queue(ctx, v, f)
 		if err != nil || len(p.Tickets) == 0 {
 			b.Fatalf("queue of %+v with %+v: %d tickets, %v", v, f, len(p.Tickets), err)

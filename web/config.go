@@ -6,7 +6,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"helpline/store"
+	"helpline/authz"
 	"helpline/views"
 )
 
@@ -14,16 +14,25 @@ import (
 // permission its route needs; the sub-navigation shows only those the user
 // may open, and /config opens the first of them.
 var configSections = []navItem{
-	{"ConfigAgents", views.PathAgents, PermAgentsManage},
-	{"ConfigDepartments", views.PathDepartments, PermDepartmentsManage},
-	{"ConfigRoles", views.PathRoles, PermRolesRead},
-	{"ConfigAudit", views.PathAudit, PermAuditRead},
+	{"ConfigAgents", views.PathAgents, need(authz.AgentsManage)},
+	{"ConfigDepartments", views.PathDepartments, need(authz.DepartmentsManage)},
+	{"ConfigRoles", views.PathRoles, need(authz.RolesRead)},
+	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }
 
-func configNavFor(role store.Role) []views.NavItem {
+// configAccess opens Configuration to whoever may open one of its sections.
+var configAccess = func() access {
+	var a access
+	for _, n := range configSections {
+		a.anyOf = append(a.anyOf, n.perm.anyOf...)
+	}
+	return a
+}()
+
+func configNavFor(perms authz.Set) []views.NavItem {
 	var out []views.NavItem
 	for _, n := range configSections {
-		if Can(role, n.perm) {
+		if n.perm.allows(perms) {
 			out = append(out, views.NavItem{LabelID: n.labelID, Path: n.path})
 		}
 	}
@@ -33,7 +42,7 @@ func configNavFor(role store.Role) []views.NavItem {
 // renderConfig renders a Configuration page with its sub-navigation.
 func (s *Server) renderConfig(c echo.Context, status int, page, fragment templ.Component) error {
 	if u := currentUser(c); u != nil {
-		ctx := views.WithConfigNav(c.Request().Context(), configNavFor(u.Role))
+		ctx := views.WithConfigNav(c.Request().Context(), configNavFor(u.Perms))
 		c.SetRequest(c.Request().WithContext(ctx))
 	}
 	return s.render(c, status, page, fragment)
@@ -41,7 +50,7 @@ func (s *Server) renderConfig(c echo.Context, status int, page, fragment templ.C
 
 // configIndex opens the first Configuration section the user may open.
 func (s *Server) configIndex(c echo.Context) error {
-	nav := configNavFor(currentUser(c).Role)
+	nav := configNavFor(currentUser(c).Perms)
 	if len(nav) == 0 {
 		return echo.ErrForbidden
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -32,11 +33,11 @@ type configRoute struct {
 }
 
 func roleForm(f fixture) url.Values {
-	next := map[store.Role]string{store.RoleAgent: "admin", store.RoleAdmin: "agent", store.RoleOwner: "admin"}
+	next := map[authz.Role]string{authz.RoleAgent: "admin", authz.RoleAdmin: "agent", authz.RoleOwner: "admin"}
 	return url.Values{"role": {next[f.target.Role]}}
 }
 
-func agentForm(name, email string, role store.Role) url.Values {
+func agentForm(name, email string, role authz.Role) url.Values {
 	return url.Values{"name": {name}, "email": {email}, "gender": {""}, "role": {string(role)}, "status": {"active"}}
 }
 
@@ -69,7 +70,7 @@ var configRoutes = []configRoute{
 		form: func(f fixture) url.Values {
 			return url.Values{"name": {fmt.Sprintf("Renamed %d", f.dep)}, "description": {"Line 1\r\nLine 2"}}
 		}},
-	{name: "department members", method: "POST", path: func(f fixture) string { return views.WithID(views.PathDepartmentMembers, f.dep) }, ok: 303,
+	{name: "department members", method: "POST", path: func(f fixture) string { return views.WithID(views.PathDepartmentMembers, f.dep) }, touch: true, ok: 303,
 		form: func(f fixture) url.Values {
 			id := fmt.Sprint(f.target.ID)
 			return url.Values{"member": {id}, "chats": {id}}
@@ -92,7 +93,7 @@ func TestConfigRoutes_RoleByRouteByTarget(t *testing.T) {
 	n := 0
 	for _, actor := range []string{"anonymous", "agent", "admin", "owner"} {
 		for _, rt := range configRoutes {
-			for _, targetRole := range store.Roles {
+			for _, targetRole := range authz.BuiltinRoles {
 				n++
 				target := app.addAgent(tm.creator.ID, fmt.Sprintf("Target %d", n), targetRole)
 				dep, err := app.st.CreateDepartment(context.Background(), tm.creator.ID, store.DepartmentInput{Name: fmt.Sprintf("Scenario %d", n)})
@@ -108,9 +109,9 @@ func TestConfigRoutes_RoleByRouteByTarget(t *testing.T) {
 					want = http.StatusForbidden
 				case rt.creator && actor == "admin":
 					want = http.StatusForbidden
-				case rt.creator && targetRole != store.RoleOwner:
+				case rt.creator && targetRole != authz.RoleOwner:
 					want = http.StatusConflict
-				case rt.touch && actor == "admin" && targetRole == store.RoleOwner:
+				case rt.touch && actor == "admin" && targetRole == authz.RoleOwner:
 					want = http.StatusForbidden
 				}
 				name := fmt.Sprintf("%s %s on %s", actor, rt.name, targetRole)
@@ -167,27 +168,27 @@ func TestConfigPaths_AreRegisteredWithTheirSectionPermission(t *testing.T) {
 		registered[r.Method+" "+r.Path] = true
 	}
 	for _, p := range []string{views.PathConfig, views.PathAgents, views.PathAgentNew, views.PathAgentEdit, views.PathAgentRemove,
-		views.PathSetPassword, views.PathRoles, views.PathAudit, views.PathDepartments, views.PathDepartmentNew, views.PathDepartment,
-		views.PathDepartmentRemove} {
+		views.PathSetPassword, views.PathRoles, views.PathRoleNew, views.PathRole, views.PathRoleRemove, views.PathAudit,
+		views.PathDepartments, views.PathDepartmentNew, views.PathDepartment, views.PathDepartmentRemove} {
 		if !registered["GET "+p] {
 			t.Errorf("GET %s is not registered", p)
 		}
 	}
 	for _, p := range []string{views.PathAgents, views.PathAgent, views.PathAgentRole, views.PathAgentRemove, views.PathAgentStatus,
 		views.PathAgentPassword, views.PathAgentCreator, views.PathSetPassword, views.PathDepartments, views.PathDepartment,
-		views.PathDepartmentMembers, views.PathDepartmentRemove} {
+		views.PathDepartmentMembers, views.PathDepartmentRemove, views.PathRoles, views.PathRole, views.PathRoleRemove} {
 		if !registered["POST "+p] {
 			t.Errorf("POST %s is not registered", p)
 		}
 	}
-	perms := map[string]Perm{}
+	perms := map[string]access{}
 	for _, r := range app.srv.routes() {
 		if r.method == http.MethodGet {
 			perms[r.path] = r.perm
 		}
 	}
 	for _, n := range append(append([]navItem{}, navigation...), configSections...) {
-		if p, ok := perms[n.path]; !ok || p != n.perm {
+		if p, ok := perms[n.path]; !ok || p.String() != n.perm.String() {
 			t.Errorf("navigation %s: route permission %q, item permission %q", n.path, p, n.perm)
 		}
 	}
@@ -197,29 +198,37 @@ func TestRolesPage_MatrixIsThePermissionTable(t *testing.T) {
 	app := newTestApp(t)
 	tm := app.team()
 	d := app.signedIn(tm.admin).get(views.PathRoles).wantStatus(200).doc()
-	rows := d.Find("table.matrix tbody tr")
-	if rows.Length() != len(AllPerms) {
-		t.Fatalf("%d rows, want one per permission (%d)", rows.Length(), len(AllPerms))
+	rows := d.Find("table.matrix tbody tr:not(.group-row)")
+	cat := authz.Catalogue()
+	if rows.Length() != len(cat) {
+		t.Fatalf("%d rows, want one per permission (%d)", rows.Length(), len(cat))
 	}
 	rows.Each(func(i int, row *goquery.Selection) {
-		perm := AllPerms[i]
-		if got := row.Find(".perm-name").Text(); got != string(perm) {
-			t.Errorf("row %d is %q, want %q", i, got, perm)
+		in := cat[i]
+		if got := row.Find(".perm-name").Text(); got != in.Name {
+			t.Errorf("row %d is %q, want %q", i, got, in.Name)
 		}
-		if desc := row.Find(".perm-desc").Text(); desc == "" || desc == permDescriptions[perm] {
-			t.Errorf("%s has no translated description (%q)", perm, desc)
+		if desc := row.Find(".perm-desc").Text(); desc == "" || desc == in.DescID {
+			t.Errorf("%s has no translated description (%q)", in.Name, desc)
 		}
 		row.Find("td").Each(func(j int, td *goquery.Selection) {
 			granted := td.Find(".granted").Length() == 1
-			if granted != Can(store.Roles[j], perm) {
-				t.Errorf("%s for %s: page shows %v, table says %v", perm, store.Roles[j], granted, Can(store.Roles[j], perm))
+			if want := authz.BuiltinPerms(authz.BuiltinRoles[j]).Has(in.Perm); granted != want {
+				t.Errorf("%s for %s: page shows %v, table says %v", in.Name, authz.BuiltinRoles[j], granted, want)
 			}
 		})
 	})
-	for _, p := range AllPerms {
+	for _, in := range cat {
 		for _, lang := range []string{"en", "pl", "ro"} {
-			if id := permDescriptions[p]; id == "" || views.TL(lang, id, nil) == id {
-				t.Errorf("%s: no description in %s", p, lang)
+			if views.TL(lang, in.DescID, nil) == in.DescID {
+				t.Errorf("%s: no description in %s", in.Name, lang)
+			}
+		}
+	}
+	for _, id := range groupLabels {
+		for _, lang := range []string{"en", "pl", "ro"} {
+			if views.TL(lang, id, nil) == id {
+				t.Errorf("group %s: no label in %s", id, lang)
 			}
 		}
 	}

@@ -94,7 +94,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 					s.log.Warn("touch session", "err", err)
 				}
 				st.session, st.agent = se, agent
-				st.user = &views.CurrentUser{ID: agent.ID, Name: agent.Name, Email: agent.Email, Role: agent.Role}
+				st.user = &views.CurrentUser{ID: agent.ID, Name: agent.Name, Email: agent.Email, Role: agent.Role, Perms: agent.Perms}
 				lang = agent.Language
 			}
 		}

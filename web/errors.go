@@ -29,6 +29,7 @@ var ruleMessages = map[store.Rule]struct {
 	store.RuleCreatorOnly:       {http.StatusForbidden, "ErrRuleCreatorOnly"},
 	store.RuleCreatorNotOwner:   {http.StatusConflict, "ErrRuleCreatorNotOwner"},
 	store.RuleDepartmentInUse:   {http.StatusConflict, "ErrRuleDepartmentInUse"},
+	store.RuleRoleInUse:         {http.StatusConflict, "ErrRuleRoleInUse"},
 	store.RuleAssigneeNotMember: {http.StatusUnprocessableEntity, "ErrAssigneeNotMember"},
 	store.RuleSameDepartment:    {http.StatusUnprocessableEntity, "ErrSameDepartment"},
 	store.RulePostponeInPast:    {http.StatusUnprocessableEntity, "ErrPostponeInPast"},

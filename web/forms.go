@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"helpline/authz"
 	"helpline/views"
 )
 
@@ -113,6 +114,21 @@ func (f *form) choice(field string, required bool, allowed ...string) string {
 		f.fail(field, "ErrRequired", nil)
 	} else {
 		f.fail(field, "ErrInvalidChoice", nil)
+	}
+	return ""
+}
+
+// role returns a well-formed role from the field: built in or "custom:ID".
+// Whether a custom role exists, and may be given, the store decides.
+func (f *form) role(field string) authz.Role {
+	r := authz.Role(strings.TrimSpace(f.c.FormValue(field)))
+	switch {
+	case r == "":
+		f.fail(field, "ErrRequired", nil)
+	case !r.Valid():
+		f.fail(field, "ErrInvalidChoice", nil)
+	default:
+		return r
 	}
 	return ""
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"helpline/store"
+	"helpline/authz"
 	"helpline/views"
 )
 
@@ -18,7 +18,7 @@ func TestPasswordLink_UsesTheBaseURL(t *testing.T) {
 	c := app.client()
 	c.signIn("owner@example.com", testPassword)
 	link := func(name, email string) string {
-		r := c.post(views.PathAgents, agentForm(name, email, store.RoleAgent)).wantStatus(http.StatusOK)
+		r := c.post(views.PathAgents, agentForm(name, email, authz.RoleAgent)).wantStatus(http.StatusOK)
 		return r.doc().Find("#f-link").AttrOr("value", "")
 	}
 	if got := link("Nina New", "nina@example.com"); !strings.HasPrefix(got, app.ts.URL+"/set-password/") {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"helpline/authz"
 	"helpline/views"
 )
 
@@ -14,7 +15,7 @@ type route struct {
 	method  string
 	path    string
 	handler echo.HandlerFunc
-	perm    Perm
+	perm    access
 }
 
 const staticRoute = "/static/*"
@@ -33,50 +34,56 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathForgot, s.forgotPassword, Public},
 		{http.MethodPost, views.PathSignOut, s.signOut, Public},
 
-		{http.MethodGet, views.PathHome, s.home, PermProfileEdit},
-		{http.MethodGet, views.PathProfile, s.profileShow, PermProfileEdit},
-		{http.MethodPost, views.PathProfile, s.profileUpdate, PermProfileEdit},
-		{http.MethodPost, views.PathPassword, s.passwordUpdate, PermProfileEdit},
+		{http.MethodGet, views.PathHome, s.home, need(authz.ProfileEdit)},
+		{http.MethodGet, views.PathProfile, s.profileShow, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathProfile, s.profileUpdate, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathPassword, s.passwordUpdate, need(authz.ProfileEdit)},
 
 		{http.MethodGet, views.PathSetPassword, s.setPasswordShow, Public},
 		{http.MethodPost, views.PathSetPassword, s.setPasswordSave, Public},
 
-		{http.MethodGet, views.PathConfig, s.configIndex, PermSettingsManage},
-		{http.MethodGet, views.PathAgents, s.agentsList, PermAgentsManage},
-		{http.MethodPost, views.PathAgents, s.agentCreate, PermAgentsManage},
-		{http.MethodGet, views.PathAgentNew, s.agentNew, PermAgentsManage},
-		{http.MethodGet, views.PathAgentEdit, s.agentEdit, PermAgentsManage},
-		{http.MethodPost, views.PathAgent, s.agentUpdate, PermAgentsManage},
-		{http.MethodPost, views.PathAgentRole, s.agentRoleUpdate, PermAgentsRole},
-		{http.MethodGet, views.PathAgentRemove, s.agentRemoveConfirm, PermAgentsManage},
-		{http.MethodPost, views.PathAgentRemove, s.agentRemove, PermAgentsManage},
-		{http.MethodPost, views.PathAgentStatus, s.agentStatusUpdate, PermAgentsManage},
-		{http.MethodPost, views.PathAgentPassword, s.agentPasswordReset, PermAgentsPassword},
-		{http.MethodPost, views.PathAgentCreator, s.agentMakeCreator, PermOwnersManage},
-		{http.MethodGet, views.PathRoles, s.rolesShow, PermRolesRead},
-		{http.MethodGet, views.PathAudit, s.auditShow, PermAuditRead},
-		{http.MethodGet, views.PathDepartments, s.departmentsList, PermDepartmentsManage},
-		{http.MethodPost, views.PathDepartments, s.departmentCreate, PermDepartmentsManage},
-		{http.MethodGet, views.PathDepartmentNew, s.departmentNew, PermDepartmentsManage},
-		{http.MethodGet, views.PathDepartment, s.departmentEdit, PermDepartmentsManage},
-		{http.MethodPost, views.PathDepartment, s.departmentUpdate, PermDepartmentsManage},
-		{http.MethodPost, views.PathDepartmentMembers, s.departmentMembersSave, PermDepartmentsManage},
-		{http.MethodGet, views.PathDepartmentRemove, s.departmentRemoveConfirm, PermDepartmentsManage},
-		{http.MethodPost, views.PathDepartmentRemove, s.departmentRemove, PermDepartmentsManage},
+		{http.MethodGet, views.PathConfig, s.configIndex, configAccess},
+		{http.MethodGet, views.PathAgents, s.agentsList, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgents, s.agentCreate, need(authz.AgentsManage)},
+		{http.MethodGet, views.PathAgentNew, s.agentNew, need(authz.AgentsManage)},
+		{http.MethodGet, views.PathAgentEdit, s.agentEdit, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgent, s.agentUpdate, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgentRole, s.agentRoleUpdate, need(authz.AgentsRole)},
+		{http.MethodGet, views.PathAgentRemove, s.agentRemoveConfirm, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgentRemove, s.agentRemove, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgentStatus, s.agentStatusUpdate, need(authz.AgentsManage)},
+		{http.MethodPost, views.PathAgentPassword, s.agentPasswordReset, need(authz.AgentsPassword)},
+		{http.MethodPost, views.PathAgentCreator, s.agentMakeCreator, need(authz.OwnersManage)},
+		{http.MethodGet, views.PathRoles, s.rolesShow, need(authz.RolesRead)},
+		{http.MethodGet, views.PathRoleNew, s.roleNew, need(authz.RolesManage)},
+		{http.MethodPost, views.PathRoles, s.roleCreate, need(authz.RolesManage)},
+		{http.MethodGet, views.PathRole, s.roleEdit, need(authz.RolesManage)},
+		{http.MethodPost, views.PathRole, s.roleUpdate, need(authz.RolesManage)},
+		{http.MethodGet, views.PathRoleRemove, s.roleRemoveConfirm, need(authz.RolesManage)},
+		{http.MethodPost, views.PathRoleRemove, s.roleRemove, need(authz.RolesManage)},
+		{http.MethodGet, views.PathAudit, s.auditShow, need(authz.AuditRead)},
+		{http.MethodGet, views.PathDepartments, s.departmentsList, need(authz.DepartmentsManage)},
+		{http.MethodPost, views.PathDepartments, s.departmentCreate, need(authz.DepartmentsManage)},
+		{http.MethodGet, views.PathDepartmentNew, s.departmentNew, need(authz.DepartmentsManage)},
+		{http.MethodGet, views.PathDepartment, s.departmentEdit, need(authz.DepartmentsManage)},
+		{http.MethodPost, views.PathDepartment, s.departmentUpdate, need(authz.DepartmentsManage)},
+		{http.MethodPost, views.PathDepartmentMembers, s.departmentMembersSave, need(authz.DepartmentsManage)},
+		{http.MethodGet, views.PathDepartmentRemove, s.departmentRemoveConfirm, need(authz.DepartmentsManage)},
+		{http.MethodPost, views.PathDepartmentRemove, s.departmentRemove, need(authz.DepartmentsManage)},
 
-		{http.MethodGet, views.PathTickets, s.queueShow, PermTicketsRead},
-		{http.MethodPost, views.PathTicketBulk, s.queueBulk, PermTicketsReply},
-		{http.MethodGet, views.PathTicketNew, s.ticketNew, PermTicketsCreate},
-		{http.MethodPost, views.PathTicketNew, s.ticketCreate, PermTicketsCreate},
-		{http.MethodGet, views.PathTicket, s.ticketShow, PermTicketsRead},
-		{http.MethodPost, views.PathTicketReply, s.ticketReply, PermTicketsReply},
-		{http.MethodPost, views.PathTicketNote, s.ticketNote, PermTicketsReply},
-		{http.MethodPost, views.PathTicketAssign, s.ticketAssign, PermTicketsReply},
-		{http.MethodPost, views.PathTicketTransfer, s.ticketTransfer, PermTicketsReply},
-		{http.MethodPost, views.PathTicketStatus, s.ticketStatus, PermTicketsReply},
-		{http.MethodPost, views.PathTicketPostpone, s.ticketPostpone, PermTicketsReply},
-		{http.MethodPost, views.PathTicketTags, s.ticketTagAdd, PermTicketsReply},
-		{http.MethodPost, views.PathTicketTagRemove, s.ticketTagRemove, PermTicketsReply},
+		{http.MethodGet, views.PathTickets, s.queueShow, need(authz.TicketsRead)},
+		{http.MethodPost, views.PathTicketBulk, s.queueBulk, need(authz.TicketsReply)},
+		{http.MethodGet, views.PathTicketNew, s.ticketNew, need(authz.TicketsCreate)},
+		{http.MethodPost, views.PathTicketNew, s.ticketCreate, need(authz.TicketsCreate)},
+		{http.MethodGet, views.PathTicket, s.ticketShow, need(authz.TicketsRead)},
+		{http.MethodPost, views.PathTicketReply, s.ticketReply, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketNote, s.ticketNote, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketAssign, s.ticketAssign, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketTransfer, s.ticketTransfer, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketStatus, s.ticketStatus, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketPostpone, s.ticketPostpone, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketTags, s.ticketTagAdd, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketTagRemove, s.ticketTagRemove, need(authz.TicketsReply)},
 		{http.MethodGet, views.PathContact, s.contactNew, Public},
 		{http.MethodPost, views.PathContact, s.contactCreate, Public},
 		{http.MethodGet, views.PathContactSent, s.contactSent, Public},
@@ -87,14 +94,14 @@ func (s *Server) routes() []route {
 type navItem struct {
 	labelID string
 	path    string
-	perm    Perm
+	perm    access
 }
 
 // navigation lists the top navigation in order; a test checks each path is
 // a registered GET route guarded by the same permission.
 var navigation = []navItem{
-	{"NavTickets", views.PathTickets, PermTicketsRead},
-	{"NavConfiguration", views.PathConfig, PermSettingsManage},
+	{"NavTickets", views.PathTickets, need(authz.TicketsRead)},
+	{"NavConfiguration", views.PathConfig, configAccess},
 }
 
 // register adds the table to the router, guarding each route with its
@@ -102,7 +109,7 @@ var navigation = []navItem{
 func (s *Server) register(table []route) error {
 	seen := map[string]bool{}
 	for _, r := range table {
-		if r.perm == "" {
+		if !r.perm.declared() {
 			return fmt.Errorf("web: route %s %s declares no permission", r.method, r.path)
 		}
 		if r.handler == nil {
@@ -120,8 +127,8 @@ func (s *Server) register(table []route) error {
 
 // guard lets a request through only when the signed-in user holds perm.
 // Anonymous users are sent to sign in; others get 403.
-func (s *Server) guard(perm Perm, h echo.HandlerFunc) echo.HandlerFunc {
-	if perm == Public {
+func (s *Server) guard(perm access, h echo.HandlerFunc) echo.HandlerFunc {
+	if perm.public {
 		return h
 	}
 	return func(c echo.Context) error {
@@ -129,21 +136,21 @@ func (s *Server) guard(perm Perm, h echo.HandlerFunc) echo.HandlerFunc {
 		if u == nil {
 			return errSignInRequired
 		}
-		if !Can(u.Role, perm) {
+		if !perm.allows(u.Perms) {
 			return echo.ErrForbidden
 		}
 		return h(c)
 	}
 }
 
-// navFor builds the navigation a role may open.
+// navFor builds the navigation the user may open.
 func navFor(u *views.CurrentUser) []views.NavItem {
 	if u == nil {
 		return nil
 	}
 	var out []views.NavItem
 	for _, n := range navigation {
-		if Can(u.Role, n.perm) {
+		if n.perm.allows(u.Perms) {
 			out = append(out, views.NavItem{LabelID: n.labelID, Path: n.path})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -19,7 +20,7 @@ func TestRoutes_AgentIsRefusedEveryRouteItsRoleLacks(t *testing.T) {
 	before := w.snapshot(t)
 	n := 0
 	for _, rt := range w.app.srv.routes() {
-		if Can(store.RoleAgent, rt.perm) {
+		if rt.perm.allows(authz.BuiltinPerms(authz.RoleAgent)) {
 			continue
 		}
 		n++
@@ -83,9 +84,9 @@ func TestAdmin_CannotReachOwnerRoleOrThemselvesThroughFormFields(t *testing.T) {
 		want       int
 	}{
 		{"promote an agent to Owner by the picker", views.WithID(views.PathAgentRole, tm.agent.ID), map[string][]string{"role": {"owner"}}, http.StatusForbidden},
-		{"promote an agent to Owner by the edit form", views.WithID(views.PathAgent, tm.agent.ID), agentForm(tm.agent.Name, tm.agent.Email, store.RoleOwner), http.StatusForbidden},
-		{"create an Owner", views.PathAgents, agentForm("Sneaky Owner", "sneaky@example.com", store.RoleOwner), http.StatusForbidden},
-		{"edit an Owner", views.WithID(views.PathAgent, tm.owner.ID), agentForm("Hacked", tm.owner.Email, store.RoleOwner), http.StatusForbidden},
+		{"promote an agent to Owner by the edit form", views.WithID(views.PathAgent, tm.agent.ID), agentForm(tm.agent.Name, tm.agent.Email, authz.RoleOwner), http.StatusForbidden},
+		{"create an Owner", views.PathAgents, agentForm("Sneaky Owner", "sneaky@example.com", authz.RoleOwner), http.StatusForbidden},
+		{"edit an Owner", views.WithID(views.PathAgent, tm.owner.ID), agentForm("Hacked", tm.owner.Email, authz.RoleOwner), http.StatusForbidden},
 		{"reset an Owner's password", views.WithID(views.PathAgentPassword, tm.owner.ID), nil, http.StatusForbidden},
 		{"disable an Owner", views.WithID(views.PathAgentStatus, tm.owner.ID), map[string][]string{"status": {"disabled"}}, http.StatusForbidden},
 		{"promote themselves", views.WithID(views.PathAgentRole, tm.admin.ID), map[string][]string{"role": {"owner"}}, http.StatusConflict},
@@ -100,9 +101,9 @@ func TestAdmin_CannotReachOwnerRoleOrThemselvesThroughFormFields(t *testing.T) {
 		}
 	}
 	// The admin's own edit form ignores role and status it does not offer.
-	admin.post(views.WithID(views.PathAgent, tm.admin.ID), agentForm(tm.admin.Name, tm.admin.Email, store.RoleOwner)).wantRedirect(views.PathAgents)
+	admin.post(views.WithID(views.PathAgent, tm.admin.ID), agentForm(tm.admin.Name, tm.admin.Email, authz.RoleOwner)).wantRedirect(views.PathAgents)
 	a, _ := w.app.st.AgentByID(context.Background(), tm.admin.ID)
-	if a.Role != store.RoleAdmin || a.Status != store.StatusActive {
+	if a.Role != authz.RoleAdmin || a.Status != store.StatusActive {
 		t.Fatalf("admin is now %s/%s", a.Role, a.Status)
 	}
 	o, _ := w.app.st.AgentByID(context.Background(), tm.owner.ID)

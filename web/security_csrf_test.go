@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -32,7 +33,7 @@ func newWalkWorld(t *testing.T) *walkWorld {
 	if err := app.st.SetDepartmentMembers(ctx, tm.creator.ID, dep, map[int64]store.Channels{tm.agent.ID: {Tickets: true}}); err != nil {
 		t.Fatal(err)
 	}
-	target := app.addAgent(tm.creator.ID, "Terry Target", store.RoleAgent)
+	target := app.addAgent(tm.creator.ID, "Terry Target", authz.RoleAgent)
 	token, err := app.st.ResetPassword(ctx, tm.creator.ID, target.ID, "")
 	if err != nil {
 		t.Fatal(err)

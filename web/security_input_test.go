@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -100,7 +101,7 @@ func TestForms_RefuseControlAndBidiCharactersAndBrokenUTF8(t *testing.T) {
 	}
 	for name, v := range bad {
 		c.post(views.PathProfile, url.Values{"name": {v}, "language": {"en"}}).wantStatus(http.StatusUnprocessableEntity)
-		c.post(views.PathAgents, agentForm(v, "eve@example.com", store.RoleAgent)).wantStatus(http.StatusUnprocessableEntity)
+		c.post(views.PathAgents, agentForm(v, "eve@example.com", authz.RoleAgent)).wantStatus(http.StatusUnprocessableEntity)
 		if name != "tab in one line" {
 			c.post(views.PathDepartments, url.Values{"name": {"Support"}, "description": {"Line one\n" + v}}).wantStatus(http.StatusUnprocessableEntity)
 		}

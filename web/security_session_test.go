@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -76,7 +77,7 @@ func TestSessions_DisabledOrRemovedAgentIsSignedOutOnTheNextRequest(t *testing.T
 		},
 		"removed": func(a store.Agent) error { return app.st.RemoveAgent(ctx, tm.creator.ID, a.ID, "") },
 	} {
-		target := app.addAgent(tm.creator.ID, "Victim "+name, store.RoleAdmin)
+		target := app.addAgent(tm.creator.ID, "Victim "+name, authz.RoleAdmin)
 		c := app.signedIn(target)
 		copyOf := c.cookies()
 		c.get(views.PathAgents).wantStatus(http.StatusOK)

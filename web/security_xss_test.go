@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -50,7 +51,7 @@ func TestXSS_NamesAndTextFromDataAreEscapedEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := store.AgentInput{Name: xssName, Email: tm.agent.Email, Alias: "javascript:alert(3)", Role: store.RoleAgent, Status: store.StatusActive, DepartmentIDs: []int64{dep}}
+	in := store.AgentInput{Name: xssName, Email: tm.agent.Email, Alias: "javascript:alert(3)", Role: authz.RoleAgent, Status: store.StatusActive, DepartmentIDs: []int64{dep}}
 	if err := app.st.UpdateAgent(ctx, tm.creator.ID, tm.agent.ID, in, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestXSS_NamesAndTextFromDataAreEscapedEverywhere(t *testing.T) {
 
 	// Fragments and flash messages that carry the name.
 	wantNoInjectedMarkup(t, "role picker", c.hxPost(views.WithID(views.PathAgentRole, agentID), url.Values{"role": {"admin"}}).wantStatus(http.StatusOK))
-	c.post(views.WithID(views.PathAgent, agentID), agentForm(xssName, tm.agent.Email, store.RoleAdmin)).wantRedirect(views.PathAgents)
+	c.post(views.WithID(views.PathAgent, agentID), agentForm(xssName, tm.agent.Email, authz.RoleAdmin)).wantRedirect(views.PathAgents)
 	wantNoInjectedMarkup(t, "flash after save", c.get(views.PathAgents).wantContains("&lt;script&gt;"))
 	wantNoInjectedMarkup(t, "members fragment", c.hxPost(views.WithID(views.PathDepartmentMembers, dep), url.Values{"member": {strconvFormat(agentID)}}).wantStatus(http.StatusOK))
 	wantNoInjectedMarkup(t, "department form 422", c.post(views.PathDepartments, url.Values{"name": {xssName}, "description": {xssName}}).wantStatus(http.StatusUnprocessableEntity))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -51,7 +52,7 @@ func TestFlashes_OnlyTheNewestWaitForTheNextPage(t *testing.T) {
 		t.Fatalf("%d messages shown after 8 posts, want the newest %d", n, maxFlashes)
 	}
 	codes := make([]string, 0, 8)
-	rows, err := app.st.Queue(context.Background(), store.Viewer{ID: app.ownerID(), Role: store.RoleOwner}, store.QueueFilter{Limit: 20})
+	rows, err := app.st.Queue(context.Background(), authz.Viewer{ID: app.ownerID(), Perms: authz.BuiltinPerms(authz.RoleOwner)}, store.QueueFilter{Limit: 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -24,7 +25,7 @@ const (
 	maxSearch  = 200
 )
 
-func viewer(c echo.Context) store.Viewer { return currentAgent(c).Viewer() }
+func viewer(c echo.Context) authz.Viewer { return currentAgent(c).Viewer() }
 
 // queueFilter reads the queue's filters from the URL. Unknown values are
 // dropped rather than refused: a stale bookmark still shows a queue.
@@ -92,13 +93,13 @@ func (s *Server) queueShow(c echo.Context) error {
 	if !whole {
 		return s.render(c, http.StatusOK, nil, body.Body)
 	}
-	p := views.QueueProps{Filter: fv, CanCreate: Can(v.Role, PermTicketsCreate)}
+	p := views.QueueProps{Filter: fv, CanCreate: v.Can(authz.TicketsCreate)}
 	return s.render(c, http.StatusOK, views.QueuePage(p, body.Body), nil)
 }
 
 // scopeKey names what a viewer sees: everything, or their own departments.
-func scopeKey(v store.Viewer) string {
-	if v.SeesAll() {
+func scopeKey(v authz.Viewer) string {
+	if v.Can(authz.TicketsReadAll) {
 		return "all"
 	}
 	return "agent:" + strconv.FormatInt(v.ID, 10)
@@ -107,7 +108,7 @@ func scopeKey(v store.Viewer) string {
 // queueKey names a page of the queue as a viewer sees it: everyone who sees
 // every department shares pages; an Agent's depend on their departments and
 // so are their own, as are the pages of "assigned to me".
-func queueKey(c echo.Context, v store.Viewer, f store.QueueFilter, whole bool) string {
+func queueKey(c echo.Context, v authz.Viewer, f store.QueueFilter, whole bool) string {
 	scope := scopeKey(v)
 	if f.Assignee == store.AssigneeMe {
 		scope = "agent:" + strconv.FormatInt(v.ID, 10)

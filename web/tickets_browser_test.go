@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -21,8 +22,8 @@ func TestBrowser_ContactFormToTransfer(t *testing.T) {
 	app := newTestApp(t)
 	app.owner()
 	sales, support := app.department("Sales"), app.department("Support")
-	app.agent("Ann Sales", "ann@example.com", store.RoleAgent, sales)
-	app.agent("Adam Admin", "adam@example.com", store.RoleAdmin)
+	app.agent("Ann Sales", "ann@example.com", authz.RoleAgent, sales)
+	app.agent("Adam Admin", "adam@example.com", authz.RoleAdmin)
 	base := app.ts.URL
 
 	type css = chromedp.CSS

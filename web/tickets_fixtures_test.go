@@ -5,13 +5,14 @@ import (
 	"database/sql"
 	"testing"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
 // agent adds an active agent who signs in with testPassword and works
 // tickets in depts. It writes the row with SQL on the same database file:
 // creating agents is the agents screens' business, not the tickets'.
-func (a *testApp) agent(name, email string, role store.Role, depts ...int64) store.Agent {
+func (a *testApp) agent(name, email string, role authz.Role, depts ...int64) store.Agent {
 	a.t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("sqlite", "file:"+a.path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)")
@@ -73,7 +74,7 @@ func (a *testApp) ticket(dept int64, subject string) string {
 
 func (a *testApp) ticketAs(code string) store.Ticket {
 	a.t.Helper()
-	tk, err := a.st.TicketByCode(context.Background(), store.Viewer{Role: store.RoleOwner}, code)
+	tk, err := a.st.TicketByCode(context.Background(), authz.Viewer{Perms: authz.BuiltinPerms(authz.RoleOwner)}, code)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -95,9 +96,9 @@ func newTicketWorld(t *testing.T) *ticketWorld {
 	app.owner()
 	w := &ticketWorld{app: app}
 	w.sales, w.support = app.department("Sales"), app.department("Support")
-	w.ann = app.agent("Ann Sales", "ann@example.com", store.RoleAgent, w.sales)
-	w.bob = app.agent("Bob Support", "bob@example.com", store.RoleAgent, w.support)
-	w.adam = app.agent("Adam Admin", "adam@example.com", store.RoleAdmin)
+	w.ann = app.agent("Ann Sales", "ann@example.com", authz.RoleAgent, w.sales)
+	w.bob = app.agent("Bob Support", "bob@example.com", authz.RoleAgent, w.support)
+	w.adam = app.agent("Adam Admin", "adam@example.com", authz.RoleAdmin)
 	w.salesCode = app.ticket(w.sales, "Price list please")
 	w.supportCode = app.ticket(w.support, "Widget is broken")
 	return w

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
@@ -216,7 +217,7 @@ func TestNewTicket_AgentLogsACallIntoOwnDepartmentOnly(t *testing.T) {
 func TestContactForm_ValidatesHoneypotAndCSRF(t *testing.T) {
 	w := newTicketWorld(t)
 	count := func() int {
-		counts, err := w.app.st.StatusCounts(t.Context(), store.Viewer{Role: store.RoleOwner}, 0)
+		counts, err := w.app.st.StatusCounts(t.Context(), authz.Viewer{Perms: authz.BuiltinPerms(authz.RoleOwner)}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpline/authz"
 	"helpline/store"
 )
 
@@ -88,7 +89,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintf(stdout, "Every demo account signs in with the password:  %s\n\n", *password)
 	shown := 0
 	for _, a := range accounts {
-		if a.Role == store.RoleAgent {
+		if a.Role == authz.RoleAgent {
 			if shown == 3 {
 				fmt.Fprintf(stdout, "  … and more Agents: agent4@demo.example to agent%d@demo.example\n", *agents)
 			}
@@ -106,11 +107,11 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-func roleName(r store.Role) string {
+func roleName(r authz.Role) string {
 	switch r {
-	case store.RoleOwner:
+	case authz.RoleOwner:
 		return "Owner"
-	case store.RoleAdmin:
+	case authz.RoleAdmin:
 		return "Administrator"
 	}
 	return "Agent"
