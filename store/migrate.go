@@ -6,83 +6,160 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
+	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
 )
 
-//go:embed migrations/*.sql
+// The store's SQL engine: its migrations and goose's name for its dialect.
+// A PostgreSQL engine brings migrations/postgres and goose.DialectPostgres;
+// this is the one place that chooses.
+//
+//go:embed migrations/sqlite/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
+const (
+	migrationDir     = "migrations/sqlite"
+	migrationDialect = goose.DialectSQLite3
+)
+
+// userVersionMigrations are the migrations the runner before goose knew. It
+// applied them in number order and kept only the highest in PRAGMA
+// user_version, so a database it made holds exactly those numbered up to its
+// user_version. A lower number added since (0003 was left free for work in
+// parallel) was never applied there and must still run.
+var userVersionMigrations = []int64{1, 2, 4, 5}
+
+// ErrUnknownMigrations refuses a database on which migrations this program
+// does not have were applied: a newer Helpline has run on it, and this one
+// was not written for its schema.
+type ErrUnknownMigrations struct{ Versions []int64 }
+
+func (e ErrUnknownMigrations) Error() string {
+	nums := make([]string, len(e.Versions))
+	for i, v := range e.Versions {
+		nums[i] = strconv.FormatInt(v, 10)
+	}
+	return fmt.Sprintf("store: the database has migrations this program does not have (%s); a newer Helpline has run on it", strings.Join(nums, ", "))
 }
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("store: migration %q: name must start with a number and _", e.Name())
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i := 1; i < len(out); i++ {
-		if out[i].version == out[i-1].version {
-			return nil, fmt.Errorf("store: migrations %q and %q share a number", out[i-1].name, out[i].name)
-		}
-	}
-	return out, nil
-}
-
-// Migrate applies every migration numbered above the database's
-// user_version, in order, each in its own transaction together with the
-// version bump. Numbers only ever grow; files are never edited once shipped.
+// Migrate applies every migration in migrations/sqlite that the database has
+// not recorded as applied, each in its own transaction together with its
+// record in goose's table. A migration numbered below ones already applied,
+// as when branches merge, is applied too rather than skipped. Files are
+// never edited once shipped.
 func (s *Store) Migrate(ctx context.Context) error {
-	ms, err := migrations()
+	files, err := fs.Sub(migrationFiles, migrationDir)
 	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	return s.migrate(ctx, files)
+}
+
+// migrate applies the migrations in files (NNNN_name.sql at its root); tests
+// pass their own.
+func (s *Store) migrate(ctx context.Context, files fs.FS) error {
+	versions, err := database.NewStore(migrationDialect, goose.DefaultTablename)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	// Goose runs on the writer pool's one connection, holding it while it
+	// works, so no other write can interleave.
+	p, err := goose.NewProvider(migrationDialect, s.w, files,
+		goose.WithAllowOutofOrder(true),
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithSlog(slog.New(slog.DiscardHandler)),
+	)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	var known []int64
+	for _, src := range p.ListSources() {
+		known = append(known, src.Version)
+	}
+	if err := s.checkRecordedMigrations(ctx, versions, known); err != nil {
 		return err
 	}
-	var current int
-	if err := s.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&current); err != nil {
-		return fmt.Errorf("store: read schema version: %w", err)
+	// The schema changes under any read kept in memory: drop them, also when
+	// a migration fails after others committed.
+	defer s.mem.gen.Add(1)
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
 	}
-	if last := ms[len(ms)-1].version; current > last {
-		return fmt.Errorf("store: database schema %d is newer than this program (%d)", current, last)
-	}
-	for _, m := range ms {
-		if m.version <= current {
-			continue
+	return nil
+}
+
+// checkRecordedMigrations adopts a database made by the runner before goose,
+// then refuses one on which a migration not in known was applied.
+func (s *Store) checkRecordedMigrations(ctx context.Context, versions database.Store, known []int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var tables int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, versions.Tablename()).Scan(&tables); err != nil {
+			return fmt.Errorf("store: find the migrations table: %w", err)
 		}
-		err := s.write(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		if tables == 0 {
+			var userVersion int64
+			if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&userVersion); err != nil {
+				return fmt.Errorf("store: read schema version: %w", err)
+			}
+			if userVersion == 0 {
+				return nil // a new database: goose makes its table
+			}
+			if err := adoptUserVersion(ctx, tx, versions, userVersion); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version))
-			return err
-		})
+		}
+		recorded, err := versions.ListMigrations(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("store: migration %s: %w", m.name, err)
+			return fmt.Errorf("store: list applied migrations: %w", err)
+		}
+		var unknown []int64
+		for _, m := range recorded {
+			if m.Version != 0 && !slices.Contains(known, m.Version) {
+				unknown = append(unknown, m.Version)
+			}
+		}
+		if len(unknown) > 0 {
+			slices.Sort(unknown)
+			return ErrUnknownMigrations{Versions: slices.Compact(unknown)}
+		}
+		return nil
+	})
+}
+
+// adoptUserVersion records in goose's table the migrations the runner before
+// goose applied, without running them again. user_version stays as it was:
+// once the table exists nothing reads it.
+func adoptUserVersion(ctx context.Context, tx *sql.Tx, versions database.Store, userVersion int64) error {
+	if last := userVersionMigrations[len(userVersionMigrations)-1]; userVersion > last {
+		return ErrUnknownMigrations{Versions: []int64{userVersion}}
+	}
+	if err := versions.CreateVersionTable(ctx, tx); err != nil {
+		return fmt.Errorf("store: create the migrations table: %w", err)
+	}
+	// Version 0 is the row goose writes with its table and expects to find.
+	for _, v := range append([]int64{0}, userVersionMigrations...) {
+		if v > userVersion {
+			break
+		}
+		if err := versions.Insert(ctx, tx, database.InsertRequest{Version: v}); err != nil {
+			return fmt.Errorf("store: record migration %d: %w", v, err)
 		}
 	}
 	return nil
 }
 
-// SchemaVersion reports the applied migration number.
+// SchemaVersion reports the highest migration number applied. Migrations
+// numbered below it may have been applied after it, out of order.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.rd.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
-	return v, err
+	err := s.rd.QueryRowContext(ctx, `SELECT coalesce(max(version_id), 0) FROM `+goose.DefaultTablename).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("store: read schema version: %w", err)
+	}
+	return v, nil
 }

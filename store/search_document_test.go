@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -45,25 +44,9 @@ func TestSearch_NewTicketIsFoundOnceByItsSubjectAndMessage(t *testing.T) {
 // then migrates it and adds a message.
 func TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "old.db"))
-	if err != nil {
+	s := openTestStore(t)
+	if err := s.migrate(ctx, shippedMigrations(t, func(v int64) bool { return v <= 4 })); err != nil {
 		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.version > 4 {
-			break
-		}
-		if _, err := s.w.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-		if _, err := s.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version)); err != nil {
-			t.Fatal(err)
-		}
 	}
 	// An account and a ticket as schema 4 wrote them: the triggers of the
 	// time index it.

@@ -44,32 +44,6 @@ func signUpOwner(t *testing.T, s *Store) Agent {
 	return a
 }
 
-func TestMigrate_FromZeroAppliesEveryMigrationOnce(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := s.SchemaVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := ms[len(ms)-1].version; v != want {
-		t.Fatalf("user_version %d, want %d", v, want)
-	}
-	// A second run changes nothing and does not fail on existing tables.
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("second migrate: %v", err)
-	}
-	for _, table := range []string{"agents", "account", "sessions", "audit_log", "secrets", "departments", "department_members", "password_tokens"} {
-		var n int
-		if err := s.r.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&n); err != nil || n != 1 {
-			t.Errorf("table %s missing (err %v)", table, err)
-		}
-	}
-}
-
 func TestOpen_PragmasOnBothPools(t *testing.T) {
 	s := newTestStore(t)
 	for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {

@@ -1,3 +1,4 @@
+-- +goose Up
 -- Custom roles: an Owner's own roles, which start from the Agent's
 -- permissions and add chosen ones. permissions holds the names of the
 -- catalogue (authz), comma-separated. name_key is the name folded to lower

@@ -1,3 +1,4 @@
+-- +goose Up
 CREATE TABLE departments (
     id          INTEGER PRIMARY KEY,
     name        TEXT    NOT NULL,

@@ -1,3 +1,4 @@
+-- +goose Up
 -- A ticket's search document is written once per text message instead of
 -- twice on creation. Before, the ticket insert wrote a subject-only document
 -- and the first message deleted and rewrote it in the same transaction; the
@@ -15,9 +16,11 @@
 DROP TRIGGER tickets_search_insert;
 DROP TRIGGER messages_search_insert;
 
+-- +goose StatementBegin
 CREATE TRIGGER messages_search_insert AFTER INSERT ON messages WHEN new.kind <> 'event' BEGIN
     INSERT OR REPLACE INTO ticket_search (rowid, subject, body)
         SELECT t.id, t.subject,
                (SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = t.id AND m.kind <> 'event')
         FROM tickets t WHERE t.id = new.ticket_id;
 END;
+-- +goose StatementEnd

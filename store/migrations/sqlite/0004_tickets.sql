@@ -1,3 +1,4 @@
+-- +goose Up
 -- Tickets, their threads, the full-text index and the kept status counts.
 -- Times are Unix milliseconds.
 
@@ -79,10 +80,13 @@ CREATE VIRTUAL TABLE ticket_search USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- +goose StatementBegin
 CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO ticket_search (rowid, subject, body) VALUES (new.id, new.subject, '');
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER messages_search_insert AFTER INSERT ON messages WHEN new.kind <> 'event' BEGIN
     DELETE FROM ticket_search WHERE rowid = new.ticket_id;
     INSERT INTO ticket_search (rowid, subject, body)
@@ -90,10 +94,13 @@ CREATE TRIGGER messages_search_insert AFTER INSERT ON messages WHEN new.kind <> 
                (SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = t.id AND m.kind <> 'event')
         FROM tickets t WHERE t.id = new.ticket_id;
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER tickets_search_delete AFTER DELETE ON tickets BEGIN
     DELETE FROM ticket_search WHERE rowid = old.id;
 END;
+-- +goose StatementEnd
 
 -- Tickets per department and status, kept by triggers in the same
 -- transaction as every change, so the queue's counts read a few rows
@@ -105,18 +112,24 @@ CREATE TABLE ticket_counts (
     PRIMARY KEY (department_id, status)
 ) WITHOUT ROWID;
 
+-- +goose StatementBegin
 CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO ticket_counts (department_id, status, n) VALUES (new.department_id, new.status, 1)
         ON CONFLICT (department_id, status) DO UPDATE SET n = n + 1;
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER tickets_count_delete AFTER DELETE ON tickets BEGIN
     UPDATE ticket_counts SET n = n - 1 WHERE department_id = old.department_id AND status = old.status;
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER tickets_count_update AFTER UPDATE OF status, department_id ON tickets
     WHEN old.status <> new.status OR old.department_id <> new.department_id BEGIN
     UPDATE ticket_counts SET n = n - 1 WHERE department_id = old.department_id AND status = old.status;
     INSERT INTO ticket_counts (department_id, status, n) VALUES (new.department_id, new.status, 1)
         ON CONFLICT (department_id, status) DO UPDATE SET n = n + 1;
 END;
+-- +goose StatementEnd

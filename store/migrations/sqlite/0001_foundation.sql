@@ -1,3 +1,4 @@
+-- +goose Up
 -- Times are Unix milliseconds. Emails are stored lower-cased.
 
 CREATE TABLE agents (
