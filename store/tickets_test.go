@@ -17,8 +17,9 @@ func addMember(t *testing.T, s *Store, name, email string, role authz.Role, dept
 	t.Helper()
 	ctx := context.Background()
 	now := s.nowMs()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, 'active', ?, ?, ?)`, name, NormalizeEmail(email), role, testHash, now, now)
+	builtin, customID := roleColumns(role)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO agents (name, email, role, custom_role_id, status, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`, name, NormalizeEmail(email), builtin, customID, testHash, now, now)
 	if err != nil {
 		t.Fatal(err)
 	}
