@@ -54,8 +54,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// desk returns the shared demo desk, making it on first use.
-func desk(b *testing.B) *benchDesk {
+// sharedDesk returns the shared demo desk, making it on first use.
+func sharedDesk(b *testing.B) *benchDesk {
 	b.Helper()
 	benchOnce.Do(func() { benchData, benchErr = makeBenchDesk() })
 	if benchErr != nil {
@@ -171,7 +171,7 @@ func makeBenchDesk() (*benchDesk, error) {
 func benchFresh(s *Store) { s.forgetReads() }
 
 func benchQueue(b *testing.B, v authz.Viewer, f QueueFilter, want int) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -187,22 +187,22 @@ func benchQueue(b *testing.B, v authz.Viewer, f QueueFilter, want int) {
 }
 
 func BenchmarkQueue_AgentFirstPage(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	benchQueue(b, d.agent, QueueFilter{}, 50)
 }
 
 func BenchmarkQueue_AdministratorFirstPage(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	benchQueue(b, d.admin, QueueFilter{}, 50)
 }
 
 func BenchmarkQueue_DepartmentStatusTag(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	benchQueue(b, d.admin, d.filter, 1)
 }
 
 func BenchmarkQueue_DeepPage(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	b.ReportMetric(float64(d.deepPages), "pages-in")
 	benchQueue(b, d.admin, d.deep, d.deepRows)
 }
@@ -211,7 +211,7 @@ func BenchmarkQueue_DeepPage(b *testing.B) {
 // as many people paging through their queues do: nothing read for one page
 // helps the next.
 func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
@@ -225,17 +225,17 @@ func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
 }
 
 func BenchmarkQueue_TextSearch(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	benchQueue(b, d.admin, QueueFilter{Search: "invoice"}, 50)
 }
 
 func BenchmarkQueue_AgentTextSearch(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	benchQueue(b, d.agent, QueueFilter{Search: "invoice"}, 50)
 }
 
 func BenchmarkStatusCounts(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
@@ -260,7 +260,7 @@ func BenchmarkStatusCounts(b *testing.B) {
 // BenchmarkTicketWithThread reads what the ticket page shows: the ticket
 // with its tags, then its thread.
 func BenchmarkTicketWithThread(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -281,7 +281,7 @@ func BenchmarkTicketWithThread(b *testing.B) {
 
 // BenchmarkTicketWithThread_Spread opens a different ticket each time.
 func BenchmarkTicketWithThread_Spread(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
@@ -301,7 +301,7 @@ func BenchmarkTicketWithThread_Spread(b *testing.B) {
 
 // BenchmarkListAgents reads the first page of Configuration → Agents.
 func BenchmarkListAgents(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -319,7 +319,7 @@ func BenchmarkListAgents(b *testing.B) {
 // BenchmarkCreateTicket_ContactForm stores tickets as the public contact
 // form does, one write transaction each.
 func BenchmarkCreateTicket_ContactForm(b *testing.B) {
-	d := desk(b)
+	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0

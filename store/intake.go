@@ -9,6 +9,8 @@ import (
 	"helpline/authz"
 	"strings"
 	"sync"
+
+	"helpline/desk"
 )
 
 // Ticket creation is group-committed: CreateTicket hands its ticket to one
@@ -93,9 +95,16 @@ func (s *Store) runIntake(in *intake) {
 // one transaction; the code is returned once that transaction has committed.
 // A caller whose ctx ends after handing the ticket over stops waiting and
 // gets ctx's error, but the ticket may still be stored.
+//
+// Input that breaks desk's intake rules is refused with desk.FieldErrors
+// before anything is written, whoever the caller.
 func (s *Store) CreateTicket(ctx context.Context, actor *authz.Viewer, in NewTicketInput) (string, error) {
-	if !in.Channel.Valid() {
-		return "", fmt.Errorf("store: create ticket: unknown channel %q", in.Channel)
+	// The department is allowed here as given: whether it exists and the
+	// actor may log into it is checked in the transaction (lookUp), where it
+	// cannot change before the ticket is written.
+	in, problems := desk.ValidateTicket(in, desk.Intake{ByAgent: actor != nil, Departments: []int64{in.DepartmentID}})
+	if problems != nil {
+		return "", fmt.Errorf("store: create ticket: %w", problems)
 	}
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: create ticket: %w", err)

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpline/authz"
+	"helpline/desk"
 )
 
 func contactInput(dept int64, i int) NewTicketInput {
@@ -279,5 +282,55 @@ func TestCreateTicket_CancelledBeforeHandOverStoresNothing(t *testing.T) {
 	}
 	if got := storedCodes(t, w.s.r); len(got) != 0 {
 		t.Fatalf("stored %v", got)
+	}
+}
+
+func TestCreateTicket_RefusesInputThatBreaksTheIntakeRules(t *testing.T) {
+	w := newTicketWorld(t)
+	ctx := context.Background()
+	rows := func() (n int) {
+		t.Helper()
+		if err := w.s.rd.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM contacts)
+			+ (SELECT count(*) FROM messages)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := rows()
+	for _, tc := range []struct {
+		name  string
+		actor *authz.Viewer
+		in    func(*NewTicketInput)
+		field desk.Field
+	}{
+		{"blank subject", nil, func(in *NewTicketInput) { in.Subject = "  " }, desk.FieldSubject},
+		{"body with NUL", nil, func(in *NewTicketInput) { in.Body = "Hi\x00" }, desk.FieldBody},
+		{"email with a display name", nil, func(in *NewTicketInput) { in.ContactEmail = "Eve <eve@example.com>" }, desk.FieldContactEmail},
+		{"name turned around", nil, func(in *NewTicketInput) { in.ContactName = "Eve \u202egpj.exe" }, desk.FieldContactName},
+		{"priority 9", nil, func(in *NewTicketInput) { in.Priority = 9 }, desk.FieldPriority},
+		{"unknown channel", nil, func(in *NewTicketInput) { in.Channel = "fax" }, desk.FieldChannel},
+		{"no department", nil, func(in *NewTicketInput) { in.DepartmentID = 0 }, desk.FieldDepartment},
+		{"an agent logging a contact form ticket", &w.annV, func(*NewTicketInput) {}, desk.FieldChannel},
+	} {
+		in := contactInput(w.sales, 1)
+		tc.in(&in)
+		code, err := w.s.CreateTicket(ctx, tc.actor, in)
+		var problems desk.FieldErrors
+		if !errors.As(err, &problems) || len(problems) != 1 || problems[tc.field].MessageID == "" || code != "" {
+			t.Errorf("%s: code %q, error %v; want a problem with %s only", tc.name, code, err, tc.field)
+		}
+	}
+	if n := rows(); n != before {
+		t.Fatalf("refused tickets wrote %d rows", n-before)
+	}
+	// What the rules tidy up is stored tidied, whoever called.
+	in := contactInput(w.sales, 1)
+	in.Subject, in.ContactName, in.Channel = "  Question  ", " Carla ", " call "
+	code, err := w.s.CreateTicket(ctx, &w.annV, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk, err := w.s.TicketByCode(ctx, w.adminV, code); err != nil || tk.Subject != "Question" || tk.Channel != ChannelCall {
+		t.Fatalf("stored %+v, %v", tk, err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"helpline/authz"
 	"strings"
 	"time"
+
+	"helpline/desk"
 )
 
 // TicketStatus is where a ticket stands (SPEC §4).
@@ -37,45 +39,31 @@ func (st TicketStatus) Valid() bool {
 	return false
 }
 
-// Channel is how a ticket arrived.
-type Channel string
-
-const (
-	ChannelEmail       Channel = "email"
-	ChannelContactForm Channel = "contact_form"
-	ChannelChat        Channel = "chat"
-	ChannelCall        Channel = "call"
-	ChannelAPI         Channel = "api"
+// The channels and priorities are desk's: its intake rules check them for
+// every way a ticket comes in. The names stay here so callers need not change.
+type (
+	Channel  = desk.Channel
+	Priority = desk.Priority
 )
 
-// Channels lists every channel; LoggedChannels those an agent logs by hand.
+const (
+	ChannelEmail       = desk.ChannelEmail
+	ChannelContactForm = desk.ChannelContactForm
+	ChannelChat        = desk.ChannelChat
+	ChannelCall        = desk.ChannelCall
+	ChannelAPI         = desk.ChannelAPI
+
+	PriorityLow    = desk.PriorityLow
+	PriorityNormal = desk.PriorityNormal
+	PriorityHigh   = desk.PriorityHigh
+	PriorityUrgent = desk.PriorityUrgent
+)
+
 var (
-	TicketChannels = []Channel{ChannelEmail, ChannelContactForm, ChannelChat, ChannelCall, ChannelAPI}
-	LoggedChannels = []Channel{ChannelCall, ChannelChat, ChannelEmail}
+	TicketChannels = desk.Channels
+	LoggedChannels = desk.LoggedChannels
+	Priorities     = desk.Priorities
 )
-
-// Valid reports whether ch is a known channel.
-func (ch Channel) Valid() bool {
-	for _, v := range TicketChannels {
-		if v == ch {
-			return true
-		}
-	}
-	return false
-}
-
-// Priority orders tickets within a status group; higher comes first.
-type Priority int
-
-const (
-	PriorityLow    Priority = 0
-	PriorityNormal Priority = 1
-	PriorityHigh   Priority = 2
-	PriorityUrgent Priority = 3
-)
-
-// Priorities lists the priorities from low to urgent.
-var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 
 // statusGroup ranks statuses for the queue: New and Open share the first place.
 func statusGroup(st TicketStatus) int64 {
@@ -274,17 +262,9 @@ func NewTicketCode() string {
 	return string(out)
 }
 
-// NewTicketInput is a ticket as it arrives: from the contact form (ActorID 0)
-// or logged by an agent.
-type NewTicketInput struct {
-	Subject      string
-	Body         string
-	Channel      Channel
-	Priority     Priority
-	DepartmentID int64
-	ContactName  string
-	ContactEmail string
-}
+// NewTicketInput is a ticket as it arrives: from the contact form (no actor)
+// or logged by an agent. CreateTicket checks it with desk.ValidateTicket.
+type NewTicketInput = desk.TicketInput
 
 // preview is the start of a message, on one line, for the queue.
 func preview(body string) string {

@@ -208,7 +208,7 @@ func TestUsedMessageIDsExistInEnglish(t *testing.T) {
 	en := englishCatalog(t)
 	used := map[string][]string{} // ID -> where
 	scanned := map[string]int{}   // root -> files scanned
-	for _, root := range []string{".", "../web"} {
+	for _, root := range []string{".", "../web", "../desk"} {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err

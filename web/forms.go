@@ -1,14 +1,13 @@
 package web
 
 import (
-	"net/mail"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"helpline/authz"
+	"helpline/desk"
 	"helpline/views"
 )
 
@@ -52,24 +51,9 @@ func (f *form) text(field string, required bool, max int) string {
 	return v
 }
 
-// plainText reports whether v is valid UTF-8 without control characters
-// (line breaks only where multiline) and without the bidirectional controls
-// that make a name display as something else ("‮" turns "gpj.exe" around).
-func plainText(v string, multiline bool) bool {
-	if !utf8.ValidString(v) {
-		return false
-	}
-	for _, r := range v {
-		switch {
-		case multiline && (r == '\n' || r == '\t'):
-		case unicode.IsControl(r),
-			r >= '\u202a' && r <= '\u202e', // embeddings and overrides
-			r >= '\u2066' && r <= '\u2069': // isolates
-			return false
-		}
-	}
-	return true
-}
+// plainText is desk's rule for text people see: the same for agents' names
+// as for a ticket's requester.
+func plainText(v string, multiline bool) bool { return desk.PlainText(v, multiline) }
 
 // email returns the field as a plain address (no display name).
 func (f *form) email(field string) string {
@@ -77,8 +61,7 @@ func (f *form) email(field string) string {
 	if v == "" || f.errs[field] != "" {
 		return v
 	}
-	addr, err := mail.ParseAddress(v)
-	if err != nil || addr.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") {
+	if !desk.ValidEmail(v) {
 		f.fail(field, "ErrEmail", nil)
 	}
 	return v

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"helpline/desk"
 	"helpline/store"
 	"helpline/views"
 )
@@ -32,29 +33,25 @@ func (s *Server) ticketCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newForm(c)
-	logged := make([]string, len(store.LoggedChannels))
-	for i, ch := range store.LoggedChannels {
-		logged[i] = string(ch)
-	}
-	vals := views.NewTicketValues{
-		Channel:      f.choice("channel", true, logged...),
-		Department:   f.department("department", depts),
-		Priority:     f.choice("priority", true, "0", "1", "2", "3"),
-		ContactName:  f.text("name", true, maxName),
-		ContactEmail: f.email("email"),
-		Subject:      f.text("subject", true, maxSubject),
-		Message:      f.multiline("message", true, maxBody),
-	}
-	if !f.ok() {
-		p := views.NewTicketProps{Values: vals, Errors: f.errs, Departments: depts}
+	in, problems := desk.ValidateTicket(desk.TicketInput{
+		Channel:      desk.Channel(c.FormValue("channel")),
+		DepartmentID: desk.ParseDepartmentID(c.FormValue("department")),
+		Priority:     desk.ParsePriority(c.FormValue("priority")),
+		ContactName:  c.FormValue("name"),
+		ContactEmail: c.FormValue("email"),
+		Subject:      c.FormValue("subject"),
+		Body:         c.FormValue("message"),
+	}, desk.Intake{ByAgent: true, Departments: idsOf(depts)})
+	if problems != nil {
+		vals := views.NewTicketValues{Channel: string(in.Channel), Department: in.DepartmentID, ContactName: in.ContactName,
+			ContactEmail: in.ContactEmail, Subject: in.Subject, Message: in.Body}
+		if _, bad := problems[desk.FieldPriority]; !bad {
+			vals.Priority = strconv.Itoa(int(in.Priority))
+		}
+		p := views.NewTicketProps{Values: vals, Errors: intakeErrors(c, problems), Departments: depts}
 		return s.render(c, http.StatusUnprocessableEntity, views.NewTicketPage(p), views.NewTicketForm(p))
 	}
-	prio, _ := strconv.Atoi(vals.Priority)
-	code, err := s.st.CreateTicket(ctx, &v, store.NewTicketInput{
-		Subject: vals.Subject, Body: vals.Message, Channel: store.Channel(vals.Channel), Priority: store.Priority(prio),
-		DepartmentID: vals.Department, ContactName: vals.ContactName, ContactEmail: vals.ContactEmail,
-	})
+	code, err := s.st.CreateTicket(ctx, &v, in)
 	if err != nil {
 		return err
 	}
@@ -83,29 +80,29 @@ func (s *Server) contactCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newForm(c)
-	vals := views.ContactValues{
-		Name:       f.text("name", true, maxName),
-		Email:      f.email("email"),
-		Department: f.department("department", depts),
-		Subject:    f.text("subject", true, maxSubject),
-		Message:    f.multiline("message", true, maxBody),
-	}
 	if c.FormValue("website") != "" {
 		return s.redirect(c, views.PathContactSent)
 	}
-	p := views.ContactProps{Values: vals, Errors: f.errs, Departments: depts}
-	if !f.ok() {
+	in, problems := desk.ValidateTicket(desk.TicketInput{
+		Channel:      desk.ChannelContactForm,
+		Priority:     desk.PriorityNormal,
+		DepartmentID: desk.ParseDepartmentID(c.FormValue("department")),
+		ContactName:  c.FormValue("name"),
+		ContactEmail: c.FormValue("email"),
+		Subject:      c.FormValue("subject"),
+		Body:         c.FormValue("message"),
+	}, desk.Intake{Departments: idsOf(depts)})
+	p := views.ContactProps{Departments: depts, Values: views.ContactValues{Name: in.ContactName, Email: in.ContactEmail,
+		Department: in.DepartmentID, Subject: in.Subject, Message: in.Body}}
+	if problems != nil {
+		p.Errors = intakeErrors(c, problems)
 		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
 	}
 	if !s.contactIP.take(c.RealIP()) {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
-	code, err := s.st.CreateTicket(ctx, nil, store.NewTicketInput{
-		Subject: vals.Subject, Body: vals.Message, Channel: store.ChannelContactForm, Priority: store.PriorityNormal,
-		DepartmentID: vals.Department, ContactName: vals.Name, ContactEmail: vals.Email,
-	})
+	code, err := s.st.CreateTicket(ctx, nil, in)
 	if err != nil {
 		return err
 	}
@@ -115,4 +112,30 @@ func (s *Server) contactCreate(c echo.Context) error {
 
 func (s *Server) contactSent(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.ContactSentPage(), nil)
+}
+
+// intakeFields names the form field that shows each of desk's ticket fields;
+// the contact form and the New ticket form name them alike.
+var intakeFields = map[desk.Field]string{
+	desk.FieldChannel: "channel", desk.FieldDepartment: "department", desk.FieldPriority: "priority",
+	desk.FieldContactName: "name", desk.FieldContactEmail: "email", desk.FieldSubject: "subject", desk.FieldBody: "message",
+}
+
+// intakeErrors puts desk's problems next to the form's fields, in the
+// request's language.
+func intakeErrors(c echo.Context, problems desk.FieldErrors) views.FieldErrors {
+	errs := views.FieldErrors{}
+	for field, p := range problems {
+		errs[intakeFields[field]] = tf(c, p.MessageID, p.TemplateData())
+	}
+	return errs
+}
+
+// idsOf lists the departments' IDs, the ones a ticket may go to.
+func idsOf(depts []store.Department) []int64 {
+	ids := make([]int64, len(depts))
+	for i, d := range depts {
+		ids[i] = d.ID
+	}
+	return ids
 }

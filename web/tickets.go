@@ -14,15 +14,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"helpline/authz"
+	"helpline/desk"
 	"helpline/store"
 	"helpline/views"
 )
 
 const (
-	maxSubject = 200
-	maxBody    = 10000
-	maxTag     = 40
-	maxSearch  = 200
+	maxBody   = desk.MaxBody // a reply or note, like a ticket's first message
+	maxTag    = 40
+	maxSearch = 200
 )
 
 func viewer(c echo.Context) authz.Viewer { return currentAgent(c).Viewer() }
@@ -389,23 +389,4 @@ func (f *form) multiline(field string, required bool, max int) string {
 		f.fail(field, "ErrInvalidChoice", nil)
 	}
 	return v
-}
-
-// department returns a department id from the field, one of depts.
-func (f *form) department(field string, depts []store.Department) int64 {
-	raw := strings.TrimSpace(f.c.FormValue(field))
-	if raw == "" {
-		f.fail(field, "ErrRequired", nil)
-		return 0
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err == nil {
-		for _, d := range depts {
-			if d.ID == id {
-				return id
-			}
-		}
-	}
-	f.fail(field, "ErrInvalidChoice", nil)
-	return 0
 }
