@@ -41,7 +41,9 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+	// A bound against a hung browser, not a speed check: a flow of many
+	// steps on a busy two-core machine takes well over its usual 15 s.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
