@@ -136,7 +136,7 @@ func checkGrant(ctx context.Context, tx *sql.Tx, actor Agent, role authz.Role, m
 	if err != nil {
 		return err
 	}
-	if role == authz.RoleOwner && actor.Role != authz.RoleOwner {
+	if ownerOnly(actor, role) {
 		return RuleError{RuleOwnerOnly}
 	}
 	if !may(actor.Perms, perms) {

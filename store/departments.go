@@ -91,7 +91,7 @@ func checkMembershipChange(ctx context.Context, tx *sql.Tx, actor Agent, agentID
 	if t.Removed {
 		return ErrNotFound
 	}
-	if t.Role == authz.RoleOwner && actor.Role != authz.RoleOwner {
+	if ownerOnly(actor, t.Role) {
 		return RuleError{RuleOwnerOnly}
 	}
 	if !t.Perms.Within(actor.Perms) {

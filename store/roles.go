@@ -186,12 +186,18 @@ func (s *Store) RemoveCustomRole(ctx context.Context, actorID, id int64, ip stri
 	return nil
 }
 
+// ownerOnly is the owner rule: only an Owner grants the Owner role or
+// touches an Owner. It is about the Owner role itself, so it names it.
+func ownerOnly(actor Agent, role authz.Role) bool {
+	return role == authz.RoleOwner && actor.Role != authz.RoleOwner
+}
+
 // CanManage reports whether actor may manage target at all, as the store
 // decides when they act: only an Owner manages an Owner, only those who may
 // manage Administrators manage one, and nobody manages someone holding a
 // permission they lack.
 func CanManage(actor, target Agent) bool {
-	if target.Role == authz.RoleOwner && actor.Role != authz.RoleOwner {
+	if ownerOnly(actor, target.Role) {
 		return false
 	}
 	if target.Perms.Has(authz.AgentsManageAdmins) && !actor.Perms.Has(authz.AgentsManageAdmins) {
@@ -220,7 +226,7 @@ func Creatable(actor Agent, all []RoleInfo) []RoleInfo {
 func keepRoles(actor Agent, all []RoleInfo, may func(actor, role authz.Set) bool) []RoleInfo {
 	var out []RoleInfo
 	for _, r := range all {
-		if r.Role == authz.RoleOwner && actor.Role != authz.RoleOwner {
+		if ownerOnly(actor, r.Role) {
 			continue
 		}
 		if may(actor.Perms, r.Perms) {
