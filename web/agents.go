@@ -108,7 +108,7 @@ func (s *Server) agentFormProps(c echo.Context, actor store.Agent, target *store
 
 // readAgentForm parses and checks the agent form. Role and status are read
 // only when the form offers them.
-func (s *Server) readAgentForm(c echo.Context, withAccess bool) (views.AgentValues, *form, error) {
+func (s *Server) readAgentForm(c echo.Context, withRole, withStatus bool) (views.AgentValues, *form, error) {
 	f := newForm(c)
 	v := views.AgentValues{
 		Name:        f.text("name", true, maxName),
@@ -117,8 +117,10 @@ func (s *Server) readAgentForm(c echo.Context, withAccess bool) (views.AgentValu
 		Gender:      f.choice("gender", false, store.Genders...),
 		Departments: map[int64]bool{},
 	}
-	if withAccess {
+	if withRole {
 		v.Role = f.role("role")
+	}
+	if withStatus {
 		v.Status = store.Status(f.choice("status", true, string(store.StatusActive), string(store.StatusDisabled)))
 	}
 	deps, err := s.st.Departments(c.Request().Context())
@@ -182,7 +184,7 @@ func (s *Server) agentNew(c echo.Context) error {
 func (s *Server) agentCreate(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := currentAgent(c)
-	v, f, err := s.readAgentForm(c, true)
+	v, f, err := s.readAgentForm(c, true, true)
 	if err != nil {
 		return err
 	}
@@ -285,13 +287,19 @@ func (s *Server) agentUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	withAccess := store.CanChangeAccess(actor, target) && !target.IsCreator
-	v, f, err := s.readAgentForm(c, withAccess)
+	// The form offers the status to whoever may change the agent's access,
+	// and the role only to those who may also change roles.
+	withStatus := store.CanChangeAccess(actor, target) && !target.IsCreator
+	withRole := withStatus && actor.Perms.Has(authz.AgentsRole)
+	v, f, err := s.readAgentForm(c, withRole, withStatus)
 	if err != nil {
 		return err
 	}
-	if !withAccess {
-		v.Role, v.Status = target.Role, target.Status
+	if !withRole {
+		v.Role, v.RoleName = target.Role, target.RoleName
+	}
+	if !withStatus {
+		v.Status = target.Status
 	}
 	invalid := func() error {
 		p, err := s.agentEditProps(c, actor, target, v, f.errs)

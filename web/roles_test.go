@@ -214,3 +214,24 @@ func TestCustomRoleForm_BadInputIs422NextToTheFieldAndNothingStored(t *testing.T
 		t.Fatalf("held role removed: %v", err)
 	}
 }
+
+// TestCustomRole_AgentManagementWithoutRoleChangesEditsButKeepsTheRole: the
+// edit form shows the role as text to someone who may not change roles, and
+// saving it keeps the role.
+func TestCustomRole_AgentManagementWithoutRoleChangesEditsButKeepsTheRole(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	keeper := app.addAgent(tm.creator.ID, "Kim Keeper", app.customRole(tm.creator.ID, "Keeper", authz.AgentsManage))
+	c := app.signedIn(keeper)
+	edit := c.get(views.WithID(views.PathAgentEdit, tm.agent.ID)).wantStatus(200).doc()
+	if edit.Find(`input[name="role"]`).Length() != 0 {
+		t.Fatal("the edit form offers roles to someone without agents:change_role")
+	}
+	c.post(views.WithID(views.PathAgent, tm.agent.ID), url.Values{"name": {"Alice Renamed"}, "email": {tm.agent.Email},
+		"role": {"admin"}, "status": {"active"}}).wantRedirect(views.PathAgents)
+	got, _ := app.st.AgentByID(context.Background(), tm.agent.ID)
+	if got.Name != "Alice Renamed" || got.Role != authz.RoleAgent {
+		t.Fatalf("after the keeper's edit: %s, %s", got.Name, got.Role)
+	}
+	c.post(views.WithID(views.PathAgentRole, tm.agent.ID), url.Values{"role": {"agent"}}).wantStatus(http.StatusForbidden)
+}
