@@ -190,8 +190,17 @@ func (s *Store) EndSessions(ctx context.Context, agentID int64, reason EndReason
 	return nil
 }
 
-// PurgeSessions deletes sessions that expired before now.
+// PurgeSessions deletes sessions that expired before now. It writes only
+// when there is one to delete: each commit of a session write starts the
+// memo of sessions afresh.
 func (s *Store) PurgeSessions(ctx context.Context) (int64, error) {
+	var expired bool
+	if err := s.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sessions WHERE expires_at < ?)`, s.nowMs()).Scan(&expired); err != nil {
+		return 0, fmt.Errorf("store: any session expired: %w", err)
+	}
+	if !expired {
+		return 0, nil
+	}
 	var n int64
 	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.nowMs())
