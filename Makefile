@@ -40,16 +40,17 @@ gobench: generate
 
 fmt:
 	$(GO) tool templ fmt views
-	gofmt -w cmd web views static store
+	gofmt -w cmd web views static store jobs
 
 lint:
-	@test -z "$$(gofmt -l cmd web views static store)" || { echo "gofmt needed:"; gofmt -l cmd web views static store; exit 1; }
+	@test -z "$$(gofmt -l cmd web views static store jobs)" || { echo "gofmt needed:"; gofmt -l cmd web views static store jobs; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail views
 	@$(GO) tool templ generate >/dev/null; \
 	  stale="$$(git diff --name-only -- 'views/*_templ.go'; git ls-files --others --exclude-standard -- 'views/*_templ.go')"; \
 	  test -z "$$stale" || { echo "generated files are stale or not added: $$stale"; exit 1; }
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
+	@! $(GO) list -deps ./jobs/... | grep -E '^helpline/(web|views)$$' || { echo "jobs must not import web or views"; exit 1; }
 
 clean:
 	rm -rf bin
