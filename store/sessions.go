@@ -67,6 +67,21 @@ func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, 
 	return nil
 }
 
+// RecordFailedSignIn notes a refused sign-in for email in the audit log
+// (agentID 0: no agent has that email). Anyone can cause one without
+// signing in, so it moves no generation: kept pages and sessions stay.
+func (s *Store) RecordFailedSignIn(ctx context.Context, email string, agentID int64, ip string) error {
+	e := AuditEntry{Action: ActionSignInFailed, Details: email, IP: ip}
+	if agentID != 0 {
+		e.TargetType, e.TargetID = "agent", agentID
+	}
+	err := s.writeUnkept(ctx, func(tx *sql.Tx) error { return audit(ctx, tx, s.nowMs(), e) })
+	if err != nil {
+		return fmt.Errorf("store: record failed sign-in: %w", err)
+	}
+	return nil
+}
+
 // SessionByToken finds the session of token. An expired session is
 // ErrNotFound; an ended one is returned with its EndedReason set, so the
 // caller can say why the user must sign in again.

@@ -118,11 +118,7 @@ func (s *Server) signInCreate(c echo.Context) error {
 	// Always hash: an unknown email takes as long as a wrong password.
 	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil
 	if !good {
-		entry := store.AuditEntry{Action: store.ActionSignInFailed, Details: email, IP: ip}
-		if agent.ID != 0 {
-			entry.TargetType, entry.TargetID = "agent", agent.ID
-		}
-		if err := s.st.RecordAudit(ctx, entry); err != nil {
+		if err := s.st.RecordFailedSignIn(ctx, email, agent.ID, ip); err != nil {
 			return err
 		}
 		return fail(http.StatusUnprocessableEntity, "SignInFailed")

@@ -145,6 +145,31 @@ func TestSignIn_WrongEmailAndWrongPasswordSameMessage(t *testing.T) {
 	}
 }
 
+// Anyone can fail to sign in, as often as the limits allow: the audit
+// entry it leaves must not empty every page kept for those at work.
+func TestSignIn_FailedAttemptKeepsKeptPages(t *testing.T) {
+	app := newTestApp(t)
+	app.owner()
+	c := app.client()
+	c.get("/signin")
+	gen := app.st.Generation()
+	c.post("/signin", url.Values{"email": {"owner@example.com"}, "password": {"not the password"}}).
+		wantStatus(http.StatusUnprocessableEntity)
+	c.post("/signin", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}}).
+		wantStatus(http.StatusUnprocessableEntity)
+	if got := app.st.Generation(); got != gen {
+		t.Fatalf("failed sign-ins moved the generation from %d to %d", gen, got)
+	}
+	log, err := app.st.AuditLog(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) < 2 || log[0].Action != store.ActionSignInFailed || log[0].Details != "nobody@example.com" || log[0].TargetID != 0 ||
+		log[1].Action != store.ActionSignInFailed || log[1].TargetType != "agent" || log[1].TargetID == 0 {
+		t.Fatalf("failed sign-ins not audited as they were: %+v", log)
+	}
+}
+
 func TestSignIn_RateLimitedPerAccount(t *testing.T) {
 	app := newTestApp(t)
 	app.owner()
