@@ -39,6 +39,8 @@ type Store struct {
 	// betweenQueueReads, when set by a test, runs between the two reads of
 	// a merged queue page (queueMerged), where a change may land.
 	betweenQueueReads func()
+	// beforeCommit, when set by a test, runs just before a write commits.
+	beforeCommit func()
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -152,10 +154,19 @@ func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql
 		_ = tx.Rollback()
 		return err
 	}
-	// Move the generation on even if Commit reports an error: the
-	// transaction may have committed, and a stale read must not be served.
+	// The generation moves on twice. Before the commit: from the moment the
+	// change can be seen, nothing kept from before it is served as current
+	// (moving only after, a request between the commit and the move got the
+	// old page while other reads already showed the change). And after the
+	// commit, even if Commit reports an error (the transaction may have
+	// committed): what was read and kept between the first move and the
+	// commit shows the old rows under the new generation, and must go too.
 	if gen != nil {
+		gen.Add(1)
 		defer gen.Add(1)
+	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
 	}
 	return tx.Commit()
 }
