@@ -16,6 +16,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"helpline/store"
 	"helpline/views"
 )
 
@@ -275,5 +276,50 @@ func TestTicketPage_FirstViewerHangingUpDoesNotFailTheOthers(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Olivia's request never got the page")
+	}
+}
+
+// "Assigned to me" is each viewer's own list: two people of one department,
+// each with their own tickets, never see the other's kept page, whether
+// they see only their departments (Agents) or every one (Administrators,
+// who otherwise share kept queue pages).
+func TestQueue_AssignedToMeIsPerViewerEvenWhenKept(t *testing.T) {
+	w := newTicketWorld(t)
+	app, ctx := w.app, context.Background()
+	assign := func(code string, to store.Agent) {
+		t.Helper()
+		if err := app.st.Assign(ctx, w.adam.Viewer(), code, to.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pair := range []struct {
+		name string
+		a, b store.Agent
+	}{
+		{"agents", w.ann, app.agent("Amy Sales", "amy@example.com", store.RoleAgent, w.sales)},
+		{"administrators", app.agent("Alma Admin", "alma@example.com", store.RoleAdmin, w.sales),
+			app.agent("Abe Admin", "abe@example.com", store.RoleAdmin, w.sales)},
+	} {
+		t.Run(pair.name, func(t *testing.T) {
+			aCode, bCode := app.ticket(w.sales, pair.a.Name+"'s ticket"), app.ticket(w.sales, pair.b.Name+"'s ticket")
+			assign(aCode, pair.a)
+			assign(bCode, pair.b)
+			a, b := app.signedIn(pair.a), app.signedIn(pair.b)
+			mine := views.PathTickets + "?assignee=" + store.AssigneeMe
+			for i, step := range []struct {
+				c            *client
+				want, notYou string
+			}{{a, aCode, bCode}, {b, bCode, aCode}, {a, aCode, bCode}, {b, bCode, aCode}} {
+				for _, htmx := range []bool{false, true} {
+					d := step.c.do(http.MethodGet, mine, nil, htmx).wantStatus(http.StatusOK).doc()
+					if d.Find("#ticket-"+step.want).Length() != 1 {
+						t.Fatalf("step %d (htmx %v): own assigned ticket missing", i, htmx)
+					}
+					if d.Find("#ticket-"+step.notYou).Length() != 0 || d.Find("#ticket-"+w.salesCode).Length() != 0 {
+						t.Fatalf("step %d (htmx %v): \"assigned to me\" shows a ticket assigned to someone else or nobody", i, htmx)
+					}
+				}
+			}
+		})
 	}
 }
