@@ -3,6 +3,8 @@
 # which .ci/run installs).
 GO ?= go
 BIN := bin/helpline
+# The Go source folders gofmt and lint look at.
+GODIRS := cmd web views static store desk authz jobs
 
 .PHONY: run build test lint fmt generate bench gobench demo clean
 
@@ -40,10 +42,10 @@ gobench: generate
 
 fmt:
 	$(GO) tool templ fmt views
-	gofmt -w cmd web views static store desk authz
+	gofmt -w $(GODIRS)
 
 lint:
-	@test -z "$$(gofmt -l cmd web views static store desk authz)" || { echo "gofmt needed:"; gofmt -l cmd web views static store desk authz; exit 1; }
+	@test -z "$$(gofmt -l $(GODIRS))" || { echo "gofmt needed:"; gofmt -l $(GODIRS); exit 1; }
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail views
 	@$(GO) tool templ generate >/dev/null; \
@@ -51,6 +53,7 @@ lint:
 	  test -z "$$stale" || { echo "generated files are stale or not added: $$stale"; exit 1; }
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
 	@! $(GO) list -deps ./desk/... | grep -E '^(helpline/(web|views|store)|database/sql|net/http)$$' || { echo "desk must know neither SQL, HTTP nor the other packages"; exit 1; }
+	@! $(GO) list -deps ./jobs/... | grep -E '^helpline/(web|views)$$' || { echo "jobs must not import web or views"; exit 1; }
 
 clean:
 	rm -rf bin

@@ -153,6 +153,7 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 	add("thread", `SELECT m.id FROM messages m LEFT JOIN agents a ON a.id = m.agent_id LEFT JOIN contacts c ON c.id = m.contact_id
 		WHERE m.ticket_id = ? ORDER BY m.id`, []any{1})
 	add("postponed due", `SELECT `+stateColumns+` FROM tickets t INDEXED BY tickets_postponed WHERE t.status = 'postponed' AND t.postponed_until <= ? ORDER BY t.postponed_until LIMIT 1000`, []any{1})
+	add("any postponed due", postponedDueSQL, []any{1})
 	add("open tickets of agent", `SELECT `+stateColumns+` FROM tickets t WHERE t.assignee_id = ? AND t.status IN ('new', 'open', 'answered', 'postponed')`, []any{1})
 	add("search index update", `SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = ? AND m.kind <> 'event'`, []any{1})
 

@@ -50,19 +50,102 @@ func HashToken(token string) []byte {
 
 // CreateSession stores a new session for token.
 func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, remember bool, ip, userAgent string) error {
-	now := s.now()
+	err := s.writeSession(ctx, func(tx *sql.Tx) error {
+		return createSession(ctx, tx, s.now(), token, agentID, remember, ip, userAgent)
+	})
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+func createSession(ctx context.Context, tx *sql.Tx, now time.Time, token string, agentID int64, remember bool, ip, userAgent string) error {
 	expires := now.Add(IdleTimeout)
 	if remember {
 		expires = now.Add(RememberFor)
 	}
-	err := s.writeSession(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, remember, ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			HashToken(token), agentID, now.UnixMilli(), now.UnixMilli(), expires.UnixMilli(), remember, ip, truncate(userAgent, 300))
-		return err
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, remember, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		HashToken(token), agentID, now.UnixMilli(), now.UnixMilli(), expires.UnixMilli(), remember, ip, truncate(userAgent, 300))
+	return err
+}
+
+// ErrSignInStale answers a sign-in whose agent was removed, or whose
+// password changed, after the password was checked: it counts as a failed
+// attempt.
+var ErrSignInStale = errors.New("sign-in: the agent or their password changed meanwhile")
+
+// ErrSignInDisabled answers a sign-in with the right password by an agent
+// whose account is disabled.
+var ErrSignInDisabled = errors.New("sign-in: the agent is disabled")
+
+// SignInInput is a sign-in whose password was checked, before and outside
+// any transaction (argon2id is slow), against PasswordHash.
+type SignInInput struct {
+	AgentID      int64
+	PasswordHash string // the stored hash the password matched
+	Token        string // the new session's token, for the cookie
+	Remember     bool
+	IP           string
+	UserAgent    string
+	// EndTokenHash is the session the browser had before, if any: it ends
+	// here, so its token is worth nothing to whoever may have copied it.
+	EndTokenHash []byte
+}
+
+// SignIn signs an agent in, in one write transaction: it checks again that
+// the agent is live, active and still has the hash the password was checked
+// against, then ends the browser's earlier session, creates the new one,
+// notes the time of the sign-in and writes it to the audit log. Either all
+// of it happens or none (ErrSignInStale, ErrSignInDisabled).
+//
+// The generation moves on: the agents list shows the last sign-in.
+func (s *Store) SignIn(ctx context.Context, in SignInInput) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var status Status
+		var hash string
+		err := tx.QueryRowContext(ctx, `SELECT status, password_hash FROM agents WHERE id = ? AND removed_at IS NULL`, in.AgentID).
+			Scan(&status, &hash)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (hash == "" || hash != in.PasswordHash)) {
+			return ErrSignInStale
+		}
+		if err != nil {
+			return err
+		}
+		if status != StatusActive {
+			return ErrSignInDisabled
+		}
+		if in.EndTokenHash != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, in.EndTokenHash); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		if err := createSession(ctx, tx, now, in.Token, in.AgentID, in.Remember, in.IP, in.UserAgent); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET last_sign_in_at = ? WHERE id = ?`, now.UnixMilli(), in.AgentID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now.UnixMilli(), AuditEntry{ActorID: in.AgentID, Action: ActionSignIn, TargetType: "agent", TargetID: in.AgentID, IP: in.IP})
 	})
 	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
+		return fmt.Errorf("store: sign in %d: %w", in.AgentID, err)
+	}
+	return nil
+}
+
+// RecordFailedSignIn notes a refused sign-in for email in the audit log
+// (agentID 0: no agent has that email). Anyone can cause one without
+// signing in, so it moves no generation: kept pages and sessions stay.
+func (s *Store) RecordFailedSignIn(ctx context.Context, email string, agentID int64, ip string) error {
+	e := AuditEntry{Action: ActionSignInFailed, Details: email, IP: ip}
+	if agentID != 0 {
+		e.TargetType, e.TargetID = "agent", agentID
+	}
+	err := s.writeUnkept(ctx, func(tx *sql.Tx) error { return audit(ctx, tx, s.nowMs(), e) })
+	if err != nil {
+		return fmt.Errorf("store: record failed sign-in: %w", err)
 	}
 	return nil
 }
@@ -190,8 +273,17 @@ func (s *Store) EndSessions(ctx context.Context, agentID int64, reason EndReason
 	return nil
 }
 
-// PurgeSessions deletes sessions that expired before now.
+// PurgeSessions deletes sessions that expired before now. It writes only
+// when there is one to delete: each commit of a session write starts the
+// memo of sessions afresh.
 func (s *Store) PurgeSessions(ctx context.Context) (int64, error) {
+	var expired bool
+	if err := s.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sessions WHERE expires_at < ?)`, s.nowMs()).Scan(&expired); err != nil {
+		return 0, fmt.Errorf("store: any session expired: %w", err)
+	}
+	if !expired {
+		return 0, nil
+	}
 	var n int64
 	err := s.writeSession(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.nowMs())

@@ -39,6 +39,8 @@ type Store struct {
 	// betweenQueueReads, when set by a test, runs between the two reads of
 	// a merged queue page (queueMerged), where a change may land.
 	betweenQueueReads func()
+	// beforeCommit, when set by a test, runs just before a write commits.
+	beforeCommit func()
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -122,17 +124,26 @@ func (s *Store) nowMs() int64 { return s.now().UnixMilli() }
 // write runs fn in one write transaction on the single writer connection.
 // At commit the generation moves on, so reads kept in memory are dropped.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.writeTx(ctx, true, fn)
+	return s.writeTx(ctx, &s.mem.gen, fn)
 }
 
 // writeSession runs a write that changes only sessions, which no kept read
 // shows: signing in or a page view moving an idle deadline must not throw
 // away every cached queue page.
 func (s *Store) writeSession(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.writeTx(ctx, false, fn)
+	return s.writeTx(ctx, &s.sessGen, fn)
 }
 
-func (s *Store) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
+// writeUnkept runs a write of rows no kept read shows, so it moves no
+// generation: an audit entry alone (the audit log is read afresh on every
+// view). Anyone can make a failed sign-in, and it must not empty every kept
+// page or session. Should a kept read ever show such rows, use write.
+func (s *Store) writeUnkept(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, nil, fn)
+}
+
+// writeTx runs fn in a write transaction and moves gen (if any) on at commit.
+func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql.Tx) error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -143,12 +154,19 @@ func (s *Store) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) erro
 		_ = tx.Rollback()
 		return err
 	}
-	// Move a generation on even if Commit reports an error: the
-	// transaction may have committed, and a stale read must not be served.
-	if bump {
-		defer s.mem.gen.Add(1)
-	} else {
-		defer s.sessGen.Add(1)
+	// The generation moves on twice. Before the commit: from the moment the
+	// change can be seen, nothing kept from before it is served as current
+	// (moving only after, a request between the commit and the move got the
+	// old page while other reads already showed the change). And after the
+	// commit, even if Commit reports an error (the transaction may have
+	// committed): what was read and kept between the first move and the
+	// commit shows the old rows under the new generation, and must go too.
+	if gen != nil {
+		gen.Add(1)
+		defer gen.Add(1)
+	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
 	}
 	return tx.Commit()
 }

@@ -340,9 +340,25 @@ func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a Bulk
 	return changed, nil
 }
 
+// postponedDueSQL asks whether any postponed ticket's time has come; it
+// reads one entry of the tickets_postponed index at most.
+const postponedDueSQL = `SELECT EXISTS (SELECT 1 FROM tickets t INDEXED BY tickets_postponed
+	WHERE t.status = 'postponed' AND t.postponed_until <= ?)`
+
 // ReturnPostponed brings back every postponed ticket whose time has come: to
 // New if it was New, else to Open. It returns how many came back.
+//
+// It runs every few seconds whether or not anything is due, so it asks on
+// the reader first and opens a write transaction only when there is work:
+// every commit moves the generation on and empties every kept page.
 func (s *Store) ReturnPostponed(ctx context.Context) (int, error) {
+	var due bool
+	if err := s.rd.QueryRowContext(ctx, postponedDueSQL, s.nowMs()).Scan(&due); err != nil {
+		return 0, fmt.Errorf("store: any postponed ticket due: %w", err)
+	}
+	if !due {
+		return 0, nil
+	}
 	n := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		n = 0

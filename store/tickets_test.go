@@ -211,6 +211,37 @@ func TestReturnPostponed_NewComesBackNewOthersOpen(t *testing.T) {
 	}
 }
 
+// The check runs every 30 seconds: with nothing due it must not commit,
+// or every kept page would be dropped each time it runs.
+func TestReturnPostponed_NothingDueLeavesGenerationAlone(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	code := contactTicket(t, s, w.sales, "A", "a")
+	if err := s.Postpone(ctx, w.annV, code, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	gen, sessGen := s.Generation(), s.sessGen.Load()
+	if n, err := s.ReturnPostponed(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing due: %d, %v", n, err)
+	}
+	if n, err := s.PurgeSessions(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing expired: %d, %v", n, err)
+	}
+	if s.Generation() != gen || s.sessGen.Load() != sessGen {
+		t.Fatalf("generations moved from %d/%d to %d/%d with nothing to do", gen, sessGen, s.Generation(), s.sessGen.Load())
+	}
+	now = now.Add(2 * time.Hour)
+	if n, err := s.ReturnPostponed(ctx); err != nil || n != 1 {
+		t.Fatalf("one due: %d, %v", n, err)
+	}
+	if s.Generation() == gen {
+		t.Fatal("returning a ticket left the generation where it was")
+	}
+	wantStatus(t, s, code, TicketNew)
+}
+
 func TestTickets_AgentSeesAndTouchesOnlyOwnDepartments(t *testing.T) {
 	w := newTicketWorld(t)
 	s, ctx := w.s, context.Background()

@@ -118,26 +118,30 @@ func (s *Server) signInCreate(c echo.Context) error {
 	// Always hash: an unknown email takes as long as a wrong password.
 	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil
 	if !good {
-		entry := store.AuditEntry{Action: store.ActionSignInFailed, Details: email, IP: ip}
-		if agent.ID != 0 {
-			entry.TargetType, entry.TargetID = "agent", agent.ID
-		}
-		if err := s.st.RecordAudit(ctx, entry); err != nil {
+		if err := s.st.RecordFailedSignIn(ctx, email, agent.ID, ip); err != nil {
 			return err
 		}
 		return fail(http.StatusUnprocessableEntity, "SignInFailed")
 	}
 	s.signInIP.giveBack(ip)
 	s.signInUser.reset(email)
-	if agent.Status != store.StatusActive {
+	// The password was checked above, outside any transaction; the store
+	// checks the agent and the hash again as it signs them in, in one step.
+	st, token := state(c), randomToken()
+	err = s.st.SignIn(ctx, store.SignInInput{AgentID: agent.ID, PasswordHash: agent.PasswordHash, Token: token,
+		Remember: v.Remember, IP: ip, UserAgent: c.Request().UserAgent(), EndTokenHash: st.session.TokenHash})
+	switch {
+	case errors.Is(err, store.ErrSignInDisabled):
 		return fail(http.StatusForbidden, "SessionEndedDisabled")
-	}
-	if err := s.startSession(c, agent, v.Remember); err != nil {
+	case errors.Is(err, store.ErrSignInStale):
+		if err := s.st.RecordFailedSignIn(ctx, email, agent.ID, ip); err != nil {
+			return err
+		}
+		return fail(http.StatusUnprocessableEntity, "SignInFailed")
+	case err != nil:
 		return err
 	}
-	if err := s.st.RecordSignIn(ctx, agent.ID, ip); err != nil {
-		return err
-	}
+	st.cookie.signIn(token, v.Remember)
 	return s.redirect(c, v.Next)
 }
 

@@ -146,6 +146,68 @@ func TestSignIn_WrongEmailAndWrongPasswordSameMessage(t *testing.T) {
 	}
 }
 
+// Sign-in is one step in the store: the session, the time of the sign-in
+// and its audit entry; a disabled agent with the right password gets none.
+func TestSignIn_RecordsSessionTimeAndAuditOrNothing(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	if err := app.st.SetAgentStatus(ctx, tm.creator.ID, tm.agent.ID, store.StatusDisabled, ""); err != nil {
+		t.Fatal(err)
+	}
+	audits := func() (signIns int) {
+		log, err := app.st.AuditLog(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range log {
+			if e.Action == store.ActionSignIn {
+				signIns++
+			}
+		}
+		return signIns
+	}
+	before := audits()
+	disabled := app.client()
+	disabled.post("/signin", url.Values{"email": {tm.agent.Email}, "password": {testPassword}}).
+		wantStatus(http.StatusForbidden)
+	disabled.get("/profile").wantRedirect("/signin")
+	if a, _ := app.st.AgentByID(ctx, tm.agent.ID); !a.LastSignInAt.IsZero() || audits() != before {
+		t.Fatal("a refused sign-in was recorded")
+	}
+	c := app.client()
+	c.post("/signin", url.Values{"email": {tm.admin.Email}, "password": {testPassword}}).wantRedirect("/")
+	c.get("/profile").wantStatus(http.StatusOK)
+	if a, _ := app.st.AgentByID(ctx, tm.admin.ID); a.LastSignInAt.IsZero() || audits() != before+1 {
+		t.Fatalf("sign-in not recorded: last %v, %d sign-ins audited", a.LastSignInAt, audits()-before)
+	}
+}
+
+// Anyone can fail to sign in, as often as the limits allow: the audit
+// entry it leaves must not empty every page kept for those at work.
+func TestSignIn_FailedAttemptKeepsKeptPages(t *testing.T) {
+	app := newTestApp(t)
+	app.owner()
+	c := app.client()
+	c.get("/signin")
+	gen := app.st.Generation()
+	c.post("/signin", url.Values{"email": {"owner@example.com"}, "password": {"not the password"}}).
+		wantStatus(http.StatusUnprocessableEntity)
+	c.post("/signin", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}}).
+		wantStatus(http.StatusUnprocessableEntity)
+	if got := app.st.Generation(); got != gen {
+		t.Fatalf("failed sign-ins moved the generation from %d to %d", gen, got)
+	}
+	log, err := app.st.AuditLog(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) < 2 || log[0].Action != store.ActionSignInFailed || log[0].Details != "nobody@example.com" || log[0].TargetID != 0 ||
+		log[1].Action != store.ActionSignInFailed || log[1].TargetType != "agent" || log[1].TargetID == 0 {
+		t.Fatalf("failed sign-ins not audited as they were: %+v", log)
+	}
+}
+
 func TestSignIn_RateLimitedPerAccount(t *testing.T) {
 	app := newTestApp(t)
 	app.owner()

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type fragments struct {
 	// building lets one request build a missing piece while others asking
 	// for the same one wait for it, instead of all running the same queries.
 	building singleflight.Group
+	// Tests set these: beforeBuild runs as a build starts, waiting as each
+	// request starts waiting for one.
+	beforeBuild, waiting func()
 }
 
 // piece is a part of a page and the title of the page it belongs to.
@@ -56,6 +60,9 @@ type kept struct {
 // stays well under 150 MB however many different pages are asked for.
 const maxFragmentBytes = 16 << 20
 
+// buildTimeout bounds building a piece, which no request's context does.
+const buildTimeout = 30 * time.Second
+
 func newFragments() *fragments {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
@@ -74,10 +81,23 @@ func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(
 	ok = ok && f.gen == gen && f.minute == minute
 	f.mu.Unlock()
 	if !ok {
-		v, err, _ := f.building.Do(fmt.Sprintf("%d|%d|%s", gen, minute, key), func() (any, error) {
-			// Those who wait share this build: a request that goes away
-			// must not cancel it for them.
-			ctx := context.WithoutCancel(ctx)
+		built := f.building.DoChan(fmt.Sprintf("%d|%d|%s", gen, minute, key), func() (v any, err error) {
+			// Those who wait share this build, so it runs on none of their
+			// contexts: one of them hanging up must not fail it for the
+			// others. It keeps the values (language, viewer) and has a
+			// deadline of its own.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
+			defer cancel()
+			// A panic in a shared build would end the process (singleflight
+			// cannot hand it to a waiter): it is everyone's error instead.
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("web: building %s panicked: %v\n%s", key, p, debug.Stack())
+				}
+			}()
+			if f.beforeBuild != nil {
+				f.beforeBuild()
+			}
 			p, err := build(ctx)
 			if err != nil {
 				return kept{}, err
@@ -95,10 +115,20 @@ func (f *fragments) get(ctx context.Context, key string, gen uint64, build func(
 			f.put(key, gen, minute, k)
 			return k, nil
 		})
-		if err != nil {
-			return piece{}, err
+		if f.waiting != nil {
+			f.waiting()
 		}
-		k = v.(kept)
+		// Each waits on its own context: whoever hangs up stops waiting,
+		// and the build goes on for the others (and is kept).
+		select {
+		case <-ctx.Done():
+			return piece{}, ctx.Err()
+		case r := <-built:
+			if r.Err != nil {
+				return piece{}, r.Err
+			}
+			k = r.Val.(kept)
+		}
 	}
 	return piece{Body: withToken{parts: k.parts, token: views.CSRF(ctx)}, Title: k.title}, nil
 }

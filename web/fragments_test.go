@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/a-h/templ"
 
+	"helpline/authz"
+	"helpline/store"
 	"helpline/views"
 )
 
@@ -221,5 +224,103 @@ func TestFragments_KeptBytesStayBounded(t *testing.T) {
 		if held := cap(k.parts[0]); held > len(page)+len(page)/8 {
 			t.Fatalf("%s holds %d bytes for a %d-byte page", key, held, len(page))
 		}
+	}
+}
+
+// serveAs runs one request for path through the whole server as c's
+// browser, on ctx: the request ends when ctx does, as when a browser hangs up.
+func (c *client) serveAs(ctx context.Context, path string) *httptest.ResponseRecorder {
+	base, err := url.Parse(c.app.ts.URL)
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	for _, ck := range c.http.Jar.Cookies(base) {
+		req.AddCookie(ck)
+	}
+	rec := httptest.NewRecorder()
+	c.app.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// A kept page is built once for everyone asking for it at that moment. The
+// one whose request started the build hanging up stops their own wait, and
+// nobody else's: the others get the page.
+func TestTicketPage_FirstViewerHangingUpDoesNotFailTheOthers(t *testing.T) {
+	w := newTicketWorld(t)
+	// Both see every department, so they share the kept page.
+	adam, olivia := w.as("adam@example.com"), w.as("owner@example.com")
+	f := w.app.srv.fragments
+	release, waiting := make(chan struct{}), make(chan struct{}, 2)
+	f.beforeBuild = func() { <-release }
+	f.waiting = func() { waiting <- struct{}{} }
+	page := views.TicketPath(w.salesCode)
+
+	hangUp, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first, second := make(chan int, 1), make(chan *httptest.ResponseRecorder, 1)
+	go func() { first <- adam.serveAs(hangUp, page).Code }()
+	<-waiting // Adam's request started the build
+	go func() { second <- olivia.serveAs(context.Background(), page) }()
+	<-waiting // Olivia waits for the same build
+	cancel()
+	select {
+	case <-first:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Adam's request still waits for the build after he hung up")
+	}
+	close(release)
+	select {
+	case r := <-second:
+		if r.Code != http.StatusOK || !strings.Contains(r.Body.String(), "Price list please") {
+			t.Fatalf("Olivia got %d:\n%.2000s", r.Code, r.Body.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Olivia's request never got the page")
+	}
+}
+
+// "Assigned to me" is each viewer's own list: two people of one department,
+// each with their own tickets, never see the other's kept page, whether
+// they see only their departments (Agents) or every one (Administrators,
+// who otherwise share kept queue pages).
+func TestQueue_AssignedToMeIsPerViewerEvenWhenKept(t *testing.T) {
+	w := newTicketWorld(t)
+	app, ctx := w.app, context.Background()
+	assign := func(code string, to store.Agent) {
+		t.Helper()
+		if err := app.st.Assign(ctx, w.adam.Viewer(), code, to.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pair := range []struct {
+		name string
+		a, b store.Agent
+	}{
+		{"agents", w.ann, app.agent("Amy Sales", "amy@example.com", authz.RoleAgent, w.sales)},
+		{"administrators", app.agent("Alma Admin", "alma@example.com", authz.RoleAdmin, w.sales),
+			app.agent("Abe Admin", "abe@example.com", authz.RoleAdmin, w.sales)},
+	} {
+		t.Run(pair.name, func(t *testing.T) {
+			aCode, bCode := app.ticket(w.sales, pair.a.Name+"'s ticket"), app.ticket(w.sales, pair.b.Name+"'s ticket")
+			assign(aCode, pair.a)
+			assign(bCode, pair.b)
+			a, b := app.signedIn(pair.a), app.signedIn(pair.b)
+			mine := views.PathTickets + "?assignee=" + store.AssigneeMe
+			for i, step := range []struct {
+				c            *client
+				want, notYou string
+			}{{a, aCode, bCode}, {b, bCode, aCode}, {a, aCode, bCode}, {b, bCode, aCode}} {
+				for _, htmx := range []bool{false, true} {
+					d := step.c.do(http.MethodGet, mine, nil, htmx).wantStatus(http.StatusOK).doc()
+					if d.Find("#ticket-"+step.want).Length() != 1 {
+						t.Fatalf("step %d (htmx %v): own assigned ticket missing", i, htmx)
+					}
+					if d.Find("#ticket-"+step.notYou).Length() != 0 || d.Find("#ticket-"+w.salesCode).Length() != 0 {
+						t.Fatalf("step %d (htmx %v): \"assigned to me\" shows a ticket assigned to someone else or nobody", i, htmx)
+					}
+				}
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -97,42 +96,6 @@ func (s *Server) Handler() http.Handler { return s.e }
 
 // Echo exposes the router to tests that walk the registered routes.
 func (s *Server) Echo() *echo.Echo { return s.e }
-
-// RunBackground runs the periodic jobs until ctx ends.
-func (s *Server) RunBackground(ctx context.Context) {
-	go s.returnPostponed(ctx, 30*time.Second)
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if _, err := s.st.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("purge sessions", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// returnPostponed brings postponed tickets back when their time comes,
-// whether or not anyone opens them.
-func (s *Server) returnPostponed(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := s.st.ReturnPostponed(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("return postponed tickets", "err", err)
-		} else if n > 0 {
-			s.log.Info("postponed tickets returned", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
 
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

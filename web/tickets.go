@@ -176,9 +176,8 @@ func (s *Server) queueBulk(c echo.Context) error {
 }
 
 // ticketProps loads everything the ticket page shows.
-func (s *Server) ticketProps(c echo.Context, code string) (views.TicketProps, error) {
-	ctx := c.Request().Context()
-	tk, err := s.st.TicketByCode(ctx, viewer(c), code)
+func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string) (views.TicketProps, error) {
+	tk, err := s.st.TicketByCode(ctx, v, code)
 	if err != nil {
 		return views.TicketProps{}, err
 	}
@@ -206,10 +205,12 @@ func (s *Server) ticketProps(c echo.Context, code string) (views.TicketProps, er
 // department), built only after the store let them see the ticket.
 func (s *Server) ticketShow(c echo.Context) error {
 	ctx := c.Request().Context()
-	code := c.Param("code")
+	code, v := c.Param("code"), viewer(c)
 	gen := s.st.Generation()
-	body, err := s.fragments.get(ctx, "ticket|"+views.Lang(ctx)+"|"+scopeKey(viewer(c))+"|"+code, gen, func(ctx context.Context) (piece, error) {
-		p, err := s.ticketProps(c, code)
+	// The page is built for everyone who asks for it meanwhile: on the
+	// build's context, never on this request's.
+	body, err := s.fragments.get(ctx, "ticket|"+views.Lang(ctx)+"|"+scopeKey(v)+"|"+code, gen, func(ctx context.Context) (piece, error) {
+		p, err := s.ticketProps(ctx, v, code)
 		if err != nil {
 			return piece{}, err
 		}
@@ -223,7 +224,7 @@ func (s *Server) ticketShow(c echo.Context) error {
 
 // ticketInvalid shows the ticket page again with a field's message (422).
 func (s *Server) ticketInvalid(c echo.Context, fill func(*views.TicketProps)) error {
-	p, err := s.ticketProps(c, c.Param("code"))
+	p, err := s.ticketProps(c.Request().Context(), viewer(c), c.Param("code"))
 	if err != nil {
 		return err
 	}

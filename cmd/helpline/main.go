@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"helpline/jobs"
 	"helpline/store"
 	"helpline/web"
 )
@@ -140,9 +141,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	bgCtx, bgStop := context.WithCancel(ctx)
-	defer bgStop()
-	go srv.RunBackground(bgCtx)
+	// The jobs end with ctx, as the server does; Stop waits for a run in
+	// progress, and being deferred after st.Close it runs before it.
+	background := jobs.NewRunner(logger, jobs.Desk(st)...)
+	background.Start(ctx)
+	defer background.Stop()
 
 	fmt.Fprintf(stdout, "Helpline is serving http://%s (database %s)\n", ln.Addr(), cfg.DB)
 	errc := make(chan error, 1)

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T) {
@@ -49,5 +55,60 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 		}, io.Discard); err == nil {
 			t.Errorf("%s=%s accepted", k, v)
 		}
+	}
+}
+
+// syncBuffer is an io.Writer the server and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The server and its background jobs start together and stop together
+// when the context ends, without an error.
+func TestRun_ServesThenStopsGracefully(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	db := filepath.Join(t.TempDir(), "helpline.db")
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, func(string) string { return "" }, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "serving") {
+		select {
+		case err := <-errc:
+			t.Fatalf("run returned before serving: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server did not start")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+	if strings.Contains(stderr.String(), "level=ERROR") {
+		t.Fatalf("errors while stopping:\n%s", stderr.String())
 	}
 }
