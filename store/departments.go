@@ -80,9 +80,15 @@ func (s *Store) DepartmentByID(ctx context.Context, id int64) (Department, error
 // Every change to departments reads the acting agent inside its
 // transaction (loadActor), so a permission taken away meanwhile counts.
 
-// checkMembershipChange lets actor change agentID's memberships only when
-// they could edit that agent: only an Owner touches an Owner, and nobody
-// touches someone who holds a permission they lack.
+// CanChangeMembership reports whether actor may change target's
+// memberships: as editing that agent, only an Owner touches an Owner, and
+// nobody touches someone who holds a permission they lack.
+func CanChangeMembership(actor, target Agent) bool {
+	return !ownerOnly(actor, target.Role) && target.Perms.Within(actor.Perms)
+}
+
+// checkMembershipChange applies CanChangeMembership to agentID inside the
+// transaction.
 func checkMembershipChange(ctx context.Context, tx *sql.Tx, actor Agent, agentID int64) error {
 	t, err := agentByID(ctx, tx, agentID)
 	if err != nil {
@@ -91,13 +97,13 @@ func checkMembershipChange(ctx context.Context, tx *sql.Tx, actor Agent, agentID
 	if t.Removed {
 		return ErrNotFound
 	}
+	if CanChangeMembership(actor, t) {
+		return nil
+	}
 	if ownerOnly(actor, t.Role) {
 		return RuleError{RuleOwnerOnly}
 	}
-	if !t.Perms.Within(actor.Perms) {
-		return RuleError{RuleNotPermitted}
-	}
-	return nil
+	return RuleError{RuleNotPermitted}
 }
 
 // CreateDepartment adds a department; the name must be unique (any case).

@@ -100,7 +100,8 @@ func (s *Server) membersProps(c echo.Context, id int64) (views.MembersProps, err
 	p := views.MembersProps{DepartmentID: id, Errors: views.FieldErrors{}}
 	for _, a := range page.Agents {
 		m, ok := byAgent[a.ID]
-		p.Rows = append(p.Rows, views.MemberRow{AgentID: a.ID, Name: a.Name, Email: a.Email, Member: ok, Channels: m.Channels})
+		p.Rows = append(p.Rows, views.MemberRow{AgentID: a.ID, Name: a.Name, Email: a.Email, Member: ok, Channels: m.Channels,
+			Locked: !store.CanChangeMembership(currentAgent(c), a.Agent)})
 	}
 	return p, nil
 }
@@ -198,6 +199,15 @@ func (s *Server) departmentMembersSave(c echo.Context) error {
 	members := map[int64]store.Channels{}
 	for id := range member {
 		members[id] = store.Channels{Tickets: tickets[id], Chats: chats[id], Calls: calls[id]}
+	}
+	// A locked row's boxes are not sent: those agents keep what they have.
+	for _, r := range current.Rows {
+		if r.Locked {
+			delete(members, r.AgentID)
+			if r.Member {
+				members[r.AgentID] = r.Channels
+			}
+		}
 	}
 	if err := s.st.SetDepartmentMembers(ctx, currentAgent(c).ID, d.ID, members); err != nil {
 		return err
