@@ -343,6 +343,11 @@ func (s *Server) agentRoleUpdate(c echo.Context) error {
 	if !f.ok() {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, f.errs["role"])
 	}
+	// Granting Owner gives the account itself away: it is confirmed first,
+	// by the picker's script or, without it, on a page of its own.
+	if role == authz.RoleOwner && actor.Perms.Has(authz.OwnersManage) && c.FormValue("confirm") != "1" {
+		return s.confirmOwnerGrant(c, id)
+	}
 	err = s.st.ChangeRole(ctx, actor.ID, id, role, c.RealIP())
 	if errors.Is(err, store.ErrUnknownRole) {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, t(c, "ErrInvalidChoice"))
@@ -363,6 +368,29 @@ func (s *Server) agentRoleUpdate(c echo.Context) error {
 		return s.redirect(c, views.PathAgents)
 	}
 	return s.render(c, http.StatusOK, nil, views.AgentRow(agentRowProps(actor, row, roles)))
+}
+
+// confirmOwnerGrant asks before the picker makes someone an Owner.
+func (s *Server) confirmOwnerGrant(c echo.Context, id int64) error {
+	if isHTMX(c) {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, t(c, "ConfirmOwnerGrantNeeded"))
+	}
+	target, err := s.st.AgentByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if target.Removed {
+		return store.ErrNotFound
+	}
+	data := map[string]any{"Name": target.Name}
+	return s.renderConfig(c, http.StatusOK, views.ConfirmPage(views.ConfirmProps{
+		Title:  tf(c, "ConfirmOwnerGrantTitle", data),
+		Body:   tf(c, "ConfirmOwnerGrantBody", data),
+		Action: views.WithID(views.PathAgentRole, id),
+		Back:   views.PathAgents,
+		Fields: map[string]string{"role": string(authz.RoleOwner), "confirm": "1"},
+		Button: t(c, "MakeOwner"),
+	}), nil)
 }
 
 func (s *Server) agentRemoveConfirm(c echo.Context) error {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"helpline/authz"
@@ -144,5 +145,62 @@ func TestAgentsBrowser_RefusedRoleChangeResetsThePicker(t *testing.T) {
 	)
 	if got := read(t, ctx, "read the picker", chromedp.Value(chromedp.CSS(row+" select"))); got != "agent" {
 		t.Fatalf("picker shows %q after the refusal, want agent", got)
+	}
+}
+
+// Granting Owner with the picker asks first, naming what it gives: saying
+// no leaves the agent and the picker as they were, yes makes them Owner.
+func TestAgentsBrowser_OwnerGrantAsksFirst(t *testing.T) {
+	ctx := newBrowser(t)
+	app := newTestApp(t)
+	creator := app.owner()
+	vic := app.addAgent(creator.ID, "Vic Viewer", authz.RoleAgent)
+	row := "#" + views.AgentRowID(vic.ID)
+	// Each question is answered from answers, off the listener (which must
+	// not block), and its text goes to asked.
+	answers := make(chan bool, 2)
+	asked := make(chan string, 2)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			asked <- d.Message
+			go func() {
+				accept := <-answers
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
+			}()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	browserSignIn(t, ctx, app.ts.URL, creator.Email, testPassword)
+	choose := `void (function(){ var s = document.querySelector('` + row + ` select'); s.value = 'owner'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`
+	run(t, ctx, "open the agents list", chromedp.Navigate(app.ts.URL+views.PathAgents), chromedp.WaitVisible(chromedp.CSS(row+" select")))
+
+	answers <- false
+	run(t, ctx, "choose Owner and say no", chromedp.Evaluate[chromedp.Void](choose))
+	question := func() string {
+		select {
+		case m := <-asked:
+			return m
+		case <-ctx.Done():
+			t.Fatal("choosing Owner asked nothing")
+			return ""
+		}
+	}
+	if msg := question(); !strings.Contains(msg, "Vic Viewer will manage the account") {
+		t.Fatalf("the question was %q", msg)
+	}
+	run(t, ctx, "wait for the picker to go back", chromedp.Poll[chromedp.Void](`document.querySelector('`+row+` select').value === 'agent'`))
+	if got, _ := app.st.AgentByID(context.Background(), vic.ID); got.Role != authz.RoleAgent {
+		t.Fatalf("saying no made them %s", got.Role)
+	}
+
+	answers <- true
+	run(t, ctx, "choose Owner and say yes",
+		chromedp.Evaluate[chromedp.Void](choose),
+		chromedp.WaitVisible(chromedp.Search(`//div[@id="flash"]/p[contains(., "Vic Viewer is now Owner")]`)),
+	)
+	question()
+	if got, _ := app.st.AgentByID(context.Background(), vic.ID); got.Role != authz.RoleOwner {
+		t.Fatalf("saying yes left them %s", got.Role)
 	}
 }

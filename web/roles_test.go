@@ -235,3 +235,28 @@ func TestCustomRole_AgentManagementWithoutRoleChangesEditsButKeepsTheRole(t *tes
 	}
 	c.post(views.WithID(views.PathAgentRole, tm.agent.ID), url.Values{"role": {"agent"}}).wantStatus(http.StatusForbidden)
 }
+
+// TestRolePicker_OwnerGrantIsConfirmedFirst: without the picker's script the
+// post answers a confirmation page that sends the grant again confirmed; an
+// htmx post without the confirmation changes nothing.
+func TestRolePicker_OwnerGrantIsConfirmedFirst(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	owner := app.signedIn(tm.creator)
+	path := views.WithID(views.PathAgentRole, tm.agent.ID)
+	d := owner.post(path, url.Values{"role": {"owner"}}).wantStatus(200).wantContains("Make Alice Agent an Owner?").doc()
+	form := d.Find(`form[action="` + path + `"]`)
+	if form.Find(`input[name="role"]`).AttrOr("value", "") != "owner" || form.Find(`input[name="confirm"]`).AttrOr("value", "") != "1" {
+		t.Fatal("the confirmation does not send the grant again")
+	}
+	owner.hxPost(path, url.Values{"role": {"owner"}}).wantStatus(http.StatusUnprocessableEntity)
+	if got, _ := app.st.AgentByID(context.Background(), tm.agent.ID); got.Role != authz.RoleAgent {
+		t.Fatalf("an unconfirmed grant made them %s", got.Role)
+	}
+	owner.post(path, url.Values{"role": {"owner"}, "confirm": {"1"}}).wantRedirect(views.PathAgents)
+	if got, _ := app.st.AgentByID(context.Background(), tm.agent.ID); got.Role != authz.RoleOwner {
+		t.Fatalf("the confirmed grant left them %s", got.Role)
+	}
+	// Someone who may not grant Owner is refused, not asked.
+	app.signedIn(tm.admin).post(views.WithID(views.PathAgentRole, tm.owner.ID), url.Values{"role": {"owner"}}).wantStatus(http.StatusForbidden)
+}

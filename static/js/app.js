@@ -58,6 +58,21 @@
     });
   });
 
+  // The role picker asks before making someone an Owner (the form's
+  // data-confirm-owner names what it gives); a refusal puts it back.
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    var msg = form && form.getAttribute && form.getAttribute("data-confirm-owner");
+    var sel = msg && form.querySelector('select[name="role"]');
+    if (!sel || sel.value !== "owner") return;
+    if (window.confirm(msg)) {
+      ev.detail.parameters.set ? ev.detail.parameters.set("confirm", "1") : (ev.detail.parameters.confirm = "1");
+      return;
+    }
+    ev.preventDefault();
+    Array.prototype.forEach.call(sel.options, function (o) { o.selected = o.defaultSelected; });
+  });
+
   // A checkbox with data-select-all="NAME" ticks or clears every NAME
   // checkbox of its form (the queue's "select all on this page").
   document.addEventListener("change", function (ev) {
