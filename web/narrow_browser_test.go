@@ -1,0 +1,68 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"helpline/authz"
+	"helpline/store"
+	"helpline/views"
+)
+
+// TestBrowser_NoPageScrollsSidewaysOnAPhone walks every GET route of the
+// table as an Owner on a 390×844 screen: wide tables scroll inside their
+// frame, never the page.
+func TestBrowser_NoPageScrollsSidewaysOnAPhone(t *testing.T) {
+	ctx := newBrowser(t)
+	app := newTestApp(t)
+	tm := app.team()
+	bg := context.Background()
+	dep, err := app.st.CreateDepartment(bg, tm.creator.ID, store.DepartmentInput{Name: "Sales and long-named customer care"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.SetDepartmentMembers(bg, tm.creator.ID, dep, map[int64]store.Channels{tm.creator.ID: {Tickets: true}, tm.agent.ID: {Tickets: true, Calls: true}}); err != nil {
+		t.Fatal(err)
+	}
+	role := app.customRole(tm.creator.ID, "Team lead", authz.TicketsReadAll, authz.AgentsManage, authz.AgentsRole)
+	target := app.addAgent(tm.creator.ID, "Lena Leadbetter-Longname", role)
+	code := app.ticket(dep, "The printer in the second-floor meeting room prints everything twice")
+	token, err := app.st.ResetPassword(bg, tm.creator.ID, tm.agent.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := func(p string) string {
+		switch {
+		case strings.HasPrefix(p, "/config/departments/"):
+			p = strings.Replace(p, ":id", strconv.FormatInt(dep, 10), 1)
+		case strings.HasPrefix(p, "/config/roles/"):
+			p = strings.Replace(p, ":id", strconv.FormatInt(role.CustomID(), 10), 1)
+		}
+		p = strings.Replace(p, ":id", strconv.FormatInt(target.ID, 10), 1)
+		p = strings.Replace(p, ":code", code, 1)
+		return strings.Replace(p, ":token", token, 1)
+	}
+	browserSignIn(t, ctx, app.ts.URL, tm.creator.Email, testPassword)
+	run(t, ctx, "phone screen", chromedp.EmulateViewport(390, 844))
+	walked := 0
+	for _, rt := range app.srv.routes() {
+		if rt.method != http.MethodGet || rt.path == staticRoute || rt.path == views.PathHealth {
+			continue
+		}
+		path := fill(rt.path)
+		run(t, ctx, "open "+path, chromedp.Navigate(app.ts.URL+path))
+		widths := read(t, ctx, "measure "+path, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+		if widths[0] > widths[1] {
+			t.Errorf("%s is %d px wide on a %d px screen", path, widths[0], widths[1])
+		}
+		walked++
+	}
+	if walked < 15 {
+		t.Fatalf("only %d pages walked", walked)
+	}
+}
