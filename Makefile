@@ -40,10 +40,10 @@ gobench: generate
 
 fmt:
 	$(GO) tool templ fmt views
-	gofmt -w cmd web views static store
+	gofmt -w cmd web views static store demo
 
 lint:
-	@test -z "$$(gofmt -l cmd web views static store)" || { echo "gofmt needed:"; gofmt -l cmd web views static store; exit 1; }
+	@test -z "$$(gofmt -l cmd web views static store demo)" || { echo "gofmt needed:"; gofmt -l cmd web views static store demo; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail views
 	@$(GO) tool templ generate >/dev/null; \
