@@ -11,7 +11,7 @@ import (
 	"helpline/store"
 )
 
-// chunkSize tickets are handed to the bulk loader at a time.
+// chunkSize contacts or tickets are handed to the bulk loader at a time.
 const chunkSize = 1000
 
 // addTickets adds the contacts, then the tickets spread over the past year.
@@ -21,14 +21,17 @@ func (d *desk) addTickets(ctx context.Context, b *store.Bulk) error {
 	start := end - 365*24*3600*1000
 	nContacts := max(50, o.Tickets/4)
 
-	contacts := make([]store.BulkContact, 0, nContacts)
+	contacts := make([]store.BulkContact, 0, chunkSize)
 	for i := 1; i <= nContacts; i++ {
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
 		email := fmt.Sprintf("%s.%s.%d@customer.example", strings.ToLower(first), strings.ToLower(last), i)
 		contacts = append(contacts, store.BulkContact{ID: int64(i), Name: first + " " + last, Email: email, CreatedAt: time.UnixMilli(start)})
-	}
-	if err := b.AddContacts(ctx, contacts); err != nil {
-		return err
+		if len(contacts) == chunkSize || i == nContacts {
+			if err := b.AddContacts(ctx, contacts); err != nil {
+				return err
+			}
+			contacts = contacts[:0]
+		}
 	}
 
 	// The loader copies each chunk before AddTickets returns, so one chunk
