@@ -50,6 +50,7 @@ lint:
 	  stale="$$(git diff --name-only -- 'views/*_templ.go'; git ls-files --others --exclude-standard -- 'views/*_templ.go')"; \
 	  test -z "$$stale" || { echo "generated files are stale or not added: $$stale"; exit 1; }
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
+	@! $(GO) list -f '{{join .Imports "\n"}}' ./demo/... | grep -qx 'database/sql' || { echo "demo must write through the store's bulk loader, not SQL"; exit 1; }
 
 clean:
 	rm -rf bin
