@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/helpline
 # The Go source folders gofmt and lint look at.
-GODIRS := cmd web views static store desk authz jobs
+GODIRS := cmd web views static store desk authz jobs demo
 
 .PHONY: run build test lint fmt generate bench gobench demo clean
 
@@ -54,6 +54,7 @@ lint:
 	@! $(GO) list -deps ./store/... | grep -E '^helpline/(web|views)$$' || { echo "store must not import web or views"; exit 1; }
 	@! $(GO) list -deps ./desk/... | grep -E '^(helpline/(web|views|store)|database/sql|net/http)$$' || { echo "desk must know neither SQL, HTTP nor the other packages"; exit 1; }
 	@! $(GO) list -deps ./jobs/... | grep -E '^helpline/(web|views)$$' || { echo "jobs must not import web or views"; exit 1; }
+	@! $(GO) list -f '{{join .Imports "\n"}}' ./demo/... | grep -qx 'database/sql' || { echo "demo must write through the store's bulk loader, not SQL"; exit 1; }
 
 clean:
 	rm -rf bin

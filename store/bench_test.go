@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"context"
@@ -10,30 +10,35 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpline/demo"
+	"helpline/store"
 )
 
 // The benchmarks here time the store's hot reads against a demo desk, so a
 // slower query shows in `go test -bench` without a load run. The desk is
 // made once per test binary: HELPLINE_BENCH_TICKETS sets its size (20,000
-// by default, a few seconds to make; `make gobench` uses 200,000).
+// by default, a few seconds to make; `make gobench` uses 200,000). They are
+// in package store_test: the desk comes from helpline/demo, which imports
+// store.
 
 const benchDefaultTickets = 20000
 
 // benchDesk is the demo desk and what the benchmarks look up in it.
 type benchDesk struct {
-	s           *Store
+	s           *store.Store
 	tickets     int
 	agent       authz.Viewer // an Agent in three departments
 	admin       authz.Viewer
-	filter      QueueFilter // department + status + tag with rows to show
-	deep        QueueFilter // about fifty pages into the Administrator's queue
+	filter      store.QueueFilter // department + status + tag with rows to show
+	deep        store.QueueFilter // about fifty pages into the Administrator's queue
 	deepPages   int
 	deepRows    int
 	sixCode     string // a ticket the Agent sees with six messages
 	contactDept int64
 	// spread are tickets the Agent sees, all over the desk: places to page
 	// from and tickets to open, a different one at each iteration.
-	spread []Ticket
+	spread []store.Ticket
 }
 
 var (
@@ -77,17 +82,18 @@ func makeBenchDesk() (*benchDesk, error) {
 		return nil, err
 	}
 	benchDir = dir
-	s, err := Open(filepath.Join(dir, "bench.db"))
+	s, err := store.Open(filepath.Join(dir, "bench.db"))
 	if err != nil {
 		return nil, err
 	}
 	d := &benchDesk{s: s, tickets: n}
+	_, r := s.TestPools()
 	ctx := context.Background()
 	if err := s.Migrate(ctx); err != nil {
 		return d, err
 	}
 	start := time.Now()
-	if _, err := s.FillDemo(ctx, DemoOptions{Tickets: n, Departments: 20, Agents: 200, Admins: 2, PasswordHash: testHash, Seed: 1}); err != nil {
+	if _, err := demo.Fill(ctx, s, demo.Options{Tickets: n, Departments: 20, Agents: 200, Admins: 2, PasswordHash: store.TestHash, Seed: 1}); err != nil {
 		return d, err
 	}
 	fmt.Fprintf(os.Stderr, "store benchmarks: demo desk of %d tickets made in %v\n", n, time.Since(start).Round(time.Millisecond))
@@ -95,7 +101,7 @@ func makeBenchDesk() (*benchDesk, error) {
 	var owner, agent int64
 	one := func(what, q string, dest ...any) {
 		if err == nil {
-			if e := s.r.QueryRowContext(ctx, q).Scan(dest...); e != nil {
+			if e := r.QueryRowContext(ctx, q).Scan(dest...); e != nil {
 				err = fmt.Errorf("find %s: %w", what, e)
 			}
 		}
@@ -110,14 +116,14 @@ func makeBenchDesk() (*benchDesk, error) {
 	if err != nil {
 		return d, err
 	}
-	if err := s.SetMember(ctx, owner, third, agent, Channels{Tickets: true}); err != nil {
+	if err := s.SetMember(ctx, owner, third, agent, store.Channels{Tickets: true}); err != nil {
 		return d, err
 	}
 	d.agent = authz.Viewer{ID: agent, Perms: authz.BuiltinPerms(authz.RoleAgent)}
 	d.admin.Perms = authz.BuiltinPerms(authz.RoleAdmin)
 
 	// The filter with the most open tickets of one department and tag.
-	d.filter.Status = TicketOpen
+	d.filter.Status = store.TicketOpen
 	one("an open tagged ticket", `SELECT t.department_id, tt.tag FROM tickets t JOIN ticket_tags tt ON tt.ticket_id = t.id
 		WHERE t.status = 'open' GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1`, &d.filter.DepartmentID, &d.filter.Tag)
 	one("a six-message ticket", fmt.Sprintf(`SELECT code FROM tickets WHERE message_count = 6
@@ -127,13 +133,13 @@ func makeBenchDesk() (*benchDesk, error) {
 		return d, err
 	}
 
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT id, code, sort_key FROM tickets WHERE id %% 7 = 0
+	rows, err := r.QueryContext(ctx, fmt.Sprintf(`SELECT id, code, sort_key FROM tickets WHERE id %% 7 = 0
 		AND department_id IN (SELECT department_id FROM department_members WHERE agent_id = %d) ORDER BY id LIMIT 2000`, agent))
 	if err != nil {
 		return d, err
 	}
 	for rows.Next() {
-		var t Ticket
+		var t store.Ticket
 		if err := rows.Scan(&t.ID, &t.Code, &t.SortKey); err != nil {
 			rows.Close()
 			return d, err
@@ -168,9 +174,9 @@ func makeBenchDesk() (*benchDesk, error) {
 // benchFresh makes the next reads go to the database: the store keeps some
 // reads until the next commit, and a benchmark of a query must not time a
 // memory hit instead.
-func benchFresh(s *Store) { s.forgetReads() }
+func benchFresh(s *store.Store) { s.ForgetReads() }
 
-func benchQueue(b *testing.B, v authz.Viewer, f QueueFilter, want int) {
+func benchQueue(b *testing.B, v authz.Viewer, f store.QueueFilter, want int) {
 	d := sharedDesk(b)
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -188,12 +194,12 @@ func benchQueue(b *testing.B, v authz.Viewer, f QueueFilter, want int) {
 
 func BenchmarkQueue_AgentFirstPage(b *testing.B) {
 	d := sharedDesk(b)
-	benchQueue(b, d.agent, QueueFilter{}, 50)
+	benchQueue(b, d.agent, store.QueueFilter{}, 50)
 }
 
 func BenchmarkQueue_AdministratorFirstPage(b *testing.B) {
 	d := sharedDesk(b)
-	benchQueue(b, d.admin, QueueFilter{}, 50)
+	benchQueue(b, d.admin, store.QueueFilter{}, 50)
 }
 
 func BenchmarkQueue_DepartmentStatusTag(b *testing.B) {
@@ -218,7 +224,7 @@ func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
 	for b.Loop() {
 		t := d.spread[i%len(d.spread)]
 		i++
-		if _, err := d.s.Queue(ctx, d.agent, QueueFilter{After: Cursor{Key: t.SortKey, ID: t.ID}}); err != nil {
+		if _, err := d.s.Queue(ctx, d.agent, store.QueueFilter{After: store.Cursor{Key: t.SortKey, ID: t.ID}}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -226,12 +232,12 @@ func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
 
 func BenchmarkQueue_TextSearch(b *testing.B) {
 	d := sharedDesk(b)
-	benchQueue(b, d.admin, QueueFilter{Search: "invoice"}, 50)
+	benchQueue(b, d.admin, store.QueueFilter{Search: "invoice"}, 50)
 }
 
 func BenchmarkQueue_AgentTextSearch(b *testing.B) {
 	d := sharedDesk(b)
-	benchQueue(b, d.agent, QueueFilter{Search: "invoice"}, 50)
+	benchQueue(b, d.agent, store.QueueFilter{Search: "invoice"}, 50)
 }
 
 func BenchmarkStatusCounts(b *testing.B) {
@@ -249,7 +255,7 @@ func BenchmarkStatusCounts(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if counts[TicketResolved] == 0 {
+				if counts[store.TicketResolved] == 0 {
 					b.Fatalf("counts %v: no resolved tickets", counts)
 				}
 			}
@@ -306,7 +312,7 @@ func BenchmarkListAgents(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		benchFresh(d.s)
-		p, err := d.s.ListAgents(ctx, AgentFilter{Limit: 50})
+		p, err := d.s.ListAgents(ctx, store.AgentFilter{Limit: 50})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -325,8 +331,8 @@ func BenchmarkCreateTicket_ContactForm(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		code, err := d.s.CreateTicket(ctx, nil, NewTicketInput{Subject: "Benchmark ticket", Body: "Measuring how fast tickets are stored.",
-			Channel: ChannelContactForm, Priority: PriorityNormal, DepartmentID: d.contactDept,
+		code, err := d.s.CreateTicket(ctx, nil, store.NewTicketInput{Subject: "Benchmark ticket", Body: "Measuring how fast tickets are stored.",
+			Channel: store.ChannelContactForm, Priority: store.PriorityNormal, DepartmentID: d.contactDept,
 			ContactName: "Bench Customer", ContactEmail: fmt.Sprintf("bench%d@customer.example", i%100)})
 		if err != nil {
 			b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"helpline/authz"
+	"helpline/demo"
 	"helpline/store"
 	"helpline/views"
 )
@@ -32,7 +33,7 @@ func newBenchSite(b *testing.B) *benchSite {
 	b.Helper()
 	app := newTestApp(b)
 	ctx := context.Background()
-	if _, err := app.st.FillDemo(ctx, store.DemoOptions{Tickets: benchTickets, Departments: 20, Agents: 200, Admins: 2,
+	if _, err := demo.Fill(ctx, app.st, demo.Options{Tickets: benchTickets, Departments: 20, Agents: 200, Admins: 2,
 		PasswordHash: passwordHash(b), Seed: 1}); err != nil {
 		b.Fatal(err)
 	}

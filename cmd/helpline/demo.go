@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"helpline/authz"
+	"helpline/demo"
 	"helpline/store"
 )
 
@@ -70,7 +71,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	debug.SetGCPercent(400)
 	start := time.Now()
 	fmt.Fprintf(stdout, "Filling %s with %d departments, %d agents and %d tickets\n", db, *departments, *agents, *tickets)
-	accounts, err := st.FillDemo(ctx, store.DemoOptions{
+	accounts, err := demo.Fill(ctx, st, demo.Options{
 		Tickets: *tickets, Departments: *departments, Agents: *agents, Admins: 2,
 		PasswordHash: hash, Seed: *seed,
 		Progress: func(done int) {
