@@ -38,18 +38,6 @@ func (e ErrNotDesk) Error() string {
 // another program with the database open, such as the sqlite3 shell, is not.
 func Restore(ctx context.Context, from, to string) error {
 	fail := func(err error) error { return fmt.Errorf("store: restore %s into %s: %w", from, to, err) }
-	dir := filepath.Dir(to)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fail(err)
-	}
-	// Held until the new file has its name, so meanwhile no Store opens the
-	// old database or the new one half in place.
-	lock, err := tryLock(to, true)
-	if err != nil {
-		return fail(err)
-	}
-	defer lock.release()
-
 	src, err := os.Open(from)
 	if err != nil {
 		return fail(err)
@@ -67,6 +55,18 @@ func Restore(ctx context.Context, from, to string) error {
 	if fi, err := os.Stat(from + "-wal"); err == nil && fi.Size() > 0 {
 		return ErrNotDesk{Path: from, Reason: "it has a write-ahead log beside it (" + from + "-wal), so the file alone is not all of it; copy a live desk with helpline backup"}
 	}
+
+	dir := filepath.Dir(to)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fail(err)
+	}
+	// Held until the new file has its name, so meanwhile no Store opens the
+	// old database or the new one half in place.
+	lock, err := tryLock(to, true)
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.release()
 
 	// The checks run on the copy, so what was checked is exactly what is
 	// put in place, and from is only read.
