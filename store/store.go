@@ -26,6 +26,9 @@ type Store struct {
 	r   *sql.DB
 	rd  *reader // s.r with prepared statements: use it for queries
 	mem memo    // small lists kept until the next commit
+	// lock is held shared while the store is open, so Restore cannot
+	// replace the database under it (lock_unix.go).
+	lock *fileLock
 	// sessGen moves on at each commit of a session-only write; sessions
 	// memoizes sessions read until it or mem's generation moves.
 	sessGen  atomic.Uint64
@@ -48,14 +51,23 @@ type Store struct {
 const writeTimeout = 15 * time.Second
 
 // Open opens (creating if needed) the database at path. Call Migrate next.
+// It refuses with ErrInUse while Restore is replacing the database.
 func Open(path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create data folder: %w", err)
 		}
 	}
+	lock, err := tryLock(path, false)
+	if errors.Is(err, ErrInUse) {
+		return nil, fmt.Errorf("store: open %s: a restore is replacing it: %w", path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("store: open writer: %w", err)
 	}
 	w.SetMaxOpenConns(1)
@@ -64,13 +76,14 @@ func Open(path string) (*Store, error) {
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		w.Close()
+		lock.release()
 		return nil, fmt.Errorf("store: open readers: %w", err)
 	}
 	n := max(4, 2*runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
+	s := &Store{w: w, r: r, lock: lock, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
 	s.intake = s.startIntake()
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {
@@ -97,14 +110,14 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close answers the tickets being written, refuses further ones, and closes
-// both pools.
+// Close answers the tickets being written, refuses further ones, closes
+// both pools, and only then lets a restore at the database.
 func (s *Store) Close() error {
 	s.intake.stop()
 	if s.rd != nil {
 		s.rd.close()
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.w.Close(), s.lock.release())
 }
 
 // Ping reports whether the database answers.
