@@ -14,7 +14,7 @@ run: generate
 build: generate
 	$(GO) build -o $(BIN) ./cmd/helpline
 
-# make demo TICKETS=1000000 fills data/helpline.db (or HELPLINE_DB) with a sample desk.
+# make demo TICKETS=1000000 fills a new data/demo.db with a sample desk.
 TICKETS ?= 1000
 demo: generate
 	$(GO) run ./cmd/helpline demo --tickets $(TICKETS)

@@ -450,6 +450,45 @@ func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip s
 	return token, nil
 }
 
+// ActionAgentPasswordResetOnServer is a reset made on the server's command
+// line rather than by a signed-in agent.
+const ActionAgentPasswordResetOnServer AuditAction = "agent.password_reset_server"
+
+// ResetPasswordOnServer is the way back in for an agent nobody else can
+// help, such as the only Owner who forgot their password. Whoever runs the
+// server runs it from the command line, so there is no acting agent. As with
+// ResetPassword the old password stops working, the agent's sessions end and
+// the link is one-time.
+func (s *Store) ResetPasswordOnServer(ctx context.Context, email string) (Agent, string, error) {
+	var token string
+	var a Agent
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if a, err = scanAgent(tx.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a
+			WHERE a.email = ? AND a.removed_at IS NULL`, NormalizeEmail(email))); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		now := s.nowMs()
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = '', updated_at = ? WHERE id = ?`, now, a.ID); err != nil {
+			return err
+		}
+		if token, err = issuePasswordToken(ctx, tx, a.ID, 0, now); err != nil {
+			return err
+		}
+		if err := endSessions(ctx, tx, a.ID, EndPasswordReset); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, AuditEntry{Action: ActionAgentPasswordResetOnServer, TargetType: "agent", TargetID: a.ID, Details: a.Name})
+	})
+	if err != nil {
+		return Agent{}, "", fmt.Errorf("store: reset password of %s on the server: %w", NormalizeEmail(email), err)
+	}
+	return a, token, nil
+}
+
 // MakeAccountCreator moves the account creator mark to another active Owner.
 // Only the current account creator may hand it on.
 func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64, ip string) error {

@@ -24,7 +24,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if *to == "" {
-		return errors.New("backup: --to FILE is required")
+		return usageError{errors.New("backup: --to FILE is required")}
 	}
 	// Open would make an empty desk where there is none.
 	if _, err := os.Stat(db); err != nil {
@@ -60,7 +60,7 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	if *from == "" {
-		return errors.New("restore: --from FILE is required")
+		return usageError{errors.New("restore: --from FILE is required")}
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -89,10 +89,13 @@ func defaultDB(getenv func(string) string) string {
 // as a file named without its flag.
 func parseCommand(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+		return usageError{fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
 	}
 	return nil
 }

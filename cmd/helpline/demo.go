@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,20 +18,19 @@ import (
 )
 
 // runDemo fills a new database with a sample desk and prints how to sign in.
-func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	db := "data/helpline.db"
-	if v := getenv("HELPLINE_DB"); v != "" {
-		db = v
-	}
+func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+	// The demo writes a file of its own, so it works beside a desk that
+	// `make run` already signed up in data/helpline.db.
+	db := demoDB
 	fs := flag.NewFlagSet("helpline demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&db, "db", db, "SQLite database file to create (HELPLINE_DB)")
+	fs.StringVar(&db, "db", db, "SQLite database file to create")
 	tickets := fs.Int("tickets", 1000, "number of tickets")
 	departments := fs.Int("departments", 0, "number of departments (default 4, or 20 from 100,000 tickets)")
 	agents := fs.Int("agents", 0, "number of Agents (default 12, or 200 from 100,000 tickets)")
 	password := fs.String("password", "", "password of every demo account (default: a random one, printed)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same desk")
-	if err := fs.Parse(args); err != nil {
+	if err := parseCommand(fs, args); err != nil {
 		return err
 	}
 	if *tickets < 0 {
@@ -82,11 +82,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "\n  %s at %s", step, time.Since(start).Round(100*time.Millisecond))
 		},
 	})
+	if errors.Is(err, demo.ErrNotEmpty) {
+		return fmt.Errorf("%s already holds a desk: serve it with  %s  or remove it, or name another file with --db", db, serveCommand(db))
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nDone in %s.\n\n", time.Since(start).Round(100*time.Millisecond))
-	fmt.Fprintf(stdout, "Start the server with:  helpline --db %s   (or HELPLINE_DB=%s make run)\n", db, db)
+	fmt.Fprintf(stdout, "Serve it with:  %s\n", serveCommand(db))
 	fmt.Fprintf(stdout, "Every demo account signs in with the password:  %s\n\n", *password)
 	shown := 0
 	for _, a := range accounts {
@@ -106,6 +109,15 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stdout, line)
 	}
 	return nil
+}
+
+// demoDB is where `helpline demo` writes unless told otherwise.
+const demoDB = "data/demo.db"
+
+// serveCommand is how to serve db from a fresh clone, where no helpline is
+// on the PATH.
+func serveCommand(db string) string {
+	return "go run ./cmd/helpline --db " + db + "   (or: HELPLINE_DB=" + db + " make run)"
 }
 
 func roleName(r authz.Role) string {

@@ -24,10 +24,51 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, "helpline:", err)
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "helpline:", err)
 		os.Exit(1)
 	}
+}
+
+// usage is what "helpline help" prints, and what follows a command line
+// that was not understood.
+const usage = `Usage:
+  helpline [serve] [--addr ADDR] [--db FILE] [--base-url URL] ...  serve the console
+  helpline demo [--db FILE] [--tickets N] ...                       fill a new database with a sample desk
+  helpline backup --to FILE [--db FILE]                             copy a desk, also while it serves
+  helpline restore --from FILE [--db FILE]                          put a backup in place of a stopped desk
+  helpline reset-password [--db FILE] [--base-url URL] EMAIL        print a one-time link to choose a new password
+  helpline help                                                     show this text
+Run "helpline COMMAND -h" for the flags of a command.
+`
+
+// usageError is a command line that was not understood: main prints the
+// usage and exits with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// commands are the subcommands; a first argument that is not one of them
+// (nor a flag of serve) is refused rather than served.
+var commands = map[string]func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error{
+	"serve":          serve,
+	"demo":           runDemo,
+	"backup":         runBackup,
+	"restore":        runRestore,
+	"reset-password": runResetPassword,
+	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	},
 }
 
 // Config is the server's configuration: defaults, then HELPLINE_*
@@ -74,7 +115,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
 	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseCommand(fs, args); err != nil {
 		return cfg, err
 	}
 	if cfg.BaseURL != "" {
@@ -88,18 +129,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "demo" {
-		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return serve(ctx, args, getenv, stdout, stderr)
 	}
-	if len(args) > 0 && args[0] == "backup" {
-		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return usageError{fmt.Errorf("unknown command %q", args[0])}
 	}
-	if len(args) > 0 && args[0] == "restore" {
-		return runRestore(ctx, args[1:], getenv, stdout, stderr)
-	}
-	if len(args) > 0 && args[0] == "serve" {
-		args = args[1:]
-	}
+	return cmd(ctx, args[1:], getenv, stdout, stderr)
+}
+
+// serve runs the console until SIGINT or SIGTERM.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
