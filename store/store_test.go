@@ -16,15 +16,7 @@ import (
 // newTestStore opens a migrated store on a temp file.
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return openDesk(t, filepath.Join(t.TempDir(), "test.db"))
 }
 
 var testHash = func() string {

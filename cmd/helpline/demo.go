@@ -58,14 +58,11 @@ func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(db)
+	st, err := openDesk(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	// The load allocates many short-lived rows; collecting less often
 	// leaves the second core to SQLite.
 	debug.SetGCPercent(400)

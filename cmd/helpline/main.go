@@ -149,14 +149,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	st, err := store.Open(cfg.DB)
+	st, err := openDesk(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	sessionSecret, err := secret(ctx, st, cfg.SessionSecret, "session")
 	if err != nil {
 		return err
@@ -212,6 +209,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return nil
+}
+
+// openDesk opens the database at path and brings its schema up to date.
+func openDesk(ctx context.Context, path string) (*store.Store, error) {
+	st, err := store.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // secret is the explicit value from the environment, else the one kept in

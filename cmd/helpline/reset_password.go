@@ -41,14 +41,11 @@ func runResetPassword(ctx context.Context, args []string, getenv func(string) st
 	if _, err := os.Stat(db); err != nil {
 		return fmt.Errorf("reset-password: %w", err)
 	}
-	st, err := store.Open(db)
+	st, err := openDesk(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	a, token, err := st.ResetPasswordOnServer(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("reset-password: no agent has the email %q", email)
