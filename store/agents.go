@@ -121,10 +121,19 @@ type SignUpInput struct {
 	PasswordHash string
 	Language     string
 	IP           string
+	// FirstDepartment names the department the desk starts with
+	// (DefaultFirstDepartment when empty).
+	FirstDepartment string
 }
 
-// SignUp creates the account and its first Owner, the account creator. It
-// answers ErrSignUpClosed once an account exists.
+// DefaultFirstDepartment is the first department's name when sign-up gives
+// none.
+const DefaultFirstDepartment = "General"
+
+// SignUp creates the account, its first Owner (the account creator) and a
+// first department with that Owner serving its tickets, so a fresh desk can
+// take tickets from the contact form at once. It answers ErrSignUpClosed
+// once an account exists.
 func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -149,12 +158,38 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 			in.Company, id, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP})
+		if err := audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP}); err != nil {
+			return err
+		}
+		return createFirstDepartment(ctx, tx, now, id, in)
 	})
 	if err != nil {
 		return Agent{}, fmt.Errorf("store: sign up: %w", err)
 	}
 	return s.AgentByID(ctx, id)
+}
+
+// createFirstDepartment adds the department a new desk starts with and
+// puts the Owner in it, serving tickets.
+func createFirstDepartment(ctx context.Context, tx *sql.Tx, now, ownerID int64, in SignUpInput) error {
+	name := strings.TrimSpace(in.FirstDepartment)
+	if name == "" {
+		name = DefaultFirstDepartment
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
+		VALUES (?, '', ?, ?, ?)`, name, now, now, ownerID)
+	if err != nil {
+		return err
+	}
+	deptID, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
+		VALUES (?, ?, 1, 0, 0)`, deptID, ownerID); err != nil {
+		return err
+	}
+	return audit(ctx, tx, now, AuditEntry{ActorID: ownerID, Action: ActionDepartmentCreate, TargetType: "department", TargetID: deptID, Details: name, IP: in.IP})
 }
 
 // AgentByID returns any agent, removed ones included (history needs them).
