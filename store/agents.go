@@ -97,11 +97,17 @@ type Account struct {
 	CreatedAt   time.Time
 }
 
-// Account returns the account, or ErrNotFound before sign-up.
+// Account returns the account, or ErrNotFound before sign-up. Every page
+// shows the company's name, so it is kept until the next commit like the
+// other small reads of reader.go.
 func (s *Store) Account(ctx context.Context) (Account, error) {
+	return remember(&s.mem, "account", func() (Account, error) { return account(ctx, s.rd) })
+}
+
+func account(ctx context.Context, q querier) (Account, error) {
 	var a Account
 	var created int64
-	err := s.rd.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
+	err := q.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
 		Scan(&a.CompanyName, &a.CreatorID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, ErrNotFound

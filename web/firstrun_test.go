@@ -55,3 +55,20 @@ func TestFirstRun_FirstDepartmentIsNamedInTheSignUpLanguage(t *testing.T) {
 		t.Fatalf("members = %+v, want the Owner serving tickets", members)
 	}
 }
+
+func TestCompanyName_ShownInTheTopBarAndOnTheContactForm(t *testing.T) {
+	app := newTestApp(t)
+	if got := app.client().get(views.PathSignUp).text(".auth-brand"); got != "Helpline" {
+		t.Fatalf("before sign-up the brand reads %q, want Helpline", got)
+	}
+	owner := app.client()
+	owner.post(views.PathSignUp, signUpForm("Acme Support")).wantRedirect(views.PathHome)
+	for _, path := range []string{views.PathTickets, views.PathProfile, views.PathAgents} {
+		if got := owner.get(path).text(".topbar .brand-company"); got != "Acme Support" {
+			t.Errorf("top bar of %s names the company %q", path, got)
+		}
+	}
+	if got := app.client().get(views.PathContact).text(".auth-brand"); got != "Acme Support" {
+		t.Errorf("the contact form names the company %q", got)
+	}
+}
