@@ -97,11 +97,17 @@ type Account struct {
 	CreatedAt   time.Time
 }
 
-// Account returns the account, or ErrNotFound before sign-up.
+// Account returns the account, or ErrNotFound before sign-up. Every page
+// shows the company's name, so it is kept until the next commit like the
+// other small reads of reader.go.
 func (s *Store) Account(ctx context.Context) (Account, error) {
+	return remember(&s.mem, "account", func() (Account, error) { return account(ctx, s.rd) })
+}
+
+func account(ctx context.Context, q querier) (Account, error) {
 	var a Account
 	var created int64
-	err := s.rd.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
+	err := q.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
 		Scan(&a.CompanyName, &a.CreatorID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, ErrNotFound
@@ -121,10 +127,19 @@ type SignUpInput struct {
 	PasswordHash string
 	Language     string
 	IP           string
+	// FirstDepartment names the department the desk starts with
+	// (DefaultFirstDepartment when empty).
+	FirstDepartment string
 }
 
-// SignUp creates the account and its first Owner, the account creator. It
-// answers ErrSignUpClosed once an account exists.
+// DefaultFirstDepartment is the first department's name when sign-up gives
+// none.
+const DefaultFirstDepartment = "General"
+
+// SignUp creates the account, its first Owner (the account creator) and a
+// first department with that Owner serving its tickets, so a fresh desk can
+// take tickets from the contact form at once. It answers ErrSignUpClosed
+// once an account exists.
 func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -149,12 +164,38 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 			in.Company, id, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP})
+		if err := audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP}); err != nil {
+			return err
+		}
+		return createFirstDepartment(ctx, tx, now, id, in)
 	})
 	if err != nil {
 		return Agent{}, fmt.Errorf("store: sign up: %w", err)
 	}
 	return s.AgentByID(ctx, id)
+}
+
+// createFirstDepartment adds the department a new desk starts with and
+// puts the Owner in it, serving tickets.
+func createFirstDepartment(ctx context.Context, tx *sql.Tx, now, ownerID int64, in SignUpInput) error {
+	name := strings.TrimSpace(in.FirstDepartment)
+	if name == "" {
+		name = DefaultFirstDepartment
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
+		VALUES (?, '', ?, ?, ?)`, name, now, now, ownerID)
+	if err != nil {
+		return err
+	}
+	deptID, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)
+		VALUES (?, ?, 1, 0, 0)`, deptID, ownerID); err != nil {
+		return err
+	}
+	return audit(ctx, tx, now, AuditEntry{ActorID: ownerID, Action: ActionDepartmentCreate, TargetType: "department", TargetID: deptID, Details: name, IP: in.IP})
 }
 
 // AgentByID returns any agent, removed ones included (history needs them).

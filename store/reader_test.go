@@ -52,3 +52,30 @@ func TestReader_PreparedStatementsAreReused(t *testing.T) {
 		t.Fatalf("%d prepared statements after repeating two reads", n)
 	}
 }
+
+// Every page shows the company's name: it is read from the database once per
+// generation, and the next commit shows a change.
+func TestAccount_ReadOncePerGeneration(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.Account(ctx); err != ErrNotFound {
+		t.Fatalf("account before sign-up: %v, want ErrNotFound", err)
+	}
+	o := signUpOwner(t, s)
+	if acc, err := s.Account(ctx); err != nil || acc.CompanyName != "Acme" {
+		t.Fatalf("account after sign-up = %+v, %v", acc, err)
+	}
+	// A change no commit announced is not seen: the name came from memory.
+	if _, err := s.w.Exec(`UPDATE account SET company_name = 'Renamed' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if acc, _ := s.Account(ctx); acc.CompanyName != "Acme" {
+		t.Fatalf("company read again from the database: %q", acc.CompanyName)
+	}
+	if _, err := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Sales"}); err != nil {
+		t.Fatal(err)
+	}
+	if acc, _ := s.Account(ctx); acc.CompanyName != "Renamed" {
+		t.Fatalf("company after the next commit = %q, want Renamed", acc.CompanyName)
+	}
+}

@@ -78,8 +78,44 @@ func TestSignUp_CreatesOwnerAndAccountCreatorOnlyOnce(t *testing.T) {
 		t.Fatalf("account = %+v, %v", acc, err)
 	}
 	log, _ := s.AuditLog(ctx, 0, 10)
-	if len(log) != 1 || log[0].Action != ActionSignUp || log[0].ActorID != a.ID {
-		t.Fatalf("audit log after sign-up = %+v", log)
+	if len(log) != 2 || log[1].Action != ActionSignUp || log[1].ActorID != a.ID || log[0].Action != ActionDepartmentCreate {
+		t.Fatalf("audit log after sign-up = %+v, want the sign-up and its first department", log)
+	}
+}
+
+func TestSignUp_LeavesGeneralDepartmentWithTheOwnerServingTickets(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	o := signUpOwner(t, s)
+	depts, err := s.Departments(ctx)
+	if err != nil || len(depts) != 1 || depts[0].Name != DefaultFirstDepartment {
+		t.Fatalf("departments after sign-up = %+v, %v; want only %q", depts, err, DefaultFirstDepartment)
+	}
+	members, err := s.DepartmentMembers(ctx, depts[0].ID)
+	if err != nil || len(members) != 1 || members[0].AgentID != o.ID || !members[0].Channels.Tickets {
+		t.Fatalf("members of %s = %+v, %v; want the Owner serving tickets", depts[0].Name, members, err)
+	}
+	// The contact form can send to it at once, and the Owner sees it.
+	code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: "First", Body: "Hello", Channel: ChannelContactForm,
+		DepartmentID: depts[0].ID, ContactName: "Carla", ContactEmail: "carla@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TicketByCode(ctx, o.Viewer(), code); err != nil {
+		t.Fatalf("the Owner cannot open the first ticket: %v", err)
+	}
+}
+
+func TestSignUp_NamesTheFirstDepartmentInTheSignUpLanguage(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	_, err := s.SignUp(ctx, SignUpInput{Company: "Acme", Name: "Olga", Email: "olga@example.com", PasswordHash: testHash,
+		Language: "pl", FirstDepartment: "Ogólny"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if depts, _ := s.Departments(ctx); len(depts) != 1 || depts[0].Name != "Ogólny" {
+		t.Fatalf("departments = %+v, want Ogólny", depts)
 	}
 }
 

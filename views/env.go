@@ -81,6 +81,10 @@ func CSRF(ctx context.Context) string { return envOf(ctx).CSRFToken }
 // Lang returns the page language code.
 func Lang(ctx context.Context) string { return envOf(ctx).Lang }
 
+// Company returns the name of the company using the desk ("" before
+// sign-up).
+func Company(ctx context.Context) string { return envOf(ctx).Company }
+
 // Asset returns the content-hashed URL of a static file.
 func Asset(ctx context.Context, name string) string { return envOf(ctx).Asset(name) }
 

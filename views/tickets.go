@@ -110,6 +110,9 @@ type QueueProps struct {
 	Departments []store.Department
 	Agents      []store.Assignable
 	CanCreate   bool
+	// Start is set until the desk's first ticket arrives: the empty queue
+	// then says what to do next.
+	Start *SetupProps
 }
 
 // NextURL and PrevURL page by key; empty when there is no such page.

@@ -216,11 +216,7 @@ func (s *Server) agentCreate(c echo.Context) error {
 // showPasswordLink shows a new one-time link once. It is the answer to the
 // post itself: the link must never travel in a URL or a cookie.
 func (s *Server) showPasswordLink(c echo.Context, a store.Agent, token string) error {
-	base := s.cfg.BaseURL
-	if base == "" {
-		base = c.Scheme() + "://" + c.Request().Host
-	}
-	link := base + views.SetPasswordPath(token)
+	link := s.absoluteURL(c, views.SetPasswordPath(token))
 	return s.renderConfig(c, http.StatusOK, views.PasswordLinkPage(views.PasswordLinkProps{Name: a.Name, Link: link}), nil)
 }
 

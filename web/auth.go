@@ -40,6 +40,7 @@ func (s *Server) signUpCreate(c echo.Context) error {
 	agent, err := s.st.SignUp(c.Request().Context(), store.SignUpInput{
 		Company: v.Company, Name: v.Name, Email: v.Email, PasswordHash: hash,
 		Language: views.Lang(c.Request().Context()), IP: c.RealIP(),
+		FirstDepartment: t(c, "FirstDepartmentName"),
 	})
 	if errors.Is(err, store.ErrSignUpClosed) {
 		s.hasAccount.Store(true)

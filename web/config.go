@@ -43,6 +43,13 @@ func configNavFor(perms authz.Set) []views.NavItem {
 func (s *Server) renderConfig(c echo.Context, status int, page, fragment templ.Component) error {
 	if u := currentUser(c); u != nil {
 		ctx := views.WithConfigNav(c.Request().Context(), configNavFor(u.Perms))
+		if isConfigSection(c) {
+			steps, _, err := s.setupSteps(c)
+			if err != nil {
+				return err
+			}
+			ctx = views.WithSetup(ctx, steps)
+		}
 		c.SetRequest(c.Request().WithContext(ctx))
 	}
 	return s.render(c, status, page, fragment)

@@ -99,6 +99,10 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		lang = s.langFor(c, lang)
+		company, err := s.companyName(c)
+		if err != nil {
+			return err
+		}
 		st.env = &views.Env{
 			User:      st.user,
 			CSRFToken: cs.csrfToken(),
@@ -107,11 +111,22 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			Nav:       navFor(st.user),
 			Asset:     static.URL,
 			Path:      p,
+			Company:   company,
 		}
 		c.Set(stateKey, st)
 		c.SetRequest(c.Request().WithContext(views.WithEnv(ctx, st.env)))
 		return next(c)
 	}
+}
+
+// companyName is the name given at sign-up, shown on every page ("" before
+// sign-up). The store keeps it between commits, so this costs no query.
+func (s *Server) companyName(c echo.Context) (string, error) {
+	acc, err := s.st.Account(c.Request().Context())
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return acc.CompanyName, err
 }
 
 // langFor is the profile's language if set, else the browser's.

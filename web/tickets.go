@@ -67,8 +67,12 @@ func (s *Server) queueShow(c echo.Context) error {
 	whole := !isHTMX(c) || c.Request().Header.Get("HX-History-Restore-Request") == "true"
 	key := queueKey(c, v, f, whole)
 	gen := s.st.Generation()
-	body, err := s.fragments.get(ctx, key, gen, func(ctx context.Context) (piece, error) {
-		p := views.QueueProps{Filter: fv}
+	start, err := s.queueStart(c)
+	if err != nil {
+		return err
+	}
+	build := func(ctx context.Context) (piece, error) {
+		p := views.QueueProps{Filter: fv, Start: start}
 		var err error
 		if p.Page, err = s.st.Queue(ctx, v, f); err != nil {
 			return piece{}, err
@@ -86,7 +90,16 @@ func (s *Server) queueShow(c echo.Context) error {
 			return piece{}, err
 		}
 		return piece{Body: views.QueueBody(p)}, nil
-	})
+	}
+	var body piece
+	if start != nil {
+		// Until the first ticket the empty queue shows next steps that
+		// depend on the viewer's permissions; with no rows it is cheap to
+		// build, so it is built for each view and never kept.
+		body, err = build(ctx)
+	} else {
+		body, err = s.fragments.get(ctx, key, gen, build)
+	}
 	if err != nil {
 		return err
 	}
