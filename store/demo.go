@@ -228,6 +228,10 @@ func (s *Store) fillDemoTickets(ctx context.Context, d *demoDesk) error {
 		exec(`ROLLBACK`)
 		return err
 	}
+	if err := exec(fillTicketRefsSQL); err != nil {
+		exec(`ROLLBACK`)
+		return err
+	}
 	if err := exec(`COMMIT`); err != nil {
 		return err
 	}

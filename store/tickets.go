@@ -262,6 +262,47 @@ func NewTicketCode() string {
 	return string(out)
 }
 
+// fillTicketRefsSQL writes the code-and-requester search documents of
+// every ticket (migrations/0007_ticket_refs.sql): for a load that dropped the
+// tickets' triggers while it wrote.
+const fillTicketRefsSQL = `INSERT INTO ticket_refs (rowid, code, requester)
+	SELECT t.id, t.code, c.name || ' ' || c.email FROM tickets t JOIN contacts c ON c.id = t.contact_id`
+
+// NormalizeCode reads a ticket code as people type it: any letter case,
+// with or without its dashes, spaces around or inside. It returns the code
+// as stored (XKB-4F2QD-9TR) and whether s was one. Without dashes only a
+// run with a digit counts: "Information" is a word, not a code.
+func NormalizeCode(s string) (string, bool) {
+	var b []byte
+	dashes, digits := 0, 0
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '-':
+			if len(b) != 3 && len(b) != 8 {
+				return "", false
+			}
+			dashes++
+		case r == ' ':
+		case r >= 'a' && r <= 'z':
+			b = append(b, byte(r-'a'+'A'))
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r))
+		case r >= '0' && r <= '9':
+			b = append(b, byte(r))
+			digits++
+		default:
+			return "", false
+		}
+		if len(b) > 11 {
+			return "", false
+		}
+	}
+	if len(b) != 11 || (dashes != 2 && digits == 0) {
+		return "", false
+	}
+	return string(b[:3]) + "-" + string(b[3:8]) + "-" + string(b[8:]), true
+}
+
 // NewTicketInput is a ticket as it arrives: from the contact form (no actor)
 // or logged by an agent. CreateTicket checks it with desk.ValidateTicket.
 type NewTicketInput = desk.TicketInput
