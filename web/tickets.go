@@ -167,12 +167,49 @@ func (s *Server) queueBulk(c echo.Context) error {
 		flash(c, views.FlashError, t(c, "BulkNothingSelected"))
 		return s.redirect(c, back)
 	}
-	n, err := s.st.Bulk(ctx, viewer(c), codes, a)
+	res, err := s.st.Bulk(ctx, viewer(c), codes, a)
 	if err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, views.Tn(ctx, "BulkChanged", n, nil))
+	if res.Changed > 0 || len(res.NotTaken) == 0 {
+		flash(c, views.FlashSuccess, views.Tn(ctx, "BulkChanged", res.Changed, nil))
+	}
+	if len(res.NotTaken) > 0 {
+		name, err := s.agentName(ctx, a.AssignTo)
+		if err != nil {
+			return err
+		}
+		flash(c, views.FlashError, bulkNotTaken(c, name, res.NotTaken))
+	}
 	return s.redirect(c, back)
+}
+
+// bulkNotTaken says which selected tickets an assignee could not take and
+// why: "2 tickets were not changed: Ana is not in Billing (XKB-…, …)."
+func bulkNotTaken(c echo.Context, name string, refused []store.BulkRefusal) string {
+	ctx := c.Request().Context()
+	var depts []string
+	byDept := map[string][]string{}
+	for _, r := range refused {
+		if byDept[r.Department] == nil {
+			depts = append(depts, r.Department)
+		}
+		byDept[r.Department] = append(byDept[r.Department], r.Code)
+	}
+	why := make([]string, len(depts))
+	for i, d := range depts {
+		why[i] = tf(c, "BulkNotInDepartment", map[string]any{"Name": name, "Department": d, "Codes": strings.Join(byDept[d], ", ")})
+	}
+	return views.Tn(ctx, "BulkNotChanged", len(refused), map[string]any{"Reasons": strings.Join(why, "; ")})
+}
+
+// agentName is the name of an agent the viewer chose from a list.
+func (s *Server) agentName(ctx context.Context, id int64) (string, error) {
+	ag, err := s.st.AgentByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return ag.Name, err
 }
 
 // ticketProps loads everything the ticket page shows.
