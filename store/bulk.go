@@ -185,7 +185,8 @@ func (b *Bulk) finish(ctx context.Context) error {
 	}
 	b.saved = nil
 	for _, q := range []string{`DELETE FROM ticket_counts`,
-		`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`} {
+		`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`,
+		fillTicketRefsSQL} {
 		if err := exec(q); err != nil {
 			exec(`ROLLBACK`)
 			<-merged

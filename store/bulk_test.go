@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,6 +141,15 @@ func TestBulk_WritesWhatTheAppWrites(t *testing.T) {
 	page, err := s.Queue(ctx, admin, store.QueueFilter{Search: "invoice"})
 	if err != nil || len(page.Tickets) == 0 {
 		t.Fatalf("search after the demo: %d tickets, %v", len(page.Tickets), err)
+	}
+	// Every loaded ticket is found by its requester and its code too.
+	var name, email, someCode string
+	r.QueryRow(`SELECT c.name, c.email, t.code FROM tickets t JOIN contacts c ON c.id = t.contact_id ORDER BY t.id LIMIT 1`).Scan(&name, &email, &someCode)
+	for _, q := range []string{strings.Fields(name)[0], someCode} {
+		page, err := s.Queue(ctx, admin, store.QueueFilter{Search: q, Limit: 200})
+		if err != nil || !slices.ContainsFunc(page.Tickets, func(tk store.Ticket) bool { return tk.Code == someCode }) {
+			t.Errorf("search %q after the demo misses %s (%v)", q, someCode, err)
+		}
 	}
 	// The restored triggers keep working for new tickets.
 	code, err := s.CreateTicket(ctx, nil, store.NewTicketInput{Subject: "Zanzibar", Body: "b", Channel: store.ChannelAPI, DepartmentID: 1, ContactName: "Z", ContactEmail: "z@example.com"})

@@ -103,6 +103,10 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			f.Search = "hello"
 			q, a = searchSQL(v, f)
 			add("search "+role+" "+name, q, a)
+			q, a = refsSQL(v, f)
+			add("search codes and requesters "+role+" "+name, q, a)
+			q, a = requesterSQL(v, f, "carla@example.com")
+			add("search by email "+role+" "+name, q, a)
 			f.Search = ""
 		}
 	}

@@ -25,7 +25,7 @@ const (
 	EventCreated     Event = "created"     // To: channel
 	EventStatus      Event = "status"      // From, To: statuses
 	EventAssigned    Event = "assigned"    // Name: the assignee, "" when unassigned
-	EventTransferred Event = "transferred" // From, To: department names
+	EventTransferred Event = "transferred" // From, To: department names; Name: the assignee it cleared, if any
 	EventPostponed   Event = "postponed"   // Until
 	EventTagAdded    Event = "tag_added"   // Name: the tag
 	EventTagRemoved  Event = "tag_removed" // Name: the tag

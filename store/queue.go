@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"helpline/authz"
+	"helpline/desk"
 	"slices"
 	"strings"
 	"unicode"
@@ -385,34 +386,24 @@ func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticke
 	return out, rows.Err()
 }
 
-// searchSQL builds a text search: the full-text index yields tickets newest
-// first (by id) and stops after a page, the scope and filters apply to each.
-func searchSQL(v authz.Viewer, f QueueFilter) (string, []any) {
+// searchSQL builds a text search over the words of subjects and messages;
+// refsSQL over codes and requesters' names and emails.
+func searchSQL(v authz.Viewer, f QueueFilter) (string, []any) { return ftsSQL("ticket_search", v, f) }
+
+func refsSQL(v authz.Viewer, f QueueFilter) (string, []any) { return ftsSQL("ticket_refs", v, f) }
+
+// ftsSQL builds a search of one full-text index keyed by ticket id: the
+// index yields tickets newest first (by id) and stops after a page, the
+// scope and filters apply to each.
+func ftsSQL(index string, v authz.Viewer, f QueueFilter) (string, []any) {
 	where, args := filterSQL(v, f)
-	where = append([]string{"ticket_search MATCH ?"}, where...)
+	where = append([]string{index + " MATCH ?"}, where...)
 	args = append([]any{ftsQuery(f.Search)}, args...)
-	scope, sargs := scopeSQL(v)
-	where = append(where, scope)
-	args = append(args, sargs...)
-	if f.DepartmentID != 0 {
-		where = append(where, "t.department_id = "+intArg)
-		args = append(args, f.DepartmentID)
-	}
-	order := "ticket_search.rowid DESC"
-	switch {
-	case f.Before.ID != 0:
-		where = append(where, "ticket_search.rowid > ?")
-		args = append(args, f.Before.ID)
-		order = "ticket_search.rowid"
-	case !f.After.IsZero():
-		where = append(where, "ticket_search.rowid < ?")
-		args = append(args, f.After.ID)
-	}
-	args = append(args, f.Limit+1)
+	where, args, order := searchBounds(v, f, index+".rowid", where, args)
 	// CROSS JOIN keeps the index of words outermost: it yields tickets in
 	// order and the query stops after a page.
-	return `SELECT ` + ticketColumns + ` FROM ticket_search
-		CROSS JOIN tickets t ON t.id = ticket_search.rowid
+	return `SELECT ` + ticketColumns + ` FROM ` + index + `
+		CROSS JOIN tickets t ON t.id = ` + index + `.rowid
 		CROSS JOIN departments d ON d.id = t.department_id
 		CROSS JOIN contacts c ON c.id = t.contact_id
 		LEFT JOIN agents a ON a.id = t.assignee_id
@@ -420,16 +411,89 @@ func searchSQL(v authz.Viewer, f QueueFilter) (string, []any) {
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }
 
+// requesterSQL finds the tickets of the contact with one email address,
+// newest first: the unique index on emails gives the contact, and
+// tickets_contact (contact, id) its tickets already in order.
+func requesterSQL(v authz.Viewer, f QueueFilter, email string) (string, []any) {
+	where, args := filterSQL(v, f)
+	where = append([]string{"t.contact_id = (SELECT id FROM contacts WHERE email = ?)"}, where...)
+	args = append([]any{email}, args...)
+	where, args, order := searchBounds(v, f, "t.id", where, args)
+	return `SELECT ` + ticketColumns + ` FROM tickets t INDEXED BY tickets_contact
+		CROSS JOIN departments d ON d.id = t.department_id
+		CROSS JOIN contacts c ON c.id = t.contact_id
+		LEFT JOIN agents a ON a.id = t.assignee_id
+		LEFT JOIN agents u ON u.id = t.updated_by
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
+// searchBounds adds a search's scope, department and page bound on the
+// ticket id column id, and returns the order that walks from there.
+func searchBounds(v authz.Viewer, f QueueFilter, id string, where []string, args []any) ([]string, []any, string) {
+	scope, sargs := scopeSQL(v)
+	where = append(where, scope)
+	args = append(args, sargs...)
+	if f.DepartmentID != 0 {
+		where = append(where, "t.department_id = "+intArg)
+		args = append(args, f.DepartmentID)
+	}
+	order := id + " DESC"
+	switch {
+	case f.Before.ID != 0:
+		where = append(where, id+" > ?")
+		args = append(args, f.Before.ID)
+		order = id
+	case !f.After.IsZero():
+		where = append(where, id+" < ?")
+		args = append(args, f.After.ID)
+	}
+	return where, append(args, f.Limit+1), order
+}
+
+// search finds tickets by what someone typed: an email address finds that
+// requester's tickets; anything else is words, looked for both in subjects
+// and messages and in codes and requesters (a code typed without its
+// dashes gets them back first). Each source yields its page newest first;
+// the page is the newest of them all, so paging by id stays exact.
 func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (QueuePage, error) {
-	if ftsQuery(f.Search) == "" {
-		return QueuePage{}, nil
+	text := strings.TrimSpace(f.Search)
+	var queries [][]any // SQL then arguments
+	add := func(q string, args []any) { queries = append(queries, append([]any{q}, args...)) }
+	if email := NormalizeEmail(text); strings.Contains(email, "@") && desk.ValidEmail(email) {
+		add(requesterSQL(v, f, email))
+	} else {
+		if code, ok := NormalizeCode(text); ok {
+			f.Search = code
+		}
+		if ftsQuery(f.Search) == "" {
+			return QueuePage{}, nil
+		}
+		add(searchSQL(v, f))
+		add(refsSQL(v, f))
 	}
-	q, args := searchSQL(v, f)
-	rows, err := s.queryTickets(ctx, q, args)
-	if err != nil {
-		return QueuePage{}, err
+	backward := f.Before.ID != 0
+	var rows []Ticket
+	seen := map[int64]bool{}
+	for _, q := range queries {
+		found, err := s.queryTickets(ctx, q[0].(string), q[1:])
+		if err != nil {
+			return QueuePage{}, err
+		}
+		for _, t := range found {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				rows = append(rows, t)
+			}
+		}
 	}
-	return s.finishPage(ctx, rows, f, f.Before.ID != 0, func(t Ticket) Cursor { return Cursor{ID: t.ID} })
+	slices.SortFunc(rows, func(a, b Ticket) int {
+		if backward {
+			return cmp.Compare(a.ID, b.ID)
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	rows = rows[:min(len(rows), f.Limit+1)]
+	return s.finishPage(ctx, rows, f, backward, func(t Ticket) Cursor { return Cursor{ID: t.ID} })
 }
 
 // ftsQuery turns what someone typed into an FTS5 query: each word must

@@ -71,7 +71,8 @@ func TestMigrate_SearchDocumentsOfExistingTicketsFollowLaterMessages(t *testing.
 	if err := s.Reply(ctx, v, "OLD-TICKE-T23", "A plumber is on the way"); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"flooded", "water", "plumber"} {
+	// Its requester and code were indexed by the migration that added them.
+	for _, q := range []string{"flooded", "water", "plumber", "carla", "old-ticke-t23"} {
 		page, err := s.Queue(ctx, v, QueueFilter{Search: q})
 		if err != nil {
 			t.Fatal(err)

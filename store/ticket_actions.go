@@ -16,6 +16,7 @@ const (
 	RuleSameDepartment    Rule = "same_department"     // a transfer must go to another department
 	RulePostponeInPast    Rule = "postpone_in_past"    // a ticket is postponed to a time still to come
 	RuleStatusNotSettable Rule = "status_not_settable" // this status follows from events, not from a button
+	RuleTicketDeleted     Rule = "ticket_deleted"      // a deleted ticket takes no replies or notes until reopened
 )
 
 // SettableStatuses are the statuses an agent sets directly (Reopen is Open).
@@ -128,6 +129,9 @@ func setStatus(ctx context.Context, tx *sql.Tx, t *ticketState, to TicketStatus,
 // Reply adds an agent's answer to the customer; the ticket becomes Answered.
 func (s *Store) Reply(ctx context.Context, v authz.Viewer, code, body string) error {
 	return s.act(ctx, v, code, "reply to", func(tx *sql.Tx, t *ticketState, now int64) error {
+		if t.status == TicketDeleted {
+			return RuleError{RuleTicketDeleted}
+		}
 		if err := addMessage(ctx, tx, t.id, message{kind: KindReply, agentID: v.ID, body: body}, now); err != nil {
 			return err
 		}
@@ -138,6 +142,9 @@ func (s *Store) Reply(ctx context.Context, v authz.Viewer, code, body string) er
 // AddNote adds an internal note, never shown to the customer.
 func (s *Store) AddNote(ctx context.Context, v authz.Viewer, code, body string) error {
 	return s.act(ctx, v, code, "add note to", func(tx *sql.Tx, t *ticketState, now int64) error {
+		if t.status == TicketDeleted {
+			return RuleError{RuleTicketDeleted}
+		}
 		return addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now)
 	})
 }
@@ -225,15 +232,16 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 }
 
 // Transfer moves a ticket to another department; its assignee is cleared
-// (they may not work there).
+// (they may not work there), and the history names whom it cleared.
 func (s *Store) Transfer(ctx context.Context, v authz.Viewer, code string, departmentID int64) error {
 	return s.act(ctx, v, code, "transfer", func(tx *sql.Tx, t *ticketState, now int64) error {
 		if departmentID == t.departmentID {
 			return RuleError{RuleSameDepartment}
 		}
-		var from, to string
-		err := tx.QueryRowContext(ctx, `SELECT (SELECT name FROM departments WHERE id = ?), name FROM departments WHERE id = ?`,
-			t.departmentID, departmentID).Scan(&from, &to)
+		var from, to, cleared string
+		err := tx.QueryRowContext(ctx, `SELECT (SELECT name FROM departments WHERE id = ?), name,
+				coalesce((SELECT name FROM agents WHERE id = ?), '') FROM departments WHERE id = ?`,
+			t.departmentID, t.assigneeID, departmentID).Scan(&from, &to, &cleared)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -244,7 +252,7 @@ func (s *Store) Transfer(ctx context.Context, v authz.Viewer, code string, depar
 			return err
 		}
 		t.departmentID, t.assigneeID = departmentID, 0
-		return addMessage(ctx, tx, t.id, author{agentID: v.ID}.event(EventTransferred, EventDetails{From: from, To: to}), now)
+		return addMessage(ctx, tx, t.id, author{agentID: v.ID}.event(EventTransferred, EventDetails{From: from, To: to, Name: cleared}), now)
 	})
 }
 
@@ -291,18 +299,32 @@ type BulkAction struct {
 	Tag      string       // add this tag
 }
 
+// BulkResult says what a bulk action did.
+type BulkResult struct {
+	Changed int
+	// NotTaken are the selected tickets the assignee could not take: they
+	// do not work tickets in the ticket's department.
+	NotTaken []BulkRefusal
+}
+
+// BulkRefusal is a selected ticket a bulk action left as it was, and the
+// department that was why.
+type BulkRefusal struct {
+	Code       string
+	Department string
+}
+
 // Bulk applies an action to the tickets with the given codes that the viewer
 // may see; others are left alone, as if they did not exist. Tickets whose
-// department the assignee does not work in are skipped too. It returns how
-// many tickets were changed.
-func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a BulkAction) (int, error) {
+// department the assignee does not work in are left too, and listed.
+func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a BulkAction) (BulkResult, error) {
 	if a.Status != "" && !settable(a.Status) {
-		return 0, fmt.Errorf("store: bulk status %s: %w", a.Status, RuleError{RuleStatusNotSettable})
+		return BulkResult{}, fmt.Errorf("store: bulk status %s: %w", a.Status, RuleError{RuleStatusNotSettable})
 	}
 	tag := NormalizeTag(a.Tag)
-	changed := 0
+	var res BulkResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		changed = 0
+		res = BulkResult{}
 		now := s.nowMs()
 		by := author{agentID: v.ID}
 		for _, code := range codes {
@@ -317,6 +339,11 @@ func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a Bulk
 			case a.AssignTo != 0:
 				err = assign(ctx, tx, &t, a.AssignTo, by, now)
 				if IsRule(err, RuleAssigneeNotMember) {
+					r := BulkRefusal{Code: code}
+					if err := tx.QueryRowContext(ctx, `SELECT name FROM departments WHERE id = ?`, t.departmentID).Scan(&r.Department); err != nil {
+						return err
+					}
+					res.NotTaken = append(res.NotTaken, r)
 					continue
 				}
 			case a.Status != "":
@@ -330,14 +357,14 @@ func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a Bulk
 			if err := touch(ctx, tx, t.id, v.ID, now); err != nil {
 				return err
 			}
-			changed++
+			res.Changed++
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: bulk action on %d tickets: %w", len(codes), err)
+		return BulkResult{}, fmt.Errorf("store: bulk action on %d tickets: %w", len(codes), err)
 	}
-	return changed, nil
+	return res, nil
 }
 
 // postponedDueSQL asks whether any postponed ticket's time has come; it

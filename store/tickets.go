@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"helpline/authz"
+	"math"
 	"strings"
 	"time"
 
@@ -262,6 +263,47 @@ func NewTicketCode() string {
 	return string(out)
 }
 
+// fillTicketRefsSQL writes the code-and-requester search documents of
+// every ticket (migrations/0007_ticket_refs.sql): for a load that dropped the
+// tickets' triggers while it wrote.
+const fillTicketRefsSQL = `INSERT INTO ticket_refs (rowid, code, requester)
+	SELECT t.id, t.code, c.name || ' ' || c.email FROM tickets t JOIN contacts c ON c.id = t.contact_id`
+
+// NormalizeCode reads a ticket code as people type it: any letter case,
+// with or without its dashes, spaces around or inside. It returns the code
+// as stored (XKB-4F2QD-9TR) and whether s was one. Without dashes only a
+// run with a digit counts: "Information" is a word, not a code.
+func NormalizeCode(s string) (string, bool) {
+	var b []byte
+	dashes, digits := 0, 0
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '-':
+			if len(b) != 3 && len(b) != 8 {
+				return "", false
+			}
+			dashes++
+		case r == ' ':
+		case r >= 'a' && r <= 'z':
+			b = append(b, byte(r-'a'+'A'))
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r))
+		case r >= '0' && r <= '9':
+			b = append(b, byte(r))
+			digits++
+		default:
+			return "", false
+		}
+		if len(b) > 11 {
+			return "", false
+		}
+	}
+	if len(b) != 11 || (dashes != 2 && digits == 0) {
+		return "", false
+	}
+	return string(b[:3]) + "-" + string(b[3:8]) + "-" + string(b[8:]), true
+}
+
 // NewTicketInput is a ticket as it arrives: from the contact form (no actor)
 // or logged by an agent. CreateTicket checks it with desk.ValidateTicket.
 type NewTicketInput = desk.TicketInput
@@ -353,4 +395,50 @@ func (s *Store) VisibleDepartments(ctx context.Context, v authz.Viewer) ([]Depar
 		}
 	}
 	return out, nil
+}
+
+// QueuePlace is where a ticket stands in a view of the queue, read before
+// an action moves it, for NextInQueue.
+type QueuePlace struct {
+	after    Cursor // the next ticket is after this place; zero: the view's first
+	ticketID int64
+}
+
+// PlaceInQueue finds where t stands in the queue as f shows it: at its own
+// place when the view shows it, else before the view's first ticket.
+func (s *Store) PlaceInQueue(ctx context.Context, v authz.Viewer, f QueueFilter, t Ticket) (QueuePlace, error) {
+	at, justBefore := Cursor{Key: t.SortKey, ID: t.ID}, Cursor{Key: t.SortKey, ID: t.ID - 1}
+	if justBefore.ID == 0 {
+		justBefore = Cursor{Key: t.SortKey - 1, ID: math.MaxInt64}
+	}
+	if strings.TrimSpace(f.Search) != "" { // a search pages by id alone, newest first
+		at, justBefore = Cursor{ID: t.ID}, Cursor{ID: t.ID + 1}
+	}
+	f.Before, f.After, f.Limit = Cursor{}, justBefore, 1
+	page, err := s.Queue(ctx, v, f)
+	if err != nil {
+		return QueuePlace{}, err
+	}
+	p := QueuePlace{ticketID: t.ID}
+	if len(page.Tickets) > 0 && page.Tickets[0].ID == t.ID {
+		p.after = at
+	}
+	return p, nil
+}
+
+// NextInQueue returns the code of the ticket after place in the queue as f
+// shows it now: a ticket just answered out of the view still leads to its
+// neighbour. It answers ErrNotFound when no other ticket follows.
+func (s *Store) NextInQueue(ctx context.Context, v authz.Viewer, f QueueFilter, place QueuePlace) (string, error) {
+	f.Before, f.After, f.Limit = Cursor{}, place.after, 2
+	page, err := s.Queue(ctx, v, f)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range page.Tickets {
+		if n.ID != place.ticketID {
+			return n.Code, nil
+		}
+	}
+	return "", ErrNotFound
 }

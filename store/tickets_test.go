@@ -574,9 +574,9 @@ func TestBulk_LeavesTicketsOutsideTheScopeAlone(t *testing.T) {
 		"tag":    {Tag: "Urgent Stuff"},
 		"assign": {AssignTo: w.ann.ID},
 	} {
-		n, err := s.Bulk(ctx, w.annV, sel, a)
-		if err != nil || n != 1 {
-			t.Fatalf("bulk %s: %d changed, %v; want 1", name, n, err)
+		res, err := s.Bulk(ctx, w.annV, sel, a)
+		if err != nil || res.Changed != 1 || len(res.NotTaken) != 0 {
+			t.Fatalf("bulk %s: %+v, %v; want 1 changed and no refusal (the others are not Ann's to see)", name, res, err)
 		}
 	}
 	tk := wantStatus(t, s, mine, TicketResolved)
@@ -587,9 +587,127 @@ func TestBulk_LeavesTicketsOutsideTheScopeAlone(t *testing.T) {
 	if len(other.Tags) != 0 || other.AssigneeID != 0 || other.UpdatedByName != "Carla Customer" {
 		t.Fatalf("out-of-scope ticket was touched: %+v", other)
 	}
-	// An assignee outside a ticket's department is skipped, not forced.
-	if n, err := s.Bulk(ctx, w.adminV, []string{mine, theirs}, BulkAction{AssignTo: w.bob.ID}); err != nil || n != 1 {
-		t.Fatalf("bulk assign to Bob: %d, %v; want 1 (only Support)", n, err)
+	// An assignee outside a ticket's department is skipped, not forced,
+	// and the result says which ticket and why.
+	res, err := s.Bulk(ctx, w.adminV, []string{mine, theirs}, BulkAction{AssignTo: w.bob.ID})
+	if err != nil || res.Changed != 1 || !slices.Equal(res.NotTaken, []BulkRefusal{{Code: mine, Department: "Sales"}}) {
+		t.Fatalf("bulk assign to Bob: %+v, %v; want 1 changed (Support) and %s refused for Sales", res, err, mine)
+	}
+}
+
+func TestTransfer_HistoryNamesTheAssigneeItCleared(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Q", "q")
+	if err := s.Assign(ctx, w.adminV, code, w.both.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Transfer(ctx, w.adminV, code, w.support); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Transfer(ctx, w.adminV, code, w.sales); err != nil {
+		t.Fatal(err)
+	}
+	tk := wantStatus(t, s, code, TicketNew)
+	thread, err := s.Thread(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cleared []string
+	for _, m := range thread {
+		if m.Event == EventTransferred {
+			cleared = append(cleared, m.Details.Name)
+		}
+	}
+	if !slices.Equal(cleared, []string{"Bea Both", ""}) {
+		t.Fatalf("transfers cleared %q, want Bea Both and then no one", cleared)
+	}
+}
+
+func TestDeletedTicket_TakesNoReplyOrNoteUntilReopened(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	code := contactTicket(t, s, w.sales, "Q", "q")
+	if err := s.SetStatus(ctx, w.annV, code, TicketDeleted); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reply(ctx, w.annV, code, "hello"); !IsRule(err, RuleTicketDeleted) {
+		t.Fatalf("reply to a deleted ticket: %v", err)
+	}
+	if err := s.AddNote(ctx, w.annV, code, "hello"); !IsRule(err, RuleTicketDeleted) {
+		t.Fatalf("note on a deleted ticket: %v", err)
+	}
+	if err := s.SetStatus(ctx, w.annV, code, TicketOpen); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reply(ctx, w.annV, code, "hello"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNextInQueue_FollowsWhereTheTicketStood(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	base := time.Now()
+	var all []string
+	for i := range 3 {
+		s.SetClock(func() time.Time { return base.Add(time.Duration(i) * time.Second) })
+		all = append(all, contactTicket(t, s, w.sales, fmt.Sprintf("T%d", i), "words"))
+	}
+	s.SetClock(time.Now)
+	next := func(f QueueFilter, code string, action func()) (string, error) {
+		t.Helper()
+		tk, err := s.TicketByCode(ctx, w.annV, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		place, err := s.PlaceInQueue(ctx, w.annV, f, tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if action != nil {
+			action()
+		}
+		return s.NextInQueue(ctx, w.annV, f, place)
+	}
+	// Answering the first takes it out of the New view; the next is the second.
+	got, err := next(QueueFilter{Status: TicketNew}, all[0], func() {
+		if err := s.Reply(ctx, w.annV, all[0], "done"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err != nil || got != all[1] {
+		t.Fatalf("after answering the first: %q, %v; want %s", got, err, all[1])
+	}
+	for _, tc := range []struct {
+		name string
+		f    QueueFilter
+		from string
+		want string // "" for none
+	}{
+		{"all, from the first", QueueFilter{}, all[1], all[2]},
+		{"new, from the last", QueueFilter{Status: TicketNew}, all[2], ""},
+		// A ticket the view does not show leads to the view's first.
+		{"new, from an answered ticket", QueueFilter{Status: TicketNew}, all[0], all[1]},
+		{"search, newest first", QueueFilter{Search: "words"}, all[2], all[1]},
+		{"search, from the oldest", QueueFilter{Search: "words"}, all[0], ""},
+		{"a view of one", QueueFilter{Search: all[2]}, all[2], ""},
+	} {
+		got, err := next(tc.f, tc.from, nil)
+		if tc.want == "" {
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: next = %q, %v; want ErrNotFound", tc.name, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: next = %q, %v; want %s", tc.name, got, err, tc.want)
+		}
+	}
+	// Another department's tickets are never next.
+	other := contactTicket(t, s, w.support, "Theirs", "words")
+	if got, err := next(QueueFilter{Status: TicketNew}, all[2], nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Ann's next after her last = %q, %v; want ErrNotFound, never %s", got, err, other)
 	}
 }
 

@@ -2,11 +2,14 @@ package views
 
 import (
 	"context"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"helpline/desk"
 	"helpline/store"
 )
 
@@ -17,8 +20,8 @@ const (
 	PathTicketNew       = "/tickets/new"
 	PathTicketBulk      = "/tickets/bulk"
 	PathTicket          = "/tickets/:code"
-	PathTicketReply     = "/tickets/:code/reply"
-	PathTicketNote      = "/tickets/:code/note"
+	PathTicketMessages  = "/tickets/:code/messages"
+	PathTicketDelete    = "/tickets/:code/delete"
 	PathTicketAssign    = "/tickets/:code/assign"
 	PathTicketTransfer  = "/tickets/:code/transfer"
 	PathTicketStatus    = "/tickets/:code/status"
@@ -130,23 +133,71 @@ func (p QueueProps) PrevURL() string {
 	return p.Filter.QueueURL("before", CursorParam(p.Page.Prev))
 }
 
+// TicketURL is a ticket's page opened from this view of the queue. The
+// view's filters ride along in the URL, so the page leads back to it and
+// Send and next knows which ticket follows.
+func (f QueueFilterValues) TicketURL(code string) string {
+	return f.TicketActionURL(PathTicket, code)
+}
+
+// TicketActionURL is one of a ticket's actions (a PathTicket* pattern),
+// keeping the view of the queue it was opened from.
+func (f QueueFilterValues) TicketActionURL(pattern, code string) string {
+	q := f.Query()
+	if len(q) == 0 {
+		return TicketActionPath(pattern, code)
+	}
+	return TicketActionPath(pattern, code) + "?" + q.Encode()
+}
+
+// Editor tabs: what the reply editor sends.
+const (
+	EditorReply = "reply"
+	EditorNote  = "note"
+)
+
 // TicketProps is the ticket page.
 type TicketProps struct {
 	Ticket      store.Ticket
 	Thread      []store.Message
 	Assignable  []store.Assignable
 	Departments []store.Department // transfer targets
-	Reply       string
-	Note        string
+	Queue       QueueFilterValues  // the view of the queue the page was opened from
+	CanAct      bool               // may reply and change the ticket, not only read it
+	Zone        string             // the time zone postponing reads times in
+	Kind        string             // the editor's tab: EditorReply or EditorNote
+	Body        string             // the editor's text
 	Errors      FieldErrors
+}
+
+// ActionURL is one of the ticket's actions, keeping the view of the queue.
+func (p TicketProps) ActionURL(pattern string) string {
+	return p.Queue.TicketActionURL(pattern, p.Ticket.Code)
 }
 
 // TagsProps is the in-place tag editor of a ticket.
 type TagsProps struct {
-	Code   string
-	Tags   []string
-	Value  string
-	Errors FieldErrors
+	Code     string
+	Tags     []string
+	Value    string
+	Errors   FieldErrors
+	Queue    QueueFilterValues
+	ReadOnly bool
+}
+
+// TagsAnswerProps is what htmx swaps after a tag change: the tag editor, and
+// out of band the history and the "last changed" line.
+type TagsAnswerProps struct {
+	Tags   TagsProps
+	Ticket store.Ticket
+	Thread []store.Message
+}
+
+// TicketDeleteProps is the page that asks before deleting a ticket, for
+// browsers without scripts (with them a dialog asks).
+type TicketDeleteProps struct {
+	Ticket store.Ticket
+	Queue  QueueFilterValues
 }
 
 // NewTicketValues are the fields of the New ticket form.
@@ -278,6 +329,9 @@ func EventText(ctx context.Context, m store.Message) string {
 		}
 		return Tf(ctx, "EventAssigned", data)
 	case store.EventTransferred:
+		if d.Name != "" {
+			return Tf(ctx, "EventTransferredCleared", data)
+		}
 		return Tf(ctx, "EventTransferred", data)
 	case store.EventTagAdded:
 		return Tf(ctx, "EventTagAdded", data)
@@ -302,6 +356,32 @@ func messageLabelID(k store.MessageKind) string {
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// postponePresetLabelIDs name the quick postpone choices.
+var postponePresetLabelIDs = map[string]string{
+	desk.PostponeInHour: "PostponeInHour", desk.PostponeTomorrow: "PostponeTomorrow", desk.PostponeNextMonday: "PostponeNextMonday",
+}
+
+// queuePairs are the view of the queue as name and value pairs, in order.
+func queuePairs(f QueueFilterValues) [][2]string {
+	q := f.Query()
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		for _, v := range q[k] {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// editorDescribedBy points the editor's text at its hint, and at its
+// message when it has one.
+func editorDescribedBy(errs FieldErrors) string {
+	if errs["body"] != "" {
+		return errorID("body") + " editor-hint"
+	}
+	return "editor-hint"
+}
 
 // assigneeName shows a ticket's assignee or that there is none.
 func assigneeName(ctx context.Context, t store.Ticket) string {

@@ -34,6 +34,7 @@ var ruleMessages = map[store.Rule]struct {
 	store.RuleSameDepartment:    {http.StatusUnprocessableEntity, "ErrSameDepartment"},
 	store.RulePostponeInPast:    {http.StatusUnprocessableEntity, "ErrPostponeInPast"},
 	store.RuleStatusNotSettable: {http.StatusUnprocessableEntity, "ErrInvalidChoice"},
+	store.RuleTicketDeleted:     {http.StatusConflict, "ErrTicketDeleted"},
 }
 
 // handleError is the one place that turns an error into a response: a full

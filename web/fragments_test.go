@@ -153,7 +153,7 @@ func TestTicketPage_KeptPageFollowsAccessAndChanges(t *testing.T) {
 	ann := w.as("ann@example.com")
 	page := views.TicketPath(w.salesCode)
 	ann.get(page).wantStatus(http.StatusOK)
-	ann.post(views.TicketActionPath(views.PathTicketReply, w.salesCode), url.Values{"body": {"Here is the price list."}}).
+	ann.post(views.TicketActionPath(views.PathTicketMessages, w.salesCode), url.Values{"body": {"Here is the price list."}}).
 		wantRedirect(page)
 	ann.get(page).wantStatus(http.StatusOK).wantContains("Here is the price list.")
 	if err := w.app.st.RemoveMember(context.Background(), w.adam.ID, w.sales, w.ann.ID); err != nil {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
@@ -180,164 +179,49 @@ func (s *Server) queueBulk(c echo.Context) error {
 		flash(c, views.FlashError, t(c, "BulkNothingSelected"))
 		return s.redirect(c, back)
 	}
-	n, err := s.st.Bulk(ctx, viewer(c), codes, a)
+	res, err := s.st.Bulk(ctx, viewer(c), codes, a)
 	if err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, views.Tn(ctx, "BulkChanged", n, nil))
+	if res.Changed > 0 || len(res.NotTaken) == 0 {
+		flash(c, views.FlashSuccess, views.Tn(ctx, "BulkChanged", res.Changed, nil))
+	}
+	if len(res.NotTaken) > 0 {
+		name, err := s.agentName(ctx, a.AssignTo)
+		if err != nil {
+			return err
+		}
+		flash(c, views.FlashError, bulkNotTaken(c, name, res.NotTaken))
+	}
 	return s.redirect(c, back)
 }
 
-// ticketProps loads everything the ticket page shows.
-func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string) (views.TicketProps, error) {
-	tk, err := s.st.TicketByCode(ctx, v, code)
-	if err != nil {
-		return views.TicketProps{}, err
-	}
-	p := views.TicketProps{Ticket: tk, Errors: views.FieldErrors{}}
-	if p.Thread, err = s.st.Thread(ctx, tk.ID); err != nil {
-		return p, err
-	}
-	if p.Assignable, err = s.st.AssignableAgents(ctx, tk.DepartmentID); err != nil {
-		return p, err
-	}
-	depts, err := s.st.Departments(ctx)
-	if err != nil {
-		return p, err
-	}
-	for _, d := range depts {
-		if d.ID != tk.DepartmentID {
-			p.Departments = append(p.Departments, d)
-		}
-	}
-	return p, nil
-}
-
-// ticketShow serves the ticket page, kept between changes like the queue:
-// a viewer's kept page is their own (or shared by those who see every
-// department), built only after the store let them see the ticket.
-func (s *Server) ticketShow(c echo.Context) error {
+// bulkNotTaken says which selected tickets an assignee could not take and
+// why: "2 tickets were not changed: Ana is not in Billing (XKB-…, …)."
+func bulkNotTaken(c echo.Context, name string, refused []store.BulkRefusal) string {
 	ctx := c.Request().Context()
-	code, v := c.Param("code"), viewer(c)
-	gen := s.st.Generation()
-	// The page is built for everyone who asks for it meanwhile: on the
-	// build's context, never on this request's.
-	body, err := s.fragments.get(ctx, "ticket|"+views.Lang(ctx)+"|"+scopeKey(v)+"|"+code, gen, func(ctx context.Context) (piece, error) {
-		p, err := s.ticketProps(ctx, v, code)
-		if err != nil {
-			return piece{}, err
+	var depts []string
+	byDept := map[string][]string{}
+	for _, r := range refused {
+		if byDept[r.Department] == nil {
+			depts = append(depts, r.Department)
 		}
-		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject}, nil
-	})
-	if err != nil {
-		return err
+		byDept[r.Department] = append(byDept[r.Department], r.Code)
 	}
-	return s.render(c, http.StatusOK, views.TicketPage(body.Title, body.Body), nil)
+	why := make([]string, len(depts))
+	for i, d := range depts {
+		why[i] = tf(c, "BulkNotInDepartment", map[string]any{"Name": name, "Department": d, "Codes": strings.Join(byDept[d], ", ")})
+	}
+	return views.Tn(ctx, "BulkNotChanged", len(refused), map[string]any{"Reasons": strings.Join(why, "; ")})
 }
 
-// ticketInvalid shows the ticket page again with a field's message (422).
-func (s *Server) ticketInvalid(c echo.Context, fill func(*views.TicketProps)) error {
-	p, err := s.ticketProps(c.Request().Context(), viewer(c), c.Param("code"))
-	if err != nil {
-		return err
+// agentName is the name of an agent the viewer chose from a list.
+func (s *Server) agentName(ctx context.Context, id int64) (string, error) {
+	ag, err := s.st.AgentByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
 	}
-	fill(&p)
-	return s.render(c, http.StatusUnprocessableEntity, views.TicketPage(p.Ticket.Subject, views.TicketBody(p)), nil)
-}
-
-// ticketDone answers a finished action: back to the ticket with a message.
-func (s *Server) ticketDone(c echo.Context, msgID string) error {
-	flash(c, views.FlashSuccess, t(c, msgID))
-	return s.redirect(c, views.TicketPath(c.Param("code")))
-}
-
-func (s *Server) ticketReply(c echo.Context) error {
-	f := newForm(c)
-	body := f.multiline("body", true, maxBody)
-	if !f.ok() {
-		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Reply, p.Errors = body, f.errs })
-	}
-	if err := s.st.Reply(c.Request().Context(), viewer(c), c.Param("code"), body); err != nil {
-		return err
-	}
-	return s.ticketDone(c, "ReplySent")
-}
-
-func (s *Server) ticketNote(c echo.Context) error {
-	f := newForm(c)
-	body := f.multiline("note", true, maxBody)
-	if !f.ok() {
-		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Note, p.Errors = body, f.errs })
-	}
-	if err := s.st.AddNote(c.Request().Context(), viewer(c), c.Param("code"), body); err != nil {
-		return err
-	}
-	return s.ticketDone(c, "NoteAdded")
-}
-
-func (s *Server) ticketAssign(c echo.Context) error {
-	id, err := strconv.ParseInt(c.FormValue("agent"), 10, 64)
-	if err != nil || id < 0 {
-		return echo.ErrBadRequest
-	}
-	if err := s.st.Assign(c.Request().Context(), viewer(c), c.Param("code"), id); err != nil {
-		return err
-	}
-	return s.ticketDone(c, "TicketAssigned")
-}
-
-func (s *Server) ticketTransfer(c echo.Context) error {
-	id, err := strconv.ParseInt(c.FormValue("department"), 10, 64)
-	if err != nil || id <= 0 {
-		return echo.ErrBadRequest
-	}
-	ctx := c.Request().Context()
-	if err := s.st.Transfer(ctx, viewer(c), c.Param("code"), id); err != nil {
-		return err
-	}
-	flash(c, views.FlashSuccess, t(c, "TicketTransferred"))
-	// The ticket may now be outside the user's departments.
-	if _, err := s.st.TicketByCode(ctx, viewer(c), c.Param("code")); errors.Is(err, store.ErrNotFound) {
-		return s.redirect(c, views.PathTickets)
-	}
-	return s.redirect(c, views.TicketPath(c.Param("code")))
-}
-
-func (s *Server) ticketStatus(c echo.Context) error {
-	st := store.TicketStatus(c.FormValue("status"))
-	if !slices.Contains(store.SettableStatuses, st) {
-		return echo.ErrBadRequest
-	}
-	if err := s.st.SetStatus(c.Request().Context(), viewer(c), c.Param("code"), st); err != nil {
-		return err
-	}
-	return s.ticketDone(c, "StatusChanged")
-}
-
-// datetimeLocal is the format of <input type="datetime-local">; the time is
-// read in the server's zone.
-const datetimeLocal = "2006-01-02T15:04"
-
-func (s *Server) ticketPostpone(c echo.Context) error {
-	raw := strings.TrimSpace(c.FormValue("until"))
-	until, err := time.ParseInLocation(datetimeLocal, raw, time.Local)
-	if err != nil {
-		until, err = time.ParseInLocation(datetimeLocal+":05", raw, time.Local)
-	}
-	fail := func(msgID string) error {
-		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Errors = views.FieldErrors{"until": t(c, msgID)} })
-	}
-	if err != nil {
-		return fail("ErrDateTime")
-	}
-	err = s.st.Postpone(c.Request().Context(), viewer(c), c.Param("code"), until)
-	if store.IsRule(err, store.RulePostponeInPast) {
-		return fail("ErrPostponeInPast")
-	}
-	if err != nil {
-		return err
-	}
-	return s.ticketDone(c, "TicketPostponed")
+	return ag.Name, err
 }
 
 // validTag accepts letters, digits, spaces and - _ . up to maxTag.
@@ -352,43 +236,6 @@ func validTag(raw string) (string, bool) {
 		}
 	}
 	return tag, true
-}
-
-// tagsAnswer shows the tag editor again (htmx) or the ticket page.
-func (s *Server) tagsAnswer(c echo.Context, status int, p views.TagsProps) error {
-	if !isHTMX(c) {
-		if status != http.StatusOK {
-			return s.ticketInvalid(c, func(tp *views.TicketProps) { tp.Errors = p.Errors })
-		}
-		return s.redirect(c, views.TicketPath(p.Code))
-	}
-	tk, err := s.st.TicketByCode(c.Request().Context(), viewer(c), p.Code)
-	if err != nil {
-		return err
-	}
-	p.Tags = tk.Tags
-	return s.render(c, status, nil, views.TicketTags(p))
-}
-
-func (s *Server) ticketTagAdd(c echo.Context) error {
-	code := c.Param("code")
-	tag, ok := validTag(c.FormValue("tag"))
-	if !ok {
-		return s.tagsAnswer(c, http.StatusUnprocessableEntity, views.TagsProps{Code: code, Value: c.FormValue("tag"),
-			Errors: views.FieldErrors{"tag": t(c, "ErrTag")}})
-	}
-	if err := s.st.AddTag(c.Request().Context(), viewer(c), code, tag); err != nil {
-		return err
-	}
-	return s.tagsAnswer(c, http.StatusOK, views.TagsProps{Code: code})
-}
-
-func (s *Server) ticketTagRemove(c echo.Context) error {
-	code := c.Param("code")
-	if err := s.st.RemoveTag(c.Request().Context(), viewer(c), code, c.FormValue("tag")); err != nil {
-		return err
-	}
-	return s.tagsAnswer(c, http.StatusOK, views.TagsProps{Code: code})
 }
 
 // multiline returns a text area's value: line breaks kept (as \n), trimmed.

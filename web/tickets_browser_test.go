@@ -86,15 +86,16 @@ func TestBrowser_ContactFormToTransfer(t *testing.T) {
 		chromedp.Click(css("#ticket-"+code+" .queue-subject a")),
 		chromedp.WaitVisible(css("#f-body")),
 		chromedp.SendKeys(css("#f-body"), "Sorry about that, a new kettle is on its way."),
-		chromedp.Click(css(`#reply button[type="submit"]`)),
+		chromedp.Click(css(`#reply button[data-send]`)),
 		chromedp.WaitVisible(css(".msg-reply")),
 	)
 	if s := text("#ticket-status"); s != "Answered" {
 		t.Fatalf("status after the reply is %q", s)
 	}
 	do("note and tag",
-		chromedp.SendKeys(css("#f-note"), "Replacement sent by courier."),
-		chromedp.Click(css(`#note button[type="submit"]`)),
+		chromedp.Click(css(".editor-tab-note")),
+		chromedp.SendKeys(css("#f-body"), "Replacement sent by courier."),
+		chromedp.Click(css(`#reply button[data-send]`)),
 		chromedp.WaitVisible(css(".msg-note")),
 		chromedp.SendKeys(css("#f-tag"), "warranty"),
 		chromedp.Click(css(`#tags .tag-add button[type="submit"]`)),

@@ -24,8 +24,9 @@ func TestTickets_AgentOutsideDepartmentGets404Everywhere(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{path(views.PathTicketReply), url.Values{"body": {"hi"}}},
-		{path(views.PathTicketNote), url.Values{"note": {"hi"}}},
+		{path(views.PathTicketMessages), url.Values{"body": {"hi"}}},
+		{path(views.PathTicketMessages), url.Values{"kind": {"note"}, "body": {"hi"}}},
+		{path(views.PathTicketDelete), nil},
 		{path(views.PathTicketAssign), url.Values{"agent": {"0"}}},
 		{path(views.PathTicketTransfer), url.Values{"department": {"1"}}},
 		{path(views.PathTicketStatus), url.Values{"status": {"resolved"}}},
@@ -143,11 +144,11 @@ func TestTicketPage_ReplyNoteTagsAndLastChangedBy(t *testing.T) {
 	if got := page.text("#last-changed"); got != "Last changed by Carla Customer, just now" {
 		t.Fatalf("last changed line = %q", got)
 	}
-	ann.post(views.TicketActionPath(views.PathTicketReply, code), url.Values{"body": {""}}).
+	ann.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"body": {""}}).
 		wantStatus(http.StatusUnprocessableEntity).wantContains("Please fill this in.")
-	ann.post(views.TicketActionPath(views.PathTicketReply, code), url.Values{"body": {"We will send it.\r\nRegards"}}).
+	ann.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"kind": {"reply"}, "body": {"We will send it.\r\nRegards"}}).
 		wantRedirect(views.TicketPath(code))
-	ann.post(views.TicketActionPath(views.PathTicketNote, code), url.Values{"note": {"Customer is a reseller"}}).
+	ann.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"kind": {"note"}, "body": {"Customer is a reseller"}}).
 		wantRedirect(views.TicketPath(code))
 	r := ann.hxPost(views.TicketActionPath(views.PathTicketTags, code), url.Values{"tag": {"Reseller"}}).wantStatus(http.StatusOK)
 	if r.doc().Find("#tags .tag").Length() != 1 || !strings.Contains(r.body, "reseller") || strings.Contains(r.body, "<html") {
@@ -273,10 +274,10 @@ func TestTicketRoutes_NeedSignInAndPermission(t *testing.T) {
 	anon.get(views.PathTickets).wantRedirect(views.PathSignIn)
 	anon.get(views.TicketPath(w.salesCode)).wantRedirect(views.PathSignIn)
 	anon.get(views.PathTicketNew).wantRedirect(views.PathSignIn)
-	anon.post(views.TicketActionPath(views.PathTicketReply, w.salesCode), url.Values{"body": {"x"}}).wantRedirect(views.PathSignIn)
+	anon.post(views.TicketActionPath(views.PathTicketMessages, w.salesCode), url.Values{"body": {"x"}}).wantRedirect(views.PathSignIn)
 	// A signed-in user without the CSRF token is refused before anything happens.
 	ann := w.as("ann@example.com")
-	ann.do(http.MethodPost, views.TicketActionPath(views.PathTicketReply, w.salesCode), url.Values{"body": {"x"}}, false).wantStatus(http.StatusForbidden)
+	ann.do(http.MethodPost, views.TicketActionPath(views.PathTicketMessages, w.salesCode), url.Values{"body": {"x"}}, false).wantStatus(http.StatusForbidden)
 	if tk := w.app.ticketAs(w.salesCode); tk.MessageCount != 1 {
 		t.Fatal("a post without the CSRF token was stored")
 	}

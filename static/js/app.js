@@ -84,6 +84,21 @@
     });
   });
 
+  // Ctrl+Enter (Cmd+Enter on a Mac) sends a form marked data-send-shortcut
+  // with its [data-send] button; with Shift, with its [data-send-next]
+  // button (the ticket editor's Send and next).
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.isComposing) return;
+    var form = ev.target.form;
+    if (!form || !form.hasAttribute("data-send-shortcut")) return;
+    var btn = form.querySelector(ev.shiftKey ? "[data-send-next]" : "[data-send]");
+    if (!btn) return;
+    ev.preventDefault();
+    if (ev.repeat) return; // a held key sends once
+    if (typeof form.requestSubmit === "function") form.requestSubmit(btn);
+    else btn.click();
+  });
+
   // One-time links select themselves so they are easy to copy.
   document.addEventListener("focusin", function (ev) {
     if (ev.target.hasAttribute && ev.target.hasAttribute("data-select-on-focus")) ev.target.select();

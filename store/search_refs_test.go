@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNormalizeCode_AnyCaseWithOrWithoutDashes(t *testing.T) {
+	for in, want := range map[string]string{
+		"XKB-4F2QD-9TR":      "XKB-4F2QD-9TR",
+		"xkb-4f2qd-9tr":      "XKB-4F2QD-9TR",
+		" xkb4f2qd9tr ":      "XKB-4F2QD-9TR",
+		"XKB 4F2QD 9TR":      "XKB-4F2QD-9TR",
+		"abc-defgh-ijk":      "ABC-DEFGH-IJK", // dashes make it a code even without digits
+		"Information":        "",              // eleven letters are a word
+		"XKB-4F2QD-9TRX":     "",
+		"XK-B4F2QD-9TR":      "",
+		"XKB-4F2QD-9T":       "",
+		"XKB-4F2QD-9T\u00e9": "",
+		"":                   "",
+	} {
+		got, ok := NormalizeCode(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestSearch_FindsByCodeRequesterNameAndEmail(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	ticket := func(dept int64, subject, name, email string) string {
+		t.Helper()
+		code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: subject, Body: "Hello", Channel: ChannelEmail,
+			Priority: PriorityNormal, DepartmentID: dept, ContactName: name, ContactEmail: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return code
+	}
+	dora := ticket(w.sales, "Invoice", "Dora Müller", "dora@acme.example")
+	dora2 := ticket(w.sales, "Second invoice", "Dora Müller", "Dora@Acme.example")
+	doris := ticket(w.sales, "Parcel", "Doris Day", "doris.day@acme.example")
+	elsewhere := ticket(w.support, "Printer", "Dora Müller", "dora@acme.example")
+	// Words of a message still find tickets, apart from the requester.
+	mentions := ticket(w.sales, "Forwarded", "Frank Forward", "frank@other.example")
+	if err := s.AddNote(ctx, w.annV, mentions, "Dora from Acme called about this"); err != nil {
+		t.Fatal(err)
+	}
+	search := func(q string) []string {
+		t.Helper()
+		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return codes(page.Tickets)
+	}
+	lower := strings.ToLower
+	for q, want := range map[string][]string{
+		dora:                     {dora},
+		lower(dora):              {dora},
+		dora[4:9]:                {dora},        // a group of the code
+		"dora@acme.example":      {dora2, dora}, // an address finds exactly its requester's tickets
+		"DORA@ACME.EXAMPLE":      {dora2, dora},
+		"doris.day@acme.example": {doris},
+		"nobody@acme.example":    nil,
+		"dora":                   {mentions, dora2, dora},
+		"muller":                 {dora2, dora}, // diacritics folded
+		"doris day":              {doris},
+		"acme.example":           {doris, dora2, dora}, // the domain of an address
+		"dor":                    {mentions, doris, dora2, dora},
+	} {
+		if got := search(q); !slices.Equal(got, want) {
+			t.Errorf("search %q = %v, want %v", q, got, want)
+		}
+	}
+	// Without dashes a code needs a digit to be told from a word.
+	if noDashes := dora[:3] + dora[4:9] + dora[10:]; strings.ContainsAny(noDashes, "23456789") {
+		if got := search(lower(noDashes)); !slices.Equal(got, []string{dora}) {
+			t.Errorf("search %q = %v, want [%s]", lower(noDashes), got, dora)
+		}
+	}
+	// Outside Ann's departments nothing is found, by any way of asking.
+	for _, q := range []string{elsewhere, lower(elsewhere), "printer"} {
+		if got := search(q); len(got) != 0 {
+			t.Errorf("Ann's search %q finds %v in Support", q, got)
+		}
+	}
+	// Filters apply to what the requester finds as to words.
+	page, err := s.Queue(ctx, w.annV, QueueFilter{Search: "dora@acme.example", Status: TicketResolved})
+	if err != nil || len(page.Tickets) != 0 {
+		t.Fatalf("search by email ignores the status filter: %v %v", codes(page.Tickets), err)
+	}
+}
+
+// Pages of a search take tickets from both indexes in one order: every
+// ticket once, newest first, forward and back.
+func TestSearch_PagesMergeWordsAndRequestersInIDOrder(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	var all []string
+	for i := range 13 {
+		name, body := "Greta Garbo", "Hello"
+		if i%3 == 0 {
+			name, body = "Someone Else", "Greta wrote to us"
+		}
+		code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: "S", Body: body, Channel: ChannelEmail,
+			Priority: PriorityNormal, DepartmentID: w.sales, ContactName: name, ContactEmail: name[:3] + "@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append([]string{code}, all...) // newest first
+	}
+	var got []string
+	f := QueueFilter{Search: "greta", Limit: 4}
+	var pages []QueuePage
+	for {
+		page, err := s.Queue(ctx, w.annV, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, page)
+		got = append(got, codes(page.Tickets)...)
+		if page.Next.IsZero() {
+			break
+		}
+		f.After = page.Next
+	}
+	if !slices.Equal(got, all) {
+		t.Fatalf("pages forward = %v, want %v", got, all)
+	}
+	back, err := s.Queue(ctx, w.annV, QueueFilter{Search: "greta", Limit: 4, Before: pages[2].Prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(codes(back.Tickets), codes(pages[1].Tickets)) {
+		t.Fatalf("back from page 3 = %v, want %v", codes(back.Tickets), codes(pages[1].Tickets))
+	}
+}
