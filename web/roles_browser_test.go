@@ -29,9 +29,16 @@ func chooseRole(t *testing.T, ctx context.Context, row, label, confirmation stri
 	if value == "" {
 		t.Fatalf("the picker of %s offers no %q", row, label)
 	}
+	// The choice goes to the picker on the page once htmx has finished
+	// swapping the last answer in: set on a row about to be replaced, the
+	// change would be sent from a detached form and never answered.
 	run(t, ctx, "choose "+label+" in "+row,
-		chromedp.SetValue(chromedp.CSS(row+` select[name="role"]`), value),
-		chromedp.Evaluate[chromedp.Void](`void document.querySelector(`+strconv.Quote(row+` select[name="role"]`)+`).dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.Poll[chromedp.Void](`!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')`),
+		chromedp.Evaluate[chromedp.Void](`void (() => {
+			const s = document.querySelector(`+strconv.Quote(row+` select[name="role"]`)+`);
+			s.value = `+strconv.Quote(value)+`;
+			s.dispatchEvent(new Event('change', {bubbles: true}));
+		})()`),
 		chromedp.WaitReady(chromedp.CSS(row+` select[name="role"] option[value="`+value+`"][selected]`)),
 		chromedp.WaitVisible(chromedp.Search(`//div[@id="flash"]/p[contains(., "`+confirmation+`")]`)),
 	)
