@@ -431,23 +431,33 @@ func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip s
 		if actor.ID == target.ID {
 			return RuleError{RuleSelfChange}
 		}
-		now := s.nowMs()
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = '', updated_at = ?, updated_by = ? WHERE id = ?`,
-			now, actor.ID, target.ID); err != nil {
-			return err
-		}
-		if token, err = issuePasswordToken(ctx, tx, target.ID, actor.ID, now); err != nil {
-			return err
-		}
-		if err := endSessions(ctx, tx, target.ID, EndPasswordReset); err != nil {
-			return err
-		}
-		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentPasswordReset, TargetType: "agent", TargetID: target.ID, Details: target.Name, IP: ip})
+		token, err = s.resetPassword(ctx, tx, target, AuditEntry{ActorID: actor.ID, Action: ActionAgentPasswordReset, IP: ip})
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("store: reset password of agent %d: %w", targetID, err)
 	}
 	return token, nil
+}
+
+// resetPassword clears target's password, gives a new one-time link (earlier
+// ones stop working) and ends their sessions; entry names who did it (no
+// actor: the server's command line) and is completed and audited.
+func (s *Store) resetPassword(ctx context.Context, tx *sql.Tx, target Agent, entry AuditEntry) (string, error) {
+	now := s.nowMs()
+	if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = '', updated_at = ?, updated_by = ? WHERE id = ?`,
+		now, nullID(entry.ActorID), target.ID); err != nil {
+		return "", err
+	}
+	token, err := issuePasswordToken(ctx, tx, target.ID, entry.ActorID, now)
+	if err != nil {
+		return "", err
+	}
+	if err := endSessions(ctx, tx, target.ID, EndPasswordReset); err != nil {
+		return "", err
+	}
+	entry.TargetType, entry.TargetID, entry.Details = "agent", target.ID, target.Name
+	return token, audit(ctx, tx, now, entry)
 }
 
 // ActionAgentPasswordResetOnServer is a reset made on the server's command
@@ -471,17 +481,8 @@ func (s *Store) ResetPasswordOnServer(ctx context.Context, email string) (Agent,
 			}
 			return err
 		}
-		now := s.nowMs()
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = '', updated_at = ? WHERE id = ?`, now, a.ID); err != nil {
-			return err
-		}
-		if token, err = issuePasswordToken(ctx, tx, a.ID, 0, now); err != nil {
-			return err
-		}
-		if err := endSessions(ctx, tx, a.ID, EndPasswordReset); err != nil {
-			return err
-		}
-		return audit(ctx, tx, now, AuditEntry{Action: ActionAgentPasswordResetOnServer, TargetType: "agent", TargetID: a.ID, Details: a.Name})
+		token, err = s.resetPassword(ctx, tx, a, AuditEntry{Action: ActionAgentPasswordResetOnServer})
+		return err
 	})
 	if err != nil {
 		return Agent{}, "", fmt.Errorf("store: reset password of %s on the server: %w", NormalizeEmail(email), err)
