@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"helpline/authz"
@@ -178,5 +179,37 @@ func TestCustomRole_ScopeFollowsTicketsReadAll(t *testing.T) {
 	}
 	if _, err := s.TicketByCode(ctx, mustAgent(t, s, h.ID).Viewer(), code); !errors.Is(err, ErrNotFound) {
 		t.Errorf("custom role without tickets:read_all sees another department's ticket: %v", err)
+	}
+}
+
+// TestCustomRole_EveryChangeIsAudited: who created, changed and removed a
+// role, and what it held, is in the audit log.
+func TestCustomRole_EveryChangeIsAudited(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	o := signUpOwner(t, s)
+	r := addRole(t, s, o.ID, "Helper", authz.AuditRead)
+	if err := s.UpdateCustomRole(ctx, o.ID, r.CustomID(), CustomRoleInput{Name: "Aide", Perms: authz.SetOf(authz.RolesRead)}, "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveCustomRole(ctx, o.ID, r.CustomID(), ""); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := s.AuditLog(ctx, 0, 3)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("audit log: %d entries, %v", len(entries), err)
+	}
+	want := []struct {
+		action AuditAction
+		detail string
+	}{{ActionRoleRemove, "Aide"}, {ActionRoleUpdate, "roles:read"}, {ActionRoleCreate, "audit:read"}}
+	for i, w := range want {
+		e := entries[i]
+		if e.Action != w.action || e.ActorID != o.ID || e.TargetID != r.CustomID() || !strings.Contains(e.Details, w.detail) {
+			t.Errorf("entry %d: %+v, want %s by %d mentioning %q", i, e, w.action, o.ID, w.detail)
+		}
+	}
+	if entries[1].IP != "192.0.2.1" {
+		t.Errorf("the update's IP is %q", entries[1].IP)
 	}
 }
