@@ -6,7 +6,7 @@ BIN := bin/helpline
 # The Go source folders gofmt and lint look at.
 GODIRS := cmd web views static store desk authz jobs demo
 
-.PHONY: run build test lint fmt generate bench gobench demo clean
+.PHONY: run build test test-postgres test-postgres-suites lint fmt generate bench gobench demo clean
 
 run: generate
 	$(GO) run ./cmd/helpline
@@ -29,9 +29,24 @@ generate:
 	$(GO) tool templ generate >/dev/null
 
 # The Go benchmarks run once each here, so they keep compiling and working.
+# Every suite runs on SQLite; when HELPLINE_TEST_POSTGRES names a PostgreSQL
+# server (postgres://user@host:port/db, a role that may create databases),
+# the suites that touch the database run again on it.
 test: generate
-	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./...
+	HELPLINE_TEST_ENGINE=sqlite $(GO) test -count=1 ./...
+	HELPLINE_TEST_ENGINE=sqlite $(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./...
+	@if [ -n "$$HELPLINE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres-suites; fi
+
+# The packages whose tests open a desk database.
+DB_PACKAGES := ./store/... ./web/... ./jobs/... ./demo/... ./cmd/...
+
+# make test-postgres: the same suites on a throwaway PostgreSQL cluster that
+# .ci/with-postgres starts from Debian's postgresql package and removes after.
+test-postgres: generate
+	.ci/with-postgres $(MAKE) --no-print-directory test-postgres-suites
+
+test-postgres-suites:
+	HELPLINE_TEST_ENGINE=postgres $(GO) test -count=1 $(DB_PACKAGES)
 
 # make gobench: the Go benchmarks for real; the store's on a 200,000-ticket
 # demo desk (HELPLINE_BENCH_TICKETS).

@@ -151,14 +151,11 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 			return ErrSignUpClosed
 		}
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at)
-			VALUES (?, ?, 'owner', 'active', ?, ?, ?, ?)`,
-			in.Name, NormalizeEmail(in.Email), in.PasswordHash, in.Language, now, now)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at)
+			VALUES (?, ?, 'owner', 'active', ?, ?, ?, ?)
+			RETURNING id`,
+			in.Name, NormalizeEmail(in.Email), in.PasswordHash, in.Language, now, now).Scan(&id); err != nil {
 			return uniqueViolation(err, "email")
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO account (id, company_name, creator_id, created_at) VALUES (1, ?, ?, ?)`,
 			in.Company, id, now); err != nil {
@@ -182,13 +179,9 @@ func createFirstDepartment(ctx context.Context, tx *sql.Tx, now, ownerID int64, 
 	if name == "" {
 		name = DefaultFirstDepartment
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
-		VALUES (?, '', ?, ?, ?)`, name, now, now, ownerID)
-	if err != nil {
-		return err
-	}
-	deptID, err := res.LastInsertId()
-	if err != nil {
+	var deptID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
+		VALUES (?, '', ?, ?, ?) RETURNING id`, name, now, now, ownerID).Scan(&deptID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO department_members (department_id, agent_id, tickets, chats, calls)

@@ -60,7 +60,19 @@ type AgentInput struct {
 // loadActor reads the acting agent inside the transaction, so a permission
 // taken away by a concurrent request counts: they must be live, active and
 // hold need.
-func loadActor(ctx context.Context, tx *sql.Tx, actorID int64, need authz.Perm) (Agent, error) {
+//
+// Every change to the team, its roles and its departments starts here, so on
+// PostgreSQL this is where such writes queue behind one another (teamLock):
+// the owner rules read the team and then change it, and two instances must
+// not both read the same team before either writes, as two demotions that
+// each still see another Owner would leave none. SQLite's single writer
+// orders them already.
+func (s *Store) loadActor(ctx context.Context, tx *sql.Tx, actorID int64, need authz.Perm) (Agent, error) {
+	if s.pg {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, teamLock); err != nil {
+			return Agent{}, fmt.Errorf("store: wait for the team: %w", err)
+		}
+	}
 	a, err := agentByID(ctx, tx, actorID)
 	if errors.Is(err, ErrNotFound) {
 		return Agent{}, RuleError{RuleNotPermitted}
@@ -79,6 +91,10 @@ func loadActor(ctx context.Context, tx *sql.Tx, actorID int64, need authz.Perm) 
 	}
 	return a, nil
 }
+
+// teamLock is the PostgreSQL advisory lock that team changes hold until
+// they commit (any fixed number; "team" in ASCII).
+const teamLock int64 = 0x7465616d
 
 // loadTarget reads a live agent the actor may manage. Only an Owner manages
 // an Owner (the owner rule); beyond that nobody manages someone who holds a
@@ -242,7 +258,7 @@ func (s *Store) applyStatus(ctx context.Context, tx *sql.Tx, actor, target Agent
 // ChangeRole gives target a new role. Their sessions end.
 func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role authz.Role, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsRole)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsRole)
 		if err != nil {
 			return err
 		}
@@ -261,7 +277,7 @@ func (s *Store) ChangeRole(ctx context.Context, actorID, targetID int64, role au
 // SetAgentStatus disables or enables target. Disabling ends their sessions.
 func (s *Store) SetAgentStatus(ctx context.Context, actorID, targetID int64, status Status, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -283,7 +299,7 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 	var id int64
 	var token string
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -299,14 +315,11 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 		}
 		now := s.nowMs()
 		builtin, customID := roleColumns(in.Role)
-		res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, custom_role_id, status, created_at, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, builtin, customID, string(status), now, now, actor.ID)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, custom_role_id, status, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, builtin, customID, string(status), now, now, actor.ID).Scan(&id); err != nil {
 			return uniqueViolation(err, "email")
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		if in.DepartmentIDs != nil {
 			if err := setAgentDepartments(ctx, tx, id, in.DepartmentIDs); err != nil {
@@ -330,7 +343,7 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 // step, under the same rules as the single changes.
 func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in AgentInput, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -370,7 +383,7 @@ func (s *Store) UpdateAgent(ctx context.Context, actorID, targetID int64, in Age
 // the email is free again, their sessions and links end.
 func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsManage)
 		if err != nil {
 			return err
 		}
@@ -420,7 +433,7 @@ func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip str
 func (s *Store) ResetPassword(ctx context.Context, actorID, targetID int64, ip string) (string, error) {
 	var token string
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsPassword)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsPassword)
 		if err != nil {
 			return err
 		}
@@ -494,7 +507,7 @@ func (s *Store) ResetPasswordOnServer(ctx context.Context, email string) (Agent,
 // Only the current account creator may hand it on.
 func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.OwnersManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.OwnersManage)
 		if err != nil {
 			return err
 		}

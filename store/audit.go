@@ -59,7 +59,7 @@ func (s *Store) AuditLog(ctx context.Context, beforeID int64, limit int) ([]Audi
 	if beforeID <= 0 {
 		beforeID = 1 << 62
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.name, ''), coalesce(a.removed_at IS NOT NULL, 0),
+	rows, err := s.rd.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.name, ''), a.removed_at IS NOT NULL,
 			l.action, l.target_type, coalesce(l.target_id, 0), l.details, l.ip
 		FROM audit_log l LEFT JOIN agents a ON a.id = l.actor_id
 		WHERE l.id < ? ORDER BY l.id DESC LIMIT ?`, beforeID, limit)

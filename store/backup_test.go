@@ -77,7 +77,7 @@ func wantOnly(t *testing.T, dir string, names ...string) {
 }
 
 func TestBackup_HoldsEveryTicketAcknowledgedBeforeItWhileWritersGoOn(t *testing.T) {
-	s := newTestStore(t)
+	s := newSQLiteStore(t)
 	signUpOwner(t, s)
 	dept := addDept(t, s, "Support")
 	ctx := context.Background()
@@ -161,7 +161,7 @@ func TestBackup_HoldsEveryTicketAcknowledgedBeforeItWhileWritersGoOn(t *testing.
 }
 
 func TestBackup_RefusesAnExistingTarget(t *testing.T) {
-	s := newTestStore(t)
+	s := newSQLiteStore(t)
 	dir := t.TempDir()
 	to := filepath.Join(dir, "backup.db")
 	if err := os.WriteFile(to, []byte("yesterday's backup"), 0o600); err != nil {

@@ -112,12 +112,13 @@ func (b *Bulk) AddDepartment(ctx context.Context, d BulkDepartment) (int64, erro
 		return 0, fmt.Errorf("store: bulk department %q: %w", d.Name, err)
 	}
 	now := b.s.nowMs()
-	res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
-		d.Name, d.Description, now, now, nullID(d.By))
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		d.Name, d.Description, now, now, nullID(d.By)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: bulk department %q: %w", d.Name, uniqueViolation(err, "name"))
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // AddAgent adds an active agent and returns their id.
@@ -128,12 +129,13 @@ func (b *Bulk) AddAgent(ctx context.Context, a BulkAgent) (int64, error) {
 	}
 	now := b.s.nowMs()
 	builtin, customID := roleColumns(a.Role)
-	res, err := tx.ExecContext(ctx, `INSERT INTO agents (name, email, role, custom_role_id, status, password_hash, language, created_at, updated_at, updated_by)
-		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`, a.Name, NormalizeEmail(a.Email), builtin, customID, a.PasswordHash, a.Language, now, now, nullID(a.By))
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO agents (name, email, role, custom_role_id, status, password_hash, language, created_at, updated_at, updated_by)
+		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`, a.Name, NormalizeEmail(a.Email), builtin, customID, a.PasswordHash, a.Language, now, now, nullID(a.By)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: bulk agent %s: %w", a.Email, uniqueViolation(err, "email"))
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // AddMember puts an agent in a department on the given channels.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,13 +13,15 @@ import (
 	"helpline/authz"
 	"helpline/demo"
 	"helpline/store"
+	"helpline/store/storetest"
 )
 
-// newStore opens a migrated store on a temporary file and returns it with
+// newStore opens a migrated store on a fresh database of the run's engine
+// (storetest) and returns it with
 // its writer and reader pools.
 func newStore(t testing.TB) (s *store.Store, w, r *sql.DB) {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "test.db"))
+	s, err := store.Open(storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

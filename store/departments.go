@@ -110,17 +110,14 @@ func checkMembershipChange(ctx context.Context, tx *sql.Tx, actor Agent, agentID
 func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in DepartmentInput) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?)`, in.Name, in.Description, now, now, nullID(actorID))
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO departments (name, description, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?)
+			RETURNING id`, in.Name, in.Description, now, now, nullID(actorID)).Scan(&id); err != nil {
 			return uniqueViolation(err, "name")
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: actorID, Action: ActionDepartmentCreate, TargetType: "department", TargetID: id, Details: in.Name})
 	})
@@ -134,7 +131,7 @@ func (s *Store) CreateDepartment(ctx context.Context, actorID int64, in Departme
 // (or updates those channels).
 func (s *Store) SetMember(ctx context.Context, actorID, departmentID, agentID int64, ch Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage)
 		if err != nil {
 			return err
 		}
@@ -190,7 +187,7 @@ const (
 // UpdateDepartment changes a department's name and description.
 func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in DepartmentInput) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		now := s.nowMs()
@@ -213,7 +210,7 @@ func (s *Store) UpdateDepartment(ctx context.Context, actorID, id int64, in Depa
 // RemoveDepartment deletes a department and its memberships.
 func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage); err != nil {
 			return err
 		}
 		var name string
@@ -248,7 +245,7 @@ func (s *Store) RemoveDepartment(ctx context.Context, actorID, id int64) error {
 // RemoveMember takes agentID out of a department.
 func (s *Store) RemoveMember(ctx context.Context, actorID, departmentID, agentID int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage)
 		if err != nil {
 			return err
 		}
@@ -326,7 +323,7 @@ func (s *Store) DepartmentMemberCounts(ctx context.Context) (map[int64]int, erro
 // membership of a department.
 func (s *Store) SetDepartmentMembers(ctx context.Context, actorID, departmentID int64, members map[int64]Channels) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.DepartmentsManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.DepartmentsManage)
 		if err != nil {
 			return err
 		}
@@ -410,7 +407,7 @@ func checkMembersChange(ctx context.Context, tx *sql.Tx, actor Agent, department
 // memberships serve tickets, kept ones keep their channels.
 func (s *Store) SetAgentDepartments(ctx context.Context, actorID, agentID int64, departmentIDs []int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.AgentsDepartments)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.AgentsDepartments)
 		if err != nil {
 			return err
 		}

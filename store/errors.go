@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -54,5 +55,17 @@ func uniqueViolation(err error, field string) error {
 	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		return ErrConflict{Field: field}
 	}
+	if pgCode(err) == "23505" { // unique_violation
+		return ErrConflict{Field: field}
+	}
 	return err
+}
+
+// pgCode is PostgreSQL's SQLSTATE of err, or "" when err is not from it.
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }

@@ -43,7 +43,7 @@ const largeDeskStats = `
 func TestExplain_HotQueriesUseIndexes(t *testing.T) {
 	for _, withStats := range []bool{false, true} {
 		t.Run(map[bool]string{false: "fresh", true: "large desk statistics"}[withStats], func(t *testing.T) {
-			w := newTicketWorld(t)
+			w := newTicketWorldOn(t, newSQLiteStore(t))
 			if withStats {
 				if _, err := w.s.w.Exec(`ANALYZE`); err != nil {
 					t.Fatal(err)
@@ -101,9 +101,9 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			q, a = pageRowsSQL(v, f, []Cursor{cur, {Key: 1, ID: 2}})
 			add("queue page rows "+role+" "+name, q, a)
 			f.Search = "hello"
-			q, a = searchSQL(v, f)
+			q, a = s.searchSQL(v, f)
 			add("search "+role+" "+name, q, a)
-			q, a = refsSQL(v, f)
+			q, a = s.refsSQL(v, f)
 			add("search codes and requesters "+role+" "+name, q, a)
 			q, a = requesterSQL(v, f, "carla@example.com")
 			add("search by email "+role+" "+name, q, a)

@@ -97,7 +97,7 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 // Thread returns a ticket's messages and events, oldest first. The caller
 // has found the ticket through TicketByCode, which applies the scope.
 func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT m.id, m.kind, coalesce(a.name, c.name, ''), coalesce(a.removed_at IS NOT NULL, 0),
+	rows, err := s.rd.QueryContext(ctx, `SELECT m.id, m.kind, coalesce(a.name, c.name, ''), a.removed_at IS NOT NULL,
 			m.agent_id IS NULL AND m.contact_id IS NOT NULL, m.body, m.event, m.details, m.created_at
 		FROM messages m
 		LEFT JOIN agents a ON a.id = m.agent_id

@@ -13,18 +13,29 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 )
 
-// The store's SQL engine: its migrations and goose's name for its dialect.
-// A PostgreSQL engine brings migrations/postgres and goose.DialectPostgres;
-// this is the one place that chooses.
+// Each engine has its own migrations: migrations/sqlite and
+// migrations/postgres hold the same data model, each in its engine's SQL.
+// PostgreSQL's start at 0007, the whole schema of SQLite's 0001–0007 in one
+// file; from 0008 on a change gets the same number on both.
 //
-//go:embed migrations/sqlite/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
+// migrationSource is the engine's folder of migrations and goose's name for
+// its dialect.
+func (s *Store) migrationSource() (string, goose.Dialect) {
+	if s.pg {
+		return postgresMigrations, goose.DialectPostgres
+	}
+	return sqliteMigrations, goose.DialectSQLite3
+}
+
 const (
-	migrationDir     = "migrations/sqlite"
-	migrationDialect = goose.DialectSQLite3
+	sqliteMigrations   = "migrations/sqlite"
+	postgresMigrations = "migrations/postgres"
 )
 
 // userVersionMigrations are the migrations the runner before goose knew. It
@@ -53,7 +64,8 @@ func (e ErrUnknownMigrations) Error() string {
 // as when branches merge, is applied too rather than skipped. Files are
 // never edited once shipped.
 func (s *Store) Migrate(ctx context.Context) error {
-	files, err := fs.Sub(migrationFiles, migrationDir)
+	dir, _ := s.migrationSource()
+	files, err := fs.Sub(migrationFiles, dir)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
@@ -63,17 +75,28 @@ func (s *Store) Migrate(ctx context.Context) error {
 // migrate applies the migrations in files (NNNN_name.sql at its root); tests
 // pass their own.
 func (s *Store) migrate(ctx context.Context, files fs.FS) error {
-	versions, err := database.NewStore(migrationDialect, goose.DefaultTablename)
+	_, dialect := s.migrationSource()
+	versions, err := database.NewStore(dialect, goose.DefaultTablename)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	// Goose runs on the writer pool's one connection, holding it while it
-	// works, so no other write can interleave.
-	p, err := goose.NewProvider(migrationDialect, s.w, files,
+	opts := []goose.ProviderOption{
 		goose.WithAllowOutofOrder(true),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithSlog(slog.New(slog.DiscardHandler)),
-	)
+	}
+	if s.pg {
+		// Instances starting together on one database take turns: the
+		// first applies what is missing, the others then find nothing to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("store: migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	// On SQLite goose runs on the writer pool's one connection, holding it
+	// while it works, so no other write can interleave.
+	p, err := goose.NewProvider(dialect, s.w, files, opts...)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
@@ -97,9 +120,16 @@ func (s *Store) migrate(ctx context.Context, files fs.FS) error {
 // then refuses one on which a migration not in known was applied.
 func (s *Store) checkRecordedMigrations(ctx context.Context, versions database.Store, known []int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var tables int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, versions.Tablename()).Scan(&tables); err != nil {
+		tables := 0
+		q := `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`
+		if s.pg {
+			q = `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?`
+		}
+		if err := tx.QueryRowContext(ctx, q, versions.Tablename()).Scan(&tables); err != nil {
 			return fmt.Errorf("store: find the migrations table: %w", err)
+		}
+		if tables == 0 && s.pg {
+			return nil // a new database: goose makes its table
 		}
 		if tables == 0 {
 			var userVersion int64

@@ -18,7 +18,7 @@ import (
 // keep accepts into a file system a test can add to.
 func shippedMigrations(t *testing.T, keep func(version int64) bool) fstest.MapFS {
 	t.Helper()
-	dir, err := fs.Sub(migrationFiles, migrationDir)
+	dir, err := fs.Sub(migrationFiles, sqliteMigrations)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func migrateByUserVersion(t *testing.T, s *Store, upTo int64) {
 }
 
 func TestMigrate_FromZeroAppliesEveryMigrationOnce(t *testing.T) {
-	s := newTestStore(t)
+	s := newSQLiteStore(t)
 	ctx := context.Background()
 	want := shippedVersions(t)
 	if got := appliedMigrations(t, s); !slices.Equal(got, want) {

@@ -65,7 +65,7 @@ func (s *Store) rareTag(ctx context.Context, tag string) (bool, error) {
 		return false, nil
 	}
 	var n int
-	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?)`, tag, s.rareTagRows).Scan(&n)
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?) AS few`, tag, s.rareTagRows).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: count tag %q: %w", tag, err)
 	}
@@ -388,17 +388,26 @@ func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticke
 
 // searchSQL builds a text search over the words of subjects and messages;
 // refsSQL over codes and requesters' names and emails.
-func searchSQL(v authz.Viewer, f QueueFilter) (string, []any) { return ftsSQL("ticket_search", v, f) }
+func (s *Store) searchSQL(v authz.Viewer, f QueueFilter) (string, []any) {
+	return s.ftsSQL("ticket_search", v, f)
+}
 
-func refsSQL(v authz.Viewer, f QueueFilter) (string, []any) { return ftsSQL("ticket_refs", v, f) }
+func (s *Store) refsSQL(v authz.Viewer, f QueueFilter) (string, []any) {
+	return s.ftsSQL("ticket_refs", v, f)
+}
 
 // ftsSQL builds a search of one full-text index keyed by ticket id: the
 // index yields tickets newest first (by id) and stops after a page, the
-// scope and filters apply to each.
-func ftsSQL(index string, v authz.Viewer, f QueueFilter) (string, []any) {
+// scope and filters apply to each. On SQLite the index is an FTS5 table;
+// on PostgreSQL a table of tsvector documents with a GIN index.
+func (s *Store) ftsSQL(index string, v authz.Viewer, f QueueFilter) (string, []any) {
 	where, args := filterSQL(v, f)
-	where = append([]string{index + " MATCH ?"}, where...)
-	args = append([]any{ftsQuery(f.Search)}, args...)
+	match, query := index+" MATCH ?", ftsQuery(f.Search)
+	if s.pg {
+		match, query = index+".doc @@ to_tsquery('helpline', ?)", tsQuery(f.Search)
+	}
+	where = append([]string{match}, where...)
+	args = append([]any{query}, args...)
 	where, args, order := searchBounds(v, f, index+".rowid", where, args)
 	// CROSS JOIN keeps the index of words outermost: it yields tickets in
 	// order and the query stops after a page.
@@ -468,8 +477,8 @@ func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (Queu
 		if ftsQuery(f.Search) == "" {
 			return QueuePage{}, nil
 		}
-		add(searchSQL(v, f))
-		add(refsSQL(v, f))
+		add(s.searchSQL(v, f))
+		add(s.refsSQL(v, f))
 	}
 	backward := f.Before.ID != 0
 	var rows []Ticket
@@ -496,14 +505,34 @@ func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (Queu
 	return s.finishPage(ctx, rows, f, backward, func(t Ticket) Cursor { return Cursor{ID: t.ID} })
 }
 
-// ftsQuery turns what someone typed into an FTS5 query: each word must
-// appear, the last may be the start of a word. Quotes keep FTS5 syntax
-// characters from being read as operators.
-func ftsQuery(text string) string {
+// searchWords are the words of what someone typed, at most eight.
+func searchWords(text string) []string {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	if len(words) > 8 {
 		words = words[:8]
 	}
+	return words
+}
+
+// tsQuery is ftsQuery for PostgreSQL's to_tsquery: each word must appear,
+// the last may be the start of a word. Words hold only letters and digits,
+// so none is read as an operator.
+func tsQuery(text string) string {
+	words := searchWords(text)
+	for i, w := range words {
+		words[i] = "'" + w + "'"
+	}
+	if len(words) > 0 {
+		words[len(words)-1] += ":*"
+	}
+	return strings.Join(words, " & ")
+}
+
+// ftsQuery turns what someone typed into an FTS5 query: each word must
+// appear, the last may be the start of a word. Quotes keep FTS5 syntax
+// characters from being read as operators.
+func ftsQuery(text string) string {
+	words := searchWords(text)
 	for i, w := range words {
 		words[i] = `"` + w + `"`
 	}

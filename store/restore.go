@@ -203,7 +203,7 @@ func checkDesk(ctx context.Context, path string) error {
 
 // knownMigrations lists the version numbers of this program's migrations.
 func knownMigrations() ([]int64, error) {
-	entries, err := fs.ReadDir(migrationFiles, migrationDir)
+	entries, err := fs.ReadDir(migrationFiles, sqliteMigrations)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}

@@ -86,19 +86,16 @@ func roleNameKey(name string) string { return strings.ToLower(strings.TrimSpace(
 func (s *Store) CreateCustomRole(ctx context.Context, actorID int64, in CustomRoleInput, ip string) (authz.Role, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.RolesManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.RolesManage)
 		if err != nil {
 			return err
 		}
 		perms := authz.CustomPerms(in.Perms)
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `INSERT INTO custom_roles (name, name_key, permissions, created_at, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?)`, in.Name, roleNameKey(in.Name), perms.String(), now, now, actor.ID)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO custom_roles (name, name_key, permissions, created_at, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?)
+			RETURNING id`, in.Name, roleNameKey(in.Name), perms.String(), now, now, actor.ID).Scan(&id); err != nil {
 			return uniqueViolation(err, "name")
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionRoleCreate, TargetType: "role", TargetID: id,
 			Details: fmt.Sprintf("%s: %s", in.Name, perms), IP: ip})
@@ -113,7 +110,7 @@ func (s *Store) CreateCustomRole(ctx context.Context, actorID int64, in CustomRo
 // permissions change, every holder's sessions end in the same transaction.
 func (s *Store) UpdateCustomRole(ctx context.Context, actorID, id int64, in CustomRoleInput, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.RolesManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.RolesManage)
 		if err != nil {
 			return err
 		}
@@ -151,7 +148,7 @@ func (s *Store) UpdateCustomRole(ctx context.Context, actorID, id int64, in Cust
 // who held it keep their history and fall back to the Agent role.
 func (s *Store) RemoveCustomRole(ctx context.Context, actorID, id int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, err := loadActor(ctx, tx, actorID, authz.RolesManage)
+		actor, err := s.loadActor(ctx, tx, actorID, authz.RolesManage)
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,9 @@ import (
 // SQLITE_BUSY, and a reader pool for everything else (WAL lets readers run
 // beside the writer).
 type Store struct {
+	// pg is set on PostgreSQL, where w and r are two pools of several
+	// connections each: the server orders concurrent writes by row locks.
+	pg  bool
 	w   *sql.DB
 	r   *sql.DB
 	rd  *reader // s.r with prepared statements: use it for queries
@@ -50,9 +53,18 @@ type Store struct {
 // so a client hanging up cannot turn a committed write into a reported error.
 const writeTimeout = 15 * time.Second
 
-// Open opens (creating if needed) the database at path. Call Migrate next.
-// It refuses with ErrInUse while Restore is replacing the database.
-func Open(path string) (*Store, error) {
+// Open opens the database dsn names: a PostgreSQL database
+// (postgres://user:pass@host:5432/name) or else a SQLite file, created if
+// needed. Call Migrate next. A SQLite file is refused with ErrInUse while
+// Restore is replacing it.
+func Open(dsn string) (*Store, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(dsn)
+	}
+	return openSQLite(dsn)
+}
+
+func openSQLite(path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create data folder: %w", err)
@@ -65,7 +77,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	w, err := sql.Open("sqlite", dsn(path, true))
+	w, err := sql.Open("sqlite", sqliteDSN(path, true))
 	if err != nil {
 		lock.release()
 		return nil, fmt.Errorf("store: open writer: %w", err)
@@ -73,7 +85,7 @@ func Open(path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn(path, false))
+	r, err := sql.Open("sqlite", sqliteDSN(path, false))
 	if err != nil {
 		w.Close()
 		lock.release()
@@ -97,7 +109,7 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-func dsn(path string, writer bool) string {
+func sqliteDSN(path string, writer bool) string {
 	q := url.Values{}
 	// busy_timeout first: the pragmas after it may already need to wait.
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -109,6 +121,51 @@ func dsn(path string, writer bool) string {
 	}
 	return "file:" + path + "?" + q.Encode()
 }
+
+// openPostgres opens a writer and a reader pool on a PostgreSQL database.
+func openPostgres(dsn string) (*Store, error) {
+	n := max(4, 2*runtime.NumCPU())
+	w, err := openPostgresDB(dsn, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", redactDSN(dsn), err)
+	}
+	r, err := openPostgresDB(dsn, n)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", redactDSN(dsn), err)
+	}
+	s := &Store{pg: true, w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
+	s.intake = s.startIntake()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", redactDSN(dsn), err)
+	}
+	return s, nil
+}
+
+// OpenSQL opens a plain database/sql pool on dsn that reads the store's SQL
+// (? placeholders, on either engine), for tools and tests that look at rows
+// directly. It applies no migrations and keeps none of the store's rules.
+func OpenSQL(dsn string) (*sql.DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgresDB(dsn, 4)
+	}
+	return sql.Open("sqlite", sqliteDSN(dsn, false))
+}
+
+// redactDSN hides the password of a database address shown in a message.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "the database"
+	}
+	return u.Redacted()
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (s *Store) Postgres() bool { return s.pg }
 
 // Close answers the tickets being written, refuses further ones, closes
 // both pools, and only then lets a restore at the database.

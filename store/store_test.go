@@ -1,20 +1,30 @@
 package store
 
 import (
+	"helpline/store/storetest"
+	"path/filepath"
+
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"helpline/authz"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// newTestStore opens a migrated store on a temp file.
+// newTestStore opens a migrated store on a fresh database of the run's
+// engine (storetest).
 func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	return openDesk(t, storetest.DSN(t))
+}
+
+// newSQLiteStore opens a migrated store on a SQLite file whatever the run's
+// engine, for what only SQLite has (its pragmas, file backups).
+func newSQLiteStore(t *testing.T) *Store {
 	t.Helper()
 	return openDesk(t, filepath.Join(t.TempDir(), "test.db"))
 }
@@ -37,7 +47,7 @@ func signUpOwner(t *testing.T, s *Store) Agent {
 }
 
 func TestOpen_PragmasOnBothPools(t *testing.T) {
-	s := newTestStore(t)
+	s := newSQLiteStore(t)
 	for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {
 		var mode string
 		var fk, sync, busy int

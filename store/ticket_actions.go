@@ -55,18 +55,34 @@ func scanState(row *sql.Row) (ticketState, error) {
 	return t, err
 }
 
-// lockTicket reads a ticket the viewer may touch, inside the write transaction.
-func lockTicket(ctx context.Context, tx *sql.Tx, v authz.Viewer, code string) (ticketState, error) {
+// lockTicket reads a ticket the viewer may touch, inside the write
+// transaction; on PostgreSQL it locks the row until the commit, so two
+// instances changing one ticket take turns.
+func (s *Store) lockTicket(ctx context.Context, tx *sql.Tx, v authz.Viewer, code string) (ticketState, error) {
 	scope, args := scopeSQL(v)
-	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope,
+	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope+s.forUpdate(false),
 		append([]any{code}, args...)...))
+}
+
+// forUpdate is the clause that locks the rows a write transaction reads
+// before it changes them: nothing on SQLite, whose one writer holds the
+// whole database; FOR UPDATE on PostgreSQL, with SKIP LOCKED for work any
+// instance may take (rows another instance is working on are left to it).
+func (s *Store) forUpdate(skipLocked bool) string {
+	switch {
+	case !s.pg:
+		return ""
+	case skipLocked:
+		return " FOR UPDATE OF t SKIP LOCKED"
+	}
+	return " FOR UPDATE OF t"
 }
 
 // act runs fn on one ticket in the viewer's scope and records the viewer as
 // the last to change it.
 func (s *Store) act(ctx context.Context, v authz.Viewer, code, what string, fn func(tx *sql.Tx, t *ticketState, now int64) error) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		t, err := lockTicket(ctx, tx, v, code)
+		t, err := s.lockTicket(ctx, tx, v, code)
 		if err != nil {
 			return err
 		}
@@ -156,7 +172,7 @@ var unscoped = authz.Viewer{Perms: authz.SetOf(authz.TicketsReadAll)}
 // Resolved ticket opens again. It is not scoped: it arrives from outside.
 func (s *Store) CustomerReply(ctx context.Context, code, body string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		t, err := lockTicket(ctx, tx, unscoped, code)
+		t, err := s.lockTicket(ctx, tx, unscoped, code)
 		if err != nil {
 			return err
 		}
@@ -328,7 +344,7 @@ func (s *Store) Bulk(ctx context.Context, v authz.Viewer, codes []string, a Bulk
 		now := s.nowMs()
 		by := author{agentID: v.ID}
 		for _, code := range codes {
-			t, err := lockTicket(ctx, tx, v, code)
+			t, err := s.lockTicket(ctx, tx, v, code)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}
@@ -391,7 +407,7 @@ func (s *Store) ReturnPostponed(ctx context.Context) (int, error) {
 		n = 0
 		now := s.nowMs()
 		rows, err := tx.QueryContext(ctx, `SELECT `+stateColumns+` FROM tickets t INDEXED BY tickets_postponed
-			WHERE t.status = 'postponed' AND t.postponed_until <= ? ORDER BY t.postponed_until LIMIT 1000`, now)
+			WHERE t.status = 'postponed' AND t.postponed_until <= ? ORDER BY t.postponed_until LIMIT 1000`+s.forUpdate(true), now)
 		if err != nil {
 			return err
 		}

@@ -107,7 +107,7 @@ func (a Agent) Viewer() authz.Viewer { return authz.Viewer{ID: a.ID, Perms: a.Pe
 // query, so out-of-scope tickets and missing ones both come back empty.
 func scopeSQL(v authz.Viewer) (string, []any) {
 	if v.Can(authz.TicketsReadAll) {
-		return "1", nil
+		return "TRUE", nil
 	}
 	return "t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?)", []any{v.ID}
 }
@@ -140,9 +140,9 @@ type Ticket struct {
 }
 
 const ticketColumns = `t.id, t.code, t.subject, t.status, t.priority, t.channel, t.department_id, d.name,
-	coalesce(t.assignee_id, 0), coalesce(a.name, ''), coalesce(a.removed_at IS NOT NULL, 0),
+	coalesce(t.assignee_id, 0), coalesce(a.name, ''), a.removed_at IS NOT NULL,
 	t.contact_id, c.name, c.email, t.postponed_until, t.preview, t.message_count, t.sort_key,
-	t.created_at, t.updated_at, coalesce(u.name, c.name), coalesce(u.removed_at IS NOT NULL, 0)`
+	t.created_at, t.updated_at, coalesce(u.name, c.name), u.removed_at IS NOT NULL`
 
 // ticketJoins keeps tickets outermost (CROSS JOIN fixes the order): the
 // planner must walk a tickets index in queue order and stop after a page.
@@ -235,7 +235,7 @@ func placeholders(n int) string {
 // page of keys took 58-72 µs instead of 38-40); through a CAST it is planned
 // once and searches the index the same way.
 const (
-	intArg  = "CAST(? AS INTEGER)"
+	intArg  = "CAST(? AS BIGINT)"
 	textArg = "CAST(? AS TEXT)"
 )
 

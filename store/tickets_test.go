@@ -18,12 +18,11 @@ func addMember(t *testing.T, s *Store, name, email string, role authz.Role, dept
 	ctx := context.Background()
 	now := s.nowMs()
 	builtin, customID := roleColumns(role)
-	res, err := s.w.ExecContext(ctx, `INSERT INTO agents (name, email, role, custom_role_id, status, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`, name, NormalizeEmail(email), builtin, customID, testHash, now, now)
-	if err != nil {
+	var id int64
+	if err := s.w.QueryRowContext(ctx, `INSERT INTO agents (name, email, role, custom_role_id, status, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id`, name, NormalizeEmail(email), builtin, customID, testHash, now, now).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	id, _ := res.LastInsertId()
 	for _, d := range depts {
 		if err := s.SetMember(ctx, fixtureOwner(t, s), d, id, Channels{Tickets: true}); err != nil {
 			t.Fatal(err)
@@ -89,7 +88,12 @@ type ticketWorld struct {
 
 func newTicketWorld(t *testing.T) *ticketWorld {
 	t.Helper()
-	s := newTestStore(t)
+	return newTicketWorldOn(t, newTestStore(t))
+}
+
+// newTicketWorldOn builds the same world on the store s.
+func newTicketWorldOn(t *testing.T, s *Store) *ticketWorld {
+	t.Helper()
 	w := &ticketWorld{s: s, owner: signUpOwner(t, s)}
 	w.sales, w.support = addDept(t, s, "Sales"), addDept(t, s, "Support")
 	w.admin = addMember(t, s, "Adam Admin", "adam@example.com", authz.RoleAdmin)

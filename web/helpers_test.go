@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,13 +16,14 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"helpline/store"
+	"helpline/store/storetest"
 )
 
-// testApp is a real server (router, middleware, store on a temp file)
+// testApp is a real server (router, middleware, store on a fresh database)
 // behind httptest, for scenario tests.
 type testApp struct {
 	t    testing.TB
-	path string // the database file
+	path string // the database: a file, or a PostgreSQL address
 	st   *store.Store
 	srv  *Server
 	ts   *httptest.Server
@@ -33,7 +33,7 @@ const testPassword = "correct horse battery"
 
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
+	path := storetest.DSN(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)

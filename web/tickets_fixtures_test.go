@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"helpline/authz"
@@ -10,12 +9,12 @@ import (
 )
 
 // agent adds an active agent who signs in with testPassword and works
-// tickets in depts. It writes the row with SQL on the same database file:
+// tickets in depts. It writes the row with SQL on the same database:
 // creating agents is the agents screens' business, not the tickets'.
 func (a *testApp) agent(name, email string, role authz.Role, depts ...int64) store.Agent {
 	a.t.Helper()
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+a.path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)")
+	db, err := store.OpenSQL(a.path)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -24,12 +23,11 @@ func (a *testApp) agent(name, email string, role authz.Role, depts ...int64) sto
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	res, err := db.ExecContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at)
-		VALUES (?, ?, ?, 'active', ?, 'en', 0, 0)`, name, store.NormalizeEmail(email), role, hash)
-	if err != nil {
+	var id int64
+	if err := db.QueryRowContext(ctx, `INSERT INTO agents (name, email, role, status, password_hash, language, created_at, updated_at)
+		VALUES (?, ?, ?, 'active', ?, 'en', 0, 0) RETURNING id`, name, store.NormalizeEmail(email), role, hash).Scan(&id); err != nil {
 		a.t.Fatal(err)
 	}
-	id, _ := res.LastInsertId()
 	for _, d := range depts {
 		if err := a.st.SetMember(ctx, a.ownerID(), d, id, store.Channels{Tickets: true}); err != nil {
 			a.t.Fatal(err)
