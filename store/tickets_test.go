@@ -398,6 +398,7 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 	base := time.Now()
 	s.SetClock(func() time.Time { return base })
 	depts := []int64{w.sales, w.support, other}
+	var made []string
 	for i := range 60 {
 		if i%10 == 0 {
 			base = base.Add(time.Second) // groups of ten share created_at
@@ -420,6 +421,17 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 		case 3:
 			s.SetStatus(ctx, w.adminV, code, TicketSpam)
 		}
+		made = append(made, code)
+	}
+	// Later, some older tickets are assigned (to Bea, in Sales and
+	// Support), so the Updated order differs from the Created one.
+	for i, code := range made {
+		if i%4 == 0 && i%3 != 2 {
+			base = base.Add(time.Second)
+			if err := s.Assign(ctx, w.adminV, code, w.both.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -440,72 +452,107 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 		{"agent in two departments, rare tag", w.both.Viewer(), QueueFilter{Tag: "half"}, false},
 		{"agent in two departments, common tag", w.both.Viewer(), QueueFilter{Tag: "half"}, true},
 		{"admin, department, status and rare tag", w.adminV, QueueFilter{DepartmentID: w.sales, Status: TicketNew, Tag: "half"}, false},
+		{"admin, open", w.adminV, QueueFilter{Open: true}, false},
+		{"agent in two departments, my open", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe}, false},
+		{"admin by update", w.adminV, QueueFilter{Sort: SortUpdated}, false},
+		{"admin by creation", w.adminV, QueueFilter{Sort: SortCreated}, false},
+		{"agent in two departments by update", w.both.Viewer(), QueueFilter{Sort: SortUpdated}, false},
+		{"agent in two departments by creation", w.both.Viewer(), QueueFilter{Sort: SortCreated}, false},
+		{"agent in two departments, open by update", w.both.Viewer(), QueueFilter{Open: true, Sort: SortUpdated}, false},
+		{"agent in two departments, my open by creation", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe, Sort: SortCreated}, false},
+		{"admin, unassigned by update", w.adminV, QueueFilter{Assignee: AssigneeUnassigned, Sort: SortUpdated}, false},
+		{"admin, unassigned resolved by creation", w.adminV, QueueFilter{Status: TicketResolved, Assignee: AssigneeUnassigned, Sort: SortCreated}, false},
+		{"agent in two departments, my open by update, common tag", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe, Sort: SortUpdated, Tag: "half"}, true},
+		{"agent, unassigned by update", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeUnassigned, Sort: SortUpdated}, false},
+		{"admin, one department by update", w.adminV, QueueFilter{DepartmentID: other, Sort: SortUpdated}, false},
+		{"admin, status New by update", w.adminV, QueueFilter{Status: TicketNew, Sort: SortUpdated}, false},
+		{"admin, resolved by creation", w.adminV, QueueFilter{Status: TicketResolved, Sort: SortCreated}, false},
+		{"admin, rare tag by update", w.adminV, QueueFilter{Tag: "half", Sort: SortUpdated}, false},
+		{"agent in two departments, common tag by creation", w.both.Viewer(), QueueFilter{Tag: "half", Sort: SortCreated}, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.commonTags {
-				s.rareTagRows = 1
-				defer func() { s.rareTagRows = defaultRareTagRows }()
+		// An assignee's tickets in the Updated or Created order are read
+		// from the assignee's range while few, else walked in each
+		// department's range: both ways.
+		fewRows := []int{defaultFewAssigned}
+		if tc.filter.Sort != SortPriority && tc.filter.Assignee != AssigneeAnyone {
+			fewRows = append(fewRows, 0)
+		}
+		for _, few := range fewRows {
+			name := tc.name
+			if few == 0 {
+				name += ", many assigned"
 			}
-			var want []int64
-			rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+			t.Run(name, func(t *testing.T) {
+				s.fewAssignedRows = few
+				defer func() { s.fewAssignedRows = defaultFewAssigned }()
+				if tc.commonTags {
+					s.rareTagRows = 1
+					defer func() { s.rareTagRows = defaultRareTagRows }()
+				}
+				var want []int64
+				rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
 				AND (? = 0 OR t.department_id = ?) AND (? = '' AND t.status NOT IN ('spam', 'deleted') OR t.status = ?)
 				AND (? = '' OR EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ?))
-				ORDER BY t.sort_key, t.id`, tc.v.Can(authz.TicketsReadAll), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
-				tc.filter.Tag, tc.filter.Tag)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				want = append(want, id)
-			}
-			rows.Close()
-			if len(want) < 4 {
-				t.Fatalf("only %d tickets to page through", len(want))
-			}
-			f := tc.filter
-			f.Limit = 7
-			var got []int64
-			var pages []QueuePage
-			for {
-				p, err := s.Queue(ctx, tc.v, f)
+				AND (NOT ? OR t.status IN ('new', 'open', 'answered'))
+				AND (? = '' OR ? = 'me' AND t.assignee_id = ? OR ? = 'unassigned' AND t.assignee_id IS NULL)
+				ORDER BY `+tc.filter.Sort.keySQL()+`, t.id`+map[bool]string{true: " DESC"}[tc.filter.Sort == SortCreated], tc.v.Can(authz.TicketsReadAll), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
+					tc.filter.Tag, tc.filter.Tag, tc.filter.Open && tc.filter.Status == "",
+					tc.filter.Assignee, tc.filter.Assignee, tc.v.ID, tc.filter.Assignee)
 				if err != nil {
 					t.Fatal(err)
 				}
-				pages = append(pages, p)
-				for _, tk := range p.Tickets {
-					got = append(got, tk.ID)
+				for rows.Next() {
+					var id int64
+					rows.Scan(&id)
+					want = append(want, id)
 				}
-				if len(pages) > 1 && p.Prev.IsZero() {
-					t.Fatalf("page %d has no Previous link", len(pages))
+				rows.Close()
+				if len(want) < 4 {
+					t.Fatalf("only %d tickets to page through", len(want))
 				}
-				if p.Next.IsZero() {
-					break
+				f := tc.filter
+				f.Limit = 7
+				var got []int64
+				var pages []QueuePage
+				for {
+					p, err := s.Queue(ctx, tc.v, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					pages = append(pages, p)
+					for _, tk := range p.Tickets {
+						got = append(got, tk.ID)
+					}
+					if len(pages) > 1 && p.Prev.IsZero() {
+						t.Fatalf("page %d has no Previous link", len(pages))
+					}
+					if p.Next.IsZero() {
+						break
+					}
+					f.After, f.Before = p.Next, Cursor{}
 				}
-				f.After, f.Before = p.Next, Cursor{}
-			}
-			if !slices.Equal(got, want) {
-				t.Fatalf("paged ids %v\nwant       %v", got, want)
-			}
-			if !pages[0].Prev.IsZero() {
-				t.Fatal("the first page has a Previous link")
-			}
-			// Walk back from the last page: each page equals the one seen going forward.
-			for i := len(pages) - 1; i > 0; i-- {
-				f.After, f.Before = Cursor{}, pages[i].Prev
-				p, err := s.Queue(ctx, tc.v, f)
-				if err != nil {
-					t.Fatal(err)
+				if !slices.Equal(got, want) {
+					t.Fatalf("paged ids %v\nwant       %v", got, want)
 				}
-				if !slices.Equal(codes(p.Tickets), codes(pages[i-1].Tickets)) {
-					t.Fatalf("back to page %d = %v, want %v", i, codes(p.Tickets), codes(pages[i-1].Tickets))
+				if !pages[0].Prev.IsZero() {
+					t.Fatal("the first page has a Previous link")
 				}
-				if p.Next.IsZero() || (i-1 > 0) == p.Prev.IsZero() {
-					t.Fatalf("back to page %d: next %v prev %v", i, p.Next, p.Prev)
+				// Walk back from the last page: each page equals the one seen going forward.
+				for i := len(pages) - 1; i > 0; i-- {
+					f.After, f.Before = Cursor{}, pages[i].Prev
+					p, err := s.Queue(ctx, tc.v, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(codes(p.Tickets), codes(pages[i-1].Tickets)) {
+						t.Fatalf("back to page %d = %v, want %v", i, codes(p.Tickets), codes(pages[i-1].Tickets))
+					}
+					if p.Next.IsZero() || (i-1 > 0) == p.Prev.IsZero() {
+						t.Fatalf("back to page %d: next %v prev %v", i, p.Next, p.Prev)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -755,13 +802,19 @@ func TestUnassignOpenTickets_FreesUnfinishedTicketsWithAnEvent(t *testing.T) {
 // reading the page's rows does not leave the page short or out of order: the
 // page is the queue as it is after the change.
 func TestQueue_MergedPageFollowsAChangeBetweenItsReads(t *testing.T) {
+	for _, o := range QueueSorts {
+		t.Run("sort "+string(o), func(t *testing.T) { mergedPageFollowsAChange(t, o) })
+	}
+}
+
+func mergedPageFollowsAChange(t *testing.T, o QueueSort) {
 	w := newTicketWorld(t)
 	s, ctx := w.s, context.Background()
 	for i := range 12 {
 		contactTicket(t, s, []int64{w.sales, w.support}[i%2], fmt.Sprintf("T%d", i), "b")
 	}
 	bea := w.both.Viewer()
-	f := QueueFilter{Limit: 5}
+	f := QueueFilter{Limit: 5, Sort: o}
 	before, err := s.Queue(ctx, bea, f)
 	if err != nil {
 		t.Fatal(err)
