@@ -751,6 +751,63 @@ func TestNextInQueue_FollowsWhereTheTicketStood(t *testing.T) {
 			t.Errorf("%s: next = %q, %v; want %s", tc.name, got, err, tc.want)
 		}
 	}
+	// In the Updated and Created orders the place is the ticket's own key
+	// in that order. Answering all[1] makes it the latest change.
+	s.SetClock(func() time.Time { return base.Add(10 * time.Second) })
+	if err := s.Reply(ctx, w.annV, all[1], "done"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    QueueFilter
+		from string
+		want string
+	}{
+		{"created, newest first", QueueFilter{Open: true, Sort: SortCreated}, all[2], all[1]},
+		{"created, from the oldest", QueueFilter{Open: true, Sort: SortCreated}, all[0], ""},
+		{"updated, latest change first", QueueFilter{Open: true, Sort: SortUpdated}, all[1], all[2]},
+		{"updated, from the least recent", QueueFilter{Sort: SortUpdated}, all[0], ""},
+		{"updated new, from an answered ticket", QueueFilter{Status: TicketNew, Sort: SortUpdated}, all[0], all[2]},
+	} {
+		got, err := next(tc.f, tc.from, nil)
+		if tc.want == "" {
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: next = %q, %v; want ErrNotFound", tc.name, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: next = %q, %v; want %s", tc.name, got, err, tc.want)
+		}
+	}
+	// Answering moves a ticket to the top of the Updated order; the next
+	// is still the one after where it stood.
+	s.SetClock(func() time.Time { return base.Add(20 * time.Second) })
+	got, err = next(QueueFilter{Open: true, Sort: SortUpdated}, all[2], func() {
+		if err := s.Reply(ctx, w.annV, all[2], "done"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err != nil || got != all[0] {
+		t.Fatalf("after answering by Updated: %q, %v; want %s", got, err, all[0])
+	}
+	// Tickets created in the same millisecond: by Created the newer is
+	// first, so the older follows it.
+	s.SetClock(func() time.Time { return base.Add(time.Hour) })
+	older := contactTicket(t, s, w.sales, "Twin A", "words")
+	newer := contactTicket(t, s, w.sales, "Twin B", "words")
+	s.SetClock(time.Now)
+	if got, err := next(QueueFilter{Open: true, Sort: SortCreated}, newer, nil); err != nil || got != older {
+		t.Fatalf("created, from the newer twin: %q, %v; want %s", got, err, older)
+	}
+	if got, err := next(QueueFilter{Status: TicketNew}, older, nil); err != nil || got != newer {
+		t.Fatalf("priority, from the older twin: %q, %v; want %s", got, err, newer)
+	}
+	for _, code := range []string{older, newer} {
+		if err := s.SetStatus(ctx, w.annV, code, TicketSpam); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Another department's tickets are never next.
 	other := contactTicket(t, s, w.support, "Theirs", "words")
 	if got, err := next(QueueFilter{Status: TicketNew}, all[2], nil); !errors.Is(err, ErrNotFound) {
