@@ -230,6 +230,83 @@ func BenchmarkQueue_AgentSpreadPages(b *testing.B) {
 	}
 }
 
+func BenchmarkQueue_AgentByUpdated(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.agent, store.QueueFilter{Sort: store.SortUpdated}, 50)
+}
+
+func BenchmarkQueue_AdministratorByUpdated(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.admin, store.QueueFilter{Sort: store.SortUpdated}, 50)
+}
+
+func BenchmarkQueue_AgentByCreated(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.agent, store.QueueFilter{Sort: store.SortCreated}, 50)
+}
+
+func BenchmarkQueue_AdministratorByCreated(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.admin, store.QueueFilter{Sort: store.SortCreated}, 50)
+}
+
+// BenchmarkQueue_AgentMyOpenByUpdated is the Agent's "My open" view sorted
+// by the latest change: the assignee's index in that order.
+func BenchmarkQueue_AgentMyOpenByUpdated(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.agent, store.ViewMine.Apply(store.QueueFilter{Sort: store.SortUpdated}), 1)
+}
+
+func BenchmarkQueue_AdministratorUnassigned(b *testing.B) {
+	d := sharedDesk(b)
+	benchQueue(b, d.admin, store.ViewUnassigned.Apply(store.QueueFilter{}), 50)
+}
+
+// BenchmarkQueue_DeepPageByUpdated follows Next about fifty pages into the
+// Administrator's queue by the latest change, then times that page.
+func BenchmarkQueue_DeepPageByUpdated(b *testing.B) {
+	d := sharedDesk(b)
+	ctx := context.Background()
+	f := store.QueueFilter{Sort: store.SortUpdated}
+	pages := 0
+	for ; pages < 50; pages++ {
+		p, err := d.s.Queue(ctx, d.admin, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.Next.IsZero() {
+			break
+		}
+		f.After = p.Next
+	}
+	b.ReportMetric(float64(pages), "pages-in")
+	benchQueue(b, d.admin, f, 1)
+}
+
+// BenchmarkQueueCounts reads what the views and the queue's total show.
+func BenchmarkQueueCounts(b *testing.B) {
+	d := sharedDesk(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		v    authz.Viewer
+	}{{"Agent", d.agent}, {"Administrator", d.admin}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				benchFresh(d.s)
+				counts, err := d.s.QueueCounts(ctx, c.v, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if counts.View(store.ViewResolved) == 0 {
+					b.Fatalf("counts %v: no resolved tickets", counts)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkQueue_TextSearch(b *testing.B) {
 	d := sharedDesk(b)
 	benchQueue(b, d.admin, store.QueueFilter{Search: "invoice"}, 50)

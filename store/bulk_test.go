@@ -125,6 +125,16 @@ func TestBulk_WritesWhatTheAppWrites(t *testing.T) {
 	var mismatched, statuses, channels, noEvent int
 	r.QueryRow(`SELECT count(*) FROM (SELECT department_id, status, count(*) AS n FROM tickets GROUP BY 1, 2) c
 		LEFT JOIN ticket_counts k USING (department_id, status) WHERE k.n IS NOT c.n`).Scan(&mismatched)
+	// The kept counts of the queue's views (My open, Unassigned): per
+	// assignee, and of every assignee (0).
+	var perAssignee, assigned int
+	r.QueryRow(`SELECT count(*) FROM (SELECT assignee_id, department_id, status, count(*) AS n FROM tickets WHERE assignee_id IS NOT NULL GROUP BY 1, 2, 3
+			UNION ALL SELECT 0, department_id, status, count(*) FROM tickets WHERE assignee_id IS NOT NULL GROUP BY 2, 3) c
+		FULL JOIN ticket_assigned_counts k USING (assignee_id, department_id, status) WHERE coalesce(k.n, 0) <> coalesce(c.n, 0)`).Scan(&perAssignee)
+	r.QueryRow(`SELECT count(*) FROM ticket_assigned_counts WHERE assignee_id <> 0`).Scan(&assigned)
+	if perAssignee != 0 || assigned == 0 {
+		t.Fatalf("assigned counts off in %d rows (%d rows of assignees)", perAssignee, assigned)
+	}
 	r.QueryRow(`SELECT count(DISTINCT status) FROM tickets`).Scan(&statuses)
 	r.QueryRow(`SELECT count(DISTINCT channel) FROM tickets`).Scan(&channels)
 	r.QueryRow(`SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.event = 'created')`).Scan(&noEvent)

@@ -33,6 +33,9 @@ const largeDeskStats = `
 	('tickets', 'tickets_dept_queue', '1000000 2001 1'),
 	('tickets', 'tickets_queue', '1000000 1'),
 	('tickets', 'tickets_code', '1000000 1'),
+	('tickets', 'tickets_dept_updated', '1000000 2001 1'),
+	('tickets', 'tickets_dept_created', '1000000 2001 1'),
+	('ticket_assigned_counts', 'ticket_assigned_counts', '5000 40 2 1'),
 	('contacts', 'contacts_email', '250000 1'),
 	('agents', '', '203')`
 
@@ -67,11 +70,6 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 	s := w.s
 	code := contactTicket(t, s, w.sales, "Hello", "world")
 	cur := Cursor{Key: 12345, ID: 7}
-	type query struct {
-		name string
-		sql  string
-		args []any
-	}
 	var qs []query
 	add := func(name, q string, args []any) { qs = append(qs, query{name, q, args}) }
 	filters := map[string]QueueFilter{
@@ -85,39 +83,88 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 		"next page":        {After: cur},
 		"previous page":    {Before: cur},
 		"status next page": {Status: TicketNew, After: cur},
+		"postponed":        {Status: TicketPostponed},
+		"open":             {Open: true},
+		"open next page":   {Open: true, After: cur},
+		"open previous":    {Open: true, Before: cur},
+		"my open":          {Open: true, Assignee: AssigneeMe},
+		"unassigned open":  {Open: true, Assignee: AssigneeUnassigned},
+		"resolved mine":    {Status: TicketResolved, Assignee: AssigneeMe},
 	}
 	for name, f := range filters {
-		f.Limit = 50
-		for _, v := range []authz.Viewer{w.annV, w.adminV} {
-			role := viewerLabel(v)
-			if v.Can(authz.TicketsReadAll) {
-				q, a := queueSQL(v, f, 0, !f.Before.IsZero(), ticketRowsFrom)
-				add("queue "+role+" all "+name, q, a)
-			}
-			q, a := queueSQL(v, f, w.sales, !f.Before.IsZero(), ticketRowsFrom)
-			add("queue "+role+" department "+name, q, a)
-			q, a = queueSQL(v, f, w.sales, !f.Before.IsZero(), queueKeysFrom)
-			add("queue keys "+role+" department "+name, q, a)
-			q, a = pageRowsSQL(v, f, []Cursor{cur, {Key: 1, ID: 2}})
-			add("queue page rows "+role+" "+name, q, a)
-			f.Search = "hello"
-			q, a = s.searchSQL(v, f)
-			add("search "+role+" "+name, q, a)
-			q, a = s.refsSQL(v, f)
-			add("search codes and requesters "+role+" "+name, q, a)
-			q, a = requesterSQL(v, f, "carla@example.com")
-			add("search by email "+role+" "+name, q, a)
-			f.Search = ""
+		for _, o := range QueueSorts {
+			f.Sort = o
+			qs = append(qs, queueQueries(w, f, name+" by "+string(o), cur)...)
 		}
 	}
-	// The keys of an Agent's departments come from the index alone.
-	for _, name := range []string{"default", "status", "next page", "previous page", "status next page"} {
+	// The keys of an Agent's departments come from the index alone, in
+	// every order.
+	for _, o := range []QueueSort{SortPriority, SortUpdated} {
+		for _, name := range []string{"default", "status", "next page", "previous page", "status next page", "open", "open next page", "open previous", "postponed"} {
+			f := filters[name]
+			f.Limit, f.Sort = 50, o
+			if o != SortPriority && f.Status != "" && phase(f.Status) == 0 {
+				continue // a status sharing its phase is read from each row
+			}
+			q, a := queueSQL(w.annV, f, w.sales, !f.Before.IsZero(), keysFrom(f.Sort))
+			plan := queryPlan(t, s, q, a)
+			if len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX tickets_dept_") {
+				t.Errorf("queue keys %s by %q read more than an index:\n  %s", name, o, strings.Join(plan, "\n  "))
+			}
+		}
+	}
+	// The Created order's ranges come from the queue's indexes alone.
+	for _, name := range []string{"default", "open", "open next page", "open previous", "postponed", "next page", "previous page"} {
 		f := filters[name]
-		f.Limit = 50
-		q, a := queueSQL(w.annV, f, w.sales, !f.Before.IsZero(), queueKeysFrom)
-		plan := queryPlan(t, s, q, a)
-		if len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX tickets_dept_") {
-			t.Errorf("queue keys %s read more than an index:\n  %s", name, strings.Join(plan, "\n  "))
+		f.Limit, f.Sort = 50, SortCreated
+		backward := !f.Before.IsZero()
+		for _, dept := range []int64{0, w.sales} {
+			q, a := createdRangeSQL(w.adminV, f, dept, 4, !f.After.IsZero() || backward, backward, createdFrom(f, false))
+			plan := queryPlan(t, s, q, a)
+			if len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX tickets_") || !strings.Contains(plan[0], "sort_key>? AND sort_key<?") {
+				t.Errorf("created range %s in department %d reads more than an index range:\n  %s", name, dept, strings.Join(plan, "\n  "))
+			}
+		}
+	}
+	// Each order walks its own index from the cursor: the plan names it.
+	for name, f := range map[string]QueueFilter{"everything": {}, "my open": {Open: true, Assignee: AssigneeMe},
+		"next page": {After: cur}, "previous page": {Before: cur}, "resolved": {Status: TicketResolved, After: cur}} {
+		for o, idx := range map[QueueSort]string{SortUpdated: "tickets_dept_updated"} {
+			f.Sort, f.Limit = o, 50
+			q, a := queueSQL(w.adminV, f, w.sales, !f.Before.IsZero(), rowsFrom(f.Sort))
+			plan := queryPlan(t, s, q, a)
+			if len(plan) == 0 || !strings.HasPrefix(plan[0], "SEARCH t USING INDEX "+idx+" (department_id=? AND <expr>>? AND <expr><") {
+				t.Errorf("queue %s by %s does not walk %s from its bound:\n  %s", name, o, idx, strings.Join(plan, "\n  "))
+			}
+		}
+	}
+	// An assignee's few tickets are read from the assignee's range and
+	// sorted: at most defaultFewAssigned rows, so the sort is allowed, a
+	// scan is not.
+	for name, f := range map[string]QueueFilter{
+		"my open":              {Open: true, Assignee: AssigneeMe},
+		"unassigned next page": {Open: true, Assignee: AssigneeUnassigned, After: cur},
+		"mine previous page":   {Assignee: AssigneeMe, Before: cur},
+		"my resolved":          {Status: TicketResolved, Assignee: AssigneeMe},
+		"mine by channel":      {Assignee: AssigneeMe, Channel: ChannelCall},
+	} {
+		for _, o := range []QueueSort{SortUpdated} {
+			f.Sort, f.Limit = o, 50
+			for _, c := range []struct {
+				v     authz.Viewer
+				depts []int64
+			}{{w.adminV, nil}, {w.adminV, []int64{w.sales}}, {w.annV, []int64{w.sales, w.support}}} {
+				q, a := fewAssignedSQL(c.v, f, c.depts, !f.Before.IsZero())
+				plan := queryPlan(t, s, q, a)
+				if len(plan) == 0 || !strings.HasPrefix(plan[0], "SEARCH t USING INDEX tickets_assignee_queue (assignee_id") {
+					t.Errorf("few assigned %s by %s in %d departments does not read the assignee's range:\n  %s", name, o, len(c.depts), strings.Join(plan, "\n  "))
+				}
+				for _, line := range plan {
+					if strings.HasPrefix(line, "SCAN") {
+						t.Errorf("few assigned %s scans: %q", name, line)
+					}
+				}
+			}
 		}
 	}
 	add("tag rarity", `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?)`, []any{"vip", defaultRareTagRows})
@@ -129,6 +176,8 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 		"rare tag next page": {Tag: "vip", After: cur},
 		"rare tag prev page": {Tag: "vip", Before: cur},
 		"mine with rare tag": {Tag: "vip", Assignee: AssigneeMe},
+		"rare tag by update": {Tag: "vip", Sort: SortUpdated, After: cur},
+		"open rare tag":      {Tag: "vip", Open: true, Sort: SortCreated},
 	} {
 		f.Limit = 50
 		for _, depts := range [][]int64{nil, {w.sales}, {w.sales, w.support}} {
@@ -145,6 +194,78 @@ func checkPlans(t *testing.T, w *ticketWorld) {
 			}
 		}
 	}
+	for _, v := range []authz.Viewer{w.annV, w.adminV} {
+		q, a := assigneeCountsSQL(v, 0)
+		add("assignee counts "+viewerLabel(v), q, a)
+		q, a = assigneeCountsSQL(v, w.sales)
+		add("assignee counts department "+viewerLabel(v), q, a)
+	}
+	checkRest(t, w, code, qs)
+}
+
+type query struct {
+	name string
+	sql  string
+	args []any
+}
+
+// queueQueries are the queries of one queue filter for an Agent and an
+// Administrator: whole rows and keys of a department's range, rows of a
+// page by id, and (in the queue's own order) a search with the filter.
+func queueQueries(w *ticketWorld, f QueueFilter, name string, cur Cursor) []query {
+	var qs []query
+	add := func(name, q string, args []any) { qs = append(qs, query{name, q, args}) }
+	f.Limit = 50
+	if f.Sort == SortCreated {
+		// A range of one rank (a status group and a priority), in a
+		// department or in all, with the cursor's bound or without.
+		backward := !f.Before.IsZero()
+		for _, v := range []authz.Viewer{w.annV, w.adminV} {
+			for _, dept := range []int64{0, w.sales} {
+				for _, bound := range []bool{false, !f.After.IsZero() || backward} {
+					for _, rows := range []bool{false, true} {
+						q, a := createdRangeSQL(v, f, dept, 5, bound, backward, createdFrom(f, rows))
+						q, a = inDepartments(q, a, map[bool][]int64{false: nil, true: {w.sales, w.support}}[f.Assignee == AssigneeMe && dept == 0], []int64{dept})
+						add(fmt.Sprintf("created range %s dept %d bound %v rows %v %s", viewerLabel(v), dept, bound, rows, name), q, a)
+					}
+				}
+			}
+			q, a := pageRowsSQL(v, f, []Cursor{cur, {Key: 1, ID: 2}})
+			add("queue page rows "+viewerLabel(v)+" "+name, q, a)
+		}
+		return qs
+	}
+	for _, v := range []authz.Viewer{w.annV, w.adminV} {
+		role := viewerLabel(v)
+		if v.Can(authz.TicketsReadAll) && f.Sort == SortPriority {
+			// The Updated and Created orders always read by department.
+			q, a := queueSQL(v, f, 0, !f.Before.IsZero(), rowsFrom(f.Sort))
+			add("queue "+role+" all "+name, q, a)
+		}
+		q, a := queueSQL(v, f, w.sales, !f.Before.IsZero(), rowsFrom(f.Sort))
+		add("queue "+role+" department "+name, q, a)
+		q, a = queueSQL(v, f, w.sales, !f.Before.IsZero(), keysFrom(f.Sort))
+		add("queue keys "+role+" department "+name, q, a)
+		q, a = pageRowsSQL(v, f, []Cursor{cur, {Key: 1, ID: 2}})
+		add("queue page rows "+role+" "+name, q, a)
+		if f.Sort == SortPriority {
+			f.Search = "hello"
+			q, a = w.s.searchSQL(v, f)
+			add("search "+role+" "+name, q, a)
+			q, a = w.s.refsSQL(v, f)
+			add("search codes and requesters "+role+" "+name, q, a)
+			q, a = requesterSQL(v, f, "carla@example.com")
+			add("search by email "+role+" "+name, q, a)
+			f.Search = ""
+		}
+	}
+	return qs
+}
+
+// checkRest checks the plans of qs and of the other hot queries.
+func checkRest(t *testing.T, w *ticketWorld, code string, qs []query) {
+	s := w.s
+	add := func(name, q string, args []any) { qs = append(qs, query{name, q, args}) }
 	for _, v := range []authz.Viewer{w.annV, w.adminV} {
 		q, a := countsSQL(v, 0)
 		add("counts "+viewerLabel(v), q, a)

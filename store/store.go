@@ -40,6 +40,9 @@ type Store struct {
 	// rareTagRows: a queue filtered by a tag fewer tickets carry reads
 	// them from the tag's index (queue.go).
 	rareTagRows int
+	// fewAssignedRows: below it an assignee's tickets are read and sorted
+	// for the Updated and Created orders (queue_sort.go); tests lower it.
+	fewAssignedRows int
 	// intake writes new tickets in batches (intake.go).
 	intake *intake
 	// betweenQueueReads, when set by a test, runs between the two reads of
@@ -95,7 +98,7 @@ func openSQLite(path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, lock: lock, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
+	s := &Store{w: w, r: r, lock: lock, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows, fewAssignedRows: defaultFewAssigned}
 	s.intake = s.startIntake()
 	// The writer connects first so WAL mode is set before any reader opens.
 	if err := w.Ping(); err != nil {

@@ -407,9 +407,18 @@ type QueuePlace struct {
 // PlaceInQueue finds where t stands in the queue as f shows it: at its own
 // place when the view shows it, else before the view's first ticket.
 func (s *Store) PlaceInQueue(ctx context.Context, v authz.Viewer, f QueueFilter, t Ticket) (QueuePlace, error) {
-	at, justBefore := Cursor{Key: t.SortKey, ID: t.ID}, Cursor{Key: t.SortKey, ID: t.ID - 1}
-	if justBefore.ID == 0 {
-		justBefore = Cursor{Key: t.SortKey - 1, ID: math.MaxInt64}
+	if !f.Sort.Valid() {
+		f.Sort = SortPriority
+	}
+	// The place is in the view's order: (key, id), where ties on the key
+	// go to the older ticket, except by Created (the newer first).
+	at := f.Sort.keyOf(t)
+	justBefore := Cursor{Key: at.Key, ID: at.ID - 1}
+	switch {
+	case f.Sort == SortCreated:
+		justBefore.ID = at.ID + 1
+	case justBefore.ID == 0:
+		justBefore = Cursor{Key: at.Key - 1, ID: math.MaxInt64}
 	}
 	if strings.TrimSpace(f.Search) != "" { // a search pages by id alone, newest first
 		at, justBefore = Cursor{ID: t.ID}, Cursor{ID: t.ID + 1}

@@ -402,6 +402,7 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 	base := time.Now()
 	s.SetClock(func() time.Time { return base })
 	depts := []int64{w.sales, w.support, other}
+	var made []string
 	for i := range 60 {
 		if i%10 == 0 {
 			base = base.Add(time.Second) // groups of ten share created_at
@@ -424,6 +425,17 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 		case 3:
 			s.SetStatus(ctx, w.adminV, code, TicketSpam)
 		}
+		made = append(made, code)
+	}
+	// Later, some older tickets are assigned (to Bea, in Sales and
+	// Support), so the Updated order differs from the Created one.
+	for i, code := range made {
+		if i%4 == 0 && i%3 != 2 {
+			base = base.Add(time.Second)
+			if err := s.Assign(ctx, w.adminV, code, w.both.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -444,72 +456,107 @@ func TestQueue_KeysetPagingVisitsEveryTicketOnceInOrder(t *testing.T) {
 		{"agent in two departments, rare tag", w.both.Viewer(), QueueFilter{Tag: "half"}, false},
 		{"agent in two departments, common tag", w.both.Viewer(), QueueFilter{Tag: "half"}, true},
 		{"admin, department, status and rare tag", w.adminV, QueueFilter{DepartmentID: w.sales, Status: TicketNew, Tag: "half"}, false},
+		{"admin, open", w.adminV, QueueFilter{Open: true}, false},
+		{"agent in two departments, my open", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe}, false},
+		{"admin by update", w.adminV, QueueFilter{Sort: SortUpdated}, false},
+		{"admin by creation", w.adminV, QueueFilter{Sort: SortCreated}, false},
+		{"agent in two departments by update", w.both.Viewer(), QueueFilter{Sort: SortUpdated}, false},
+		{"agent in two departments by creation", w.both.Viewer(), QueueFilter{Sort: SortCreated}, false},
+		{"agent in two departments, open by update", w.both.Viewer(), QueueFilter{Open: true, Sort: SortUpdated}, false},
+		{"agent in two departments, my open by creation", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe, Sort: SortCreated}, false},
+		{"admin, unassigned by update", w.adminV, QueueFilter{Assignee: AssigneeUnassigned, Sort: SortUpdated}, false},
+		{"admin, unassigned resolved by creation", w.adminV, QueueFilter{Status: TicketResolved, Assignee: AssigneeUnassigned, Sort: SortCreated}, false},
+		{"agent in two departments, my open by update, common tag", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeMe, Sort: SortUpdated, Tag: "half"}, true},
+		{"agent, unassigned by update", w.both.Viewer(), QueueFilter{Open: true, Assignee: AssigneeUnassigned, Sort: SortUpdated}, false},
+		{"admin, one department by update", w.adminV, QueueFilter{DepartmentID: other, Sort: SortUpdated}, false},
+		{"admin, status New by update", w.adminV, QueueFilter{Status: TicketNew, Sort: SortUpdated}, false},
+		{"admin, resolved by creation", w.adminV, QueueFilter{Status: TicketResolved, Sort: SortCreated}, false},
+		{"admin, rare tag by update", w.adminV, QueueFilter{Tag: "half", Sort: SortUpdated}, false},
+		{"agent in two departments, common tag by creation", w.both.Viewer(), QueueFilter{Tag: "half", Sort: SortCreated}, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.commonTags {
-				s.rareTagRows = 1
-				defer func() { s.rareTagRows = defaultRareTagRows }()
+		// An assignee's tickets in the Updated or Created order are read
+		// from the assignee's range while few, else walked in each
+		// department's range: both ways.
+		fewRows := []int{defaultFewAssigned}
+		if tc.filter.Sort != SortPriority && tc.filter.Assignee != AssigneeAnyone {
+			fewRows = append(fewRows, 0)
+		}
+		for _, few := range fewRows {
+			name := tc.name
+			if few == 0 {
+				name += ", many assigned"
 			}
-			var want []int64
-			rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
+			t.Run(name, func(t *testing.T) {
+				s.fewAssignedRows = few
+				defer func() { s.fewAssignedRows = defaultFewAssigned }()
+				if tc.commonTags {
+					s.rareTagRows = 1
+					defer func() { s.rareTagRows = defaultRareTagRows }()
+				}
+				var want []int64
+				rows, err := s.r.Query(`SELECT t.id FROM tickets t WHERE (? OR t.department_id IN (SELECT department_id FROM department_members WHERE agent_id = ?))
 				AND (? = 0 OR t.department_id = ?) AND (? = '' AND t.status NOT IN ('spam', 'deleted') OR t.status = ?)
 				AND (? = '' OR EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ?))
-				ORDER BY t.sort_key, t.id`, tc.v.Can(authz.TicketsReadAll), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
-				tc.filter.Tag, tc.filter.Tag)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				want = append(want, id)
-			}
-			rows.Close()
-			if len(want) < 4 {
-				t.Fatalf("only %d tickets to page through", len(want))
-			}
-			f := tc.filter
-			f.Limit = 7
-			var got []int64
-			var pages []QueuePage
-			for {
-				p, err := s.Queue(ctx, tc.v, f)
+				AND (NOT ? OR t.status IN ('new', 'open', 'answered'))
+				AND (? = '' OR ? = 'me' AND t.assignee_id = ? OR ? = 'unassigned' AND t.assignee_id IS NULL)
+				ORDER BY `+tc.filter.Sort.keySQL()+`, t.id`+map[bool]string{true: " DESC"}[tc.filter.Sort == SortCreated], tc.v.Can(authz.TicketsReadAll), tc.v.ID, tc.filter.DepartmentID, tc.filter.DepartmentID, tc.filter.Status, tc.filter.Status,
+					tc.filter.Tag, tc.filter.Tag, tc.filter.Open && tc.filter.Status == "",
+					tc.filter.Assignee, tc.filter.Assignee, tc.v.ID, tc.filter.Assignee)
 				if err != nil {
 					t.Fatal(err)
 				}
-				pages = append(pages, p)
-				for _, tk := range p.Tickets {
-					got = append(got, tk.ID)
+				for rows.Next() {
+					var id int64
+					rows.Scan(&id)
+					want = append(want, id)
 				}
-				if len(pages) > 1 && p.Prev.IsZero() {
-					t.Fatalf("page %d has no Previous link", len(pages))
+				rows.Close()
+				if len(want) < 4 {
+					t.Fatalf("only %d tickets to page through", len(want))
 				}
-				if p.Next.IsZero() {
-					break
+				f := tc.filter
+				f.Limit = 7
+				var got []int64
+				var pages []QueuePage
+				for {
+					p, err := s.Queue(ctx, tc.v, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					pages = append(pages, p)
+					for _, tk := range p.Tickets {
+						got = append(got, tk.ID)
+					}
+					if len(pages) > 1 && p.Prev.IsZero() {
+						t.Fatalf("page %d has no Previous link", len(pages))
+					}
+					if p.Next.IsZero() {
+						break
+					}
+					f.After, f.Before = p.Next, Cursor{}
 				}
-				f.After, f.Before = p.Next, Cursor{}
-			}
-			if !slices.Equal(got, want) {
-				t.Fatalf("paged ids %v\nwant       %v", got, want)
-			}
-			if !pages[0].Prev.IsZero() {
-				t.Fatal("the first page has a Previous link")
-			}
-			// Walk back from the last page: each page equals the one seen going forward.
-			for i := len(pages) - 1; i > 0; i-- {
-				f.After, f.Before = Cursor{}, pages[i].Prev
-				p, err := s.Queue(ctx, tc.v, f)
-				if err != nil {
-					t.Fatal(err)
+				if !slices.Equal(got, want) {
+					t.Fatalf("paged ids %v\nwant       %v", got, want)
 				}
-				if !slices.Equal(codes(p.Tickets), codes(pages[i-1].Tickets)) {
-					t.Fatalf("back to page %d = %v, want %v", i, codes(p.Tickets), codes(pages[i-1].Tickets))
+				if !pages[0].Prev.IsZero() {
+					t.Fatal("the first page has a Previous link")
 				}
-				if p.Next.IsZero() || (i-1 > 0) == p.Prev.IsZero() {
-					t.Fatalf("back to page %d: next %v prev %v", i, p.Next, p.Prev)
+				// Walk back from the last page: each page equals the one seen going forward.
+				for i := len(pages) - 1; i > 0; i-- {
+					f.After, f.Before = Cursor{}, pages[i].Prev
+					p, err := s.Queue(ctx, tc.v, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(codes(p.Tickets), codes(pages[i-1].Tickets)) {
+						t.Fatalf("back to page %d = %v, want %v", i, codes(p.Tickets), codes(pages[i-1].Tickets))
+					}
+					if p.Next.IsZero() || (i-1 > 0) == p.Prev.IsZero() {
+						t.Fatalf("back to page %d: next %v prev %v", i, p.Next, p.Prev)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -708,6 +755,63 @@ func TestNextInQueue_FollowsWhereTheTicketStood(t *testing.T) {
 			t.Errorf("%s: next = %q, %v; want %s", tc.name, got, err, tc.want)
 		}
 	}
+	// In the Updated and Created orders the place is the ticket's own key
+	// in that order. Answering all[1] makes it the latest change.
+	s.SetClock(func() time.Time { return base.Add(10 * time.Second) })
+	if err := s.Reply(ctx, w.annV, all[1], "done"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    QueueFilter
+		from string
+		want string
+	}{
+		{"created, newest first", QueueFilter{Open: true, Sort: SortCreated}, all[2], all[1]},
+		{"created, from the oldest", QueueFilter{Open: true, Sort: SortCreated}, all[0], ""},
+		{"updated, latest change first", QueueFilter{Open: true, Sort: SortUpdated}, all[1], all[2]},
+		{"updated, from the least recent", QueueFilter{Sort: SortUpdated}, all[0], ""},
+		{"updated new, from an answered ticket", QueueFilter{Status: TicketNew, Sort: SortUpdated}, all[0], all[2]},
+	} {
+		got, err := next(tc.f, tc.from, nil)
+		if tc.want == "" {
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: next = %q, %v; want ErrNotFound", tc.name, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: next = %q, %v; want %s", tc.name, got, err, tc.want)
+		}
+	}
+	// Answering moves a ticket to the top of the Updated order; the next
+	// is still the one after where it stood.
+	s.SetClock(func() time.Time { return base.Add(20 * time.Second) })
+	got, err = next(QueueFilter{Open: true, Sort: SortUpdated}, all[2], func() {
+		if err := s.Reply(ctx, w.annV, all[2], "done"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err != nil || got != all[0] {
+		t.Fatalf("after answering by Updated: %q, %v; want %s", got, err, all[0])
+	}
+	// Tickets created in the same millisecond: by Created the newer is
+	// first, so the older follows it.
+	s.SetClock(func() time.Time { return base.Add(time.Hour) })
+	older := contactTicket(t, s, w.sales, "Twin A", "words")
+	newer := contactTicket(t, s, w.sales, "Twin B", "words")
+	s.SetClock(time.Now)
+	if got, err := next(QueueFilter{Open: true, Sort: SortCreated}, newer, nil); err != nil || got != older {
+		t.Fatalf("created, from the newer twin: %q, %v; want %s", got, err, older)
+	}
+	if got, err := next(QueueFilter{Status: TicketNew}, older, nil); err != nil || got != newer {
+		t.Fatalf("priority, from the older twin: %q, %v; want %s", got, err, newer)
+	}
+	for _, code := range []string{older, newer} {
+		if err := s.SetStatus(ctx, w.annV, code, TicketSpam); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Another department's tickets are never next.
 	other := contactTicket(t, s, w.support, "Theirs", "words")
 	if got, err := next(QueueFilter{Status: TicketNew}, all[2], nil); !errors.Is(err, ErrNotFound) {
@@ -759,13 +863,19 @@ func TestUnassignOpenTickets_FreesUnfinishedTicketsWithAnEvent(t *testing.T) {
 // reading the page's rows does not leave the page short or out of order: the
 // page is the queue as it is after the change.
 func TestQueue_MergedPageFollowsAChangeBetweenItsReads(t *testing.T) {
+	for _, o := range QueueSorts {
+		t.Run("sort "+string(o), func(t *testing.T) { mergedPageFollowsAChange(t, o) })
+	}
+}
+
+func mergedPageFollowsAChange(t *testing.T, o QueueSort) {
 	w := newTicketWorld(t)
 	s, ctx := w.s, context.Background()
 	for i := range 12 {
 		contactTicket(t, s, []int64{w.sales, w.support}[i%2], fmt.Sprintf("T%d", i), "b")
 	}
 	bea := w.both.Viewer()
-	f := QueueFilter{Limit: 5}
+	f := QueueFilter{Limit: 5, Sort: o}
 	before, err := s.Queue(ctx, bea, f)
 	if err != nil {
 		t.Fatal(err)

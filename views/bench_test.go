@@ -59,7 +59,12 @@ func benchTicket(i int, now time.Time) store.Ticket {
 func benchQueueProps() QueueProps {
 	now := time.Now()
 	p := QueueProps{
-		Counts:      map[store.TicketStatus]int{store.TicketNew: 1210, store.TicketOpen: 1802, store.TicketAnswered: 2395, store.TicketPostponed: 604, store.TicketResolved: 12440, store.TicketSpam: 801, store.TicketDeleted: 799},
+		Counts: store.QueueCounts{
+			Status:     map[store.TicketStatus]int{store.TicketNew: 1210, store.TicketOpen: 1802, store.TicketAnswered: 2395, store.TicketPostponed: 604, store.TicketResolved: 12440, store.TicketSpam: 801, store.TicketDeleted: 799},
+			Mine:       map[store.TicketStatus]int{store.TicketNew: 3, store.TicketOpen: 12, store.TicketAnswered: 20},
+			Unassigned: map[store.TicketStatus]int{store.TicketNew: 1100, store.TicketOpen: 40},
+		},
+		Total: 18451, TotalKnown: true,
 		Departments: []store.Department{{ID: 1, Name: "Sales"}, {ID: 2, Name: "Support"}, {ID: 3, Name: "Billing"}},
 	}
 	for i := range 50 {

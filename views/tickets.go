@@ -19,6 +19,7 @@ const (
 	PathTickets         = "/tickets"
 	PathTicketNew       = "/tickets/new"
 	PathTicketBulk      = "/tickets/bulk"
+	PathTicketDensity   = "/tickets/density"
 	PathTicket          = "/tickets/:code"
 	PathTicketMessages  = "/tickets/:code/messages"
 	PathTicketDelete    = "/tickets/:code/delete"
@@ -42,12 +43,17 @@ func TicketActionPath(pattern, code string) string {
 
 // QueueFilterValues are the queue's filters as they appear in the URL.
 type QueueFilterValues struct {
-	Status     string
+	Status     string // a status, StatusAllOpen, or "" (all but spam and deleted)
 	Department int64
 	Assignee   string
 	Channel    string
 	Tag        string
 	Q          string
+	Sort       string // a store.QueueSort
+	// From is where the page starts in the list (1 for the first), carried
+	// by the pager's links only to say "51–100 of 1,204": the cursor decides
+	// the page. 0 when not known.
+	From int
 }
 
 // Query encodes the filters (without paging) as a query string.
@@ -66,6 +72,7 @@ func (f QueueFilterValues) Query() url.Values {
 	set("channel", f.Channel)
 	set("tag", f.Tag)
 	set("q", f.Q)
+	set("sort", f.Sort)
 	return q
 }
 
@@ -107,12 +114,17 @@ func ParseCursor(s string) (store.Cursor, bool) {
 
 // QueueProps is the queue page.
 type QueueProps struct {
-	Filter      QueueFilterValues
-	Page        store.QueuePage
-	Counts      map[store.TicketStatus]int
+	Filter QueueFilterValues
+	Page   store.QueuePage
+	Counts store.QueueCounts
+	// Total is how many tickets the filters match, when TotalKnown: the
+	// kept counts know only some filters (store.QueueCounts.Matching).
+	Total       int
+	TotalKnown  bool
 	Departments []store.Department
 	Agents      []store.Assignable
 	CanCreate   bool
+	Density     store.Density
 	// Start is set until the desk's first ticket arrives: the empty queue
 	// then says what to do next.
 	Start *SetupProps
@@ -123,12 +135,19 @@ func (p QueueProps) NextURL() string {
 	if p.Page.Next.IsZero() {
 		return ""
 	}
+	if from := p.from(); from > 0 {
+		return p.Filter.QueueURL("after", CursorParam(p.Page.Next), "from", strconv.Itoa(from+len(p.Page.Tickets)))
+	}
 	return p.Filter.QueueURL("after", CursorParam(p.Page.Next))
 }
 
 func (p QueueProps) PrevURL() string {
 	if p.Page.Prev.IsZero() {
 		return ""
+	}
+	if from := p.from(); from > 1 {
+		// A page before this one is a whole page, unless it is the first.
+		return p.Filter.QueueURL("before", CursorParam(p.Page.Prev), "from", strconv.Itoa(max(1, from-QueuePageSize)))
 	}
 	return p.Filter.QueueURL("before", CursorParam(p.Page.Prev))
 }

@@ -24,6 +24,8 @@ type benchSite struct {
 	app                      *testApp
 	agentCookie, adminCookie string
 	agentFirst, adminFirst   string // codes on the first page of each one's queue
+	agentUpdated             string // the Agent's first ticket by the latest change
+	adminUnassigned          string // the first of the Administrator's Unassigned view
 	searchFirst              string // a code on the first page of a search for "invoice"
 	sixCode, sixSubject      string // a ticket of the Agent's with six messages
 	firstAgent               string // the first name of Configuration → Agents
@@ -64,6 +66,8 @@ func newBenchSite(b *testing.B) *benchSite {
 		return p.Tickets[0].Code
 	}
 	site.agentFirst, site.adminFirst = first(agent, store.QueueFilter{}), first(admin, store.QueueFilter{})
+	site.agentUpdated = first(agent, store.QueueFilter{Sort: store.SortUpdated})
+	site.adminUnassigned = first(admin, store.ViewUnassigned.Apply(store.QueueFilter{}))
 	site.searchFirst = first(admin, store.QueueFilter{Search: "invoice"})
 	for f := (store.QueueFilter{Limit: 200}); site.sixCode == ""; {
 		p, err := app.st.Queue(ctx, agent, f)
@@ -114,6 +118,8 @@ func BenchmarkPage(b *testing.B) {
 	}{
 		{"queue-Agent", views.PathTickets, s.agentCookie, s.agentFirst},
 		{"queue-Administrator", views.PathTickets, s.adminCookie, s.adminFirst},
+		{"queue-Agent-by-updated", views.PathTickets + "?sort=updated", s.agentCookie, s.agentUpdated},
+		{"queue-Administrator-unassigned", views.PathTickets + "?status=all-open&assignee=unassigned", s.adminCookie, s.adminUnassigned},
 		{"ticket-6-messages", views.TicketPath(s.sixCode), s.agentCookie, s.sixSubject},
 		{"search", views.PathTickets + "?q=invoice", s.adminCookie, s.searchFirst},
 		{"config-agents", views.PathAgents, s.adminCookie, s.firstAgent},

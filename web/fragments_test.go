@@ -282,8 +282,7 @@ func TestTicketPage_FirstViewerHangingUpDoesNotFailTheOthers(t *testing.T) {
 
 // "Assigned to me" is each viewer's own list: two people of one department,
 // each with their own tickets, never see the other's kept page, whether
-// they see only their departments (Agents) or every one (Administrators,
-// who otherwise share kept queue pages).
+// they see only their departments (Agents) or every one (Administrators).
 func TestQueue_AssignedToMeIsPerViewerEvenWhenKept(t *testing.T) {
 	w := newTicketWorld(t)
 	app, ctx := w.app, context.Background()

@@ -73,6 +73,7 @@ func (s *Server) routes() []route {
 
 		{http.MethodGet, views.PathTickets, s.openTypedCode(s.queueShow), need(authz.TicketsRead)},
 		{http.MethodPost, views.PathTicketBulk, s.queueBulk, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketDensity, s.queueDensity, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathTicketNew, s.ticketNew, need(authz.TicketsCreate)},
 		{http.MethodPost, views.PathTicketNew, s.ticketCreate, need(authz.TicketsCreate)},
 		{http.MethodGet, views.PathTicket, s.ticketShow, need(authz.TicketsRead)},

@@ -32,8 +32,11 @@ func queueFilter(c echo.Context) (views.QueueFilterValues, store.QueueFilter) {
 	q := c.QueryParams()
 	var v views.QueueFilterValues
 	var f store.QueueFilter
-	if st := store.TicketStatus(q.Get("status")); st.Valid() {
+	switch st := store.TicketStatus(q.Get("status")); {
+	case st.Valid():
 		v.Status, f.Status = string(st), st
+	case string(st) == views.StatusAllOpen:
+		v.Status, f.Open = views.StatusAllOpen, true
 	}
 	if id, err := strconv.ParseInt(q.Get("department"), 10, 64); err == nil && id > 0 {
 		v.Department, f.DepartmentID = id, id
@@ -50,11 +53,21 @@ func queueFilter(c echo.Context) (views.QueueFilterValues, store.QueueFilter) {
 	if text := strings.TrimSpace(q.Get("q")); text != "" && len(text) <= maxSearch {
 		v.Q, f.Search = text, text
 	}
+	if o := store.QueueSort(q.Get("sort")); o.Valid() {
+		v.Sort, f.Sort = string(o), o
+	}
 	if cur, ok := views.ParseCursor(q.Get("after")); ok {
 		f.After = cur
 	} else if cur, ok := views.ParseCursor(q.Get("before")); ok {
 		f.Before = cur
 	}
+	if !f.After.IsZero() || !f.Before.IsZero() {
+		// Only where the page starts, to say so; a wrong one is harmless.
+		if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 0 && n < 1<<30 {
+			v.From = n
+		}
+	}
+	f.Limit = views.QueuePageSize
 	return v, f
 }
 
@@ -62,23 +75,30 @@ func (s *Server) queueShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewer(c)
 	fv, f := queueFilter(c)
+	density, err := s.st.QueueDensity(ctx, v.ID)
+	if err != nil {
+		return err
+	}
 	// htmx swaps the results; restoring history wants the whole page.
 	whole := !isHTMX(c) || c.Request().Header.Get("HX-History-Restore-Request") == "true"
-	key := queueKey(c, v, f, whole)
+	key := queueKey(c, v, fv, f, density, whole)
 	gen := s.st.Generation()
 	start, err := s.queueStart(c)
 	if err != nil {
 		return err
 	}
 	build := func(ctx context.Context) (piece, error) {
-		p := views.QueueProps{Filter: fv, Start: start}
+		p := views.QueueProps{Filter: fv, Start: start, Density: density}
 		var err error
 		if p.Page, err = s.st.Queue(ctx, v, f); err != nil {
 			return piece{}, err
 		}
-		if p.Counts, err = s.st.StatusCounts(ctx, v, f.DepartmentID); err != nil {
+		// The views' counts and the queue's total come from the kept
+		// counts, never from counting tickets.
+		if p.Counts, err = s.st.QueueCounts(ctx, v, f.DepartmentID); err != nil {
 			return piece{}, err
 		}
+		p.Total, p.TotalKnown = p.Counts.Matching(f)
 		if p.Agents, err = s.st.AssignableInScope(ctx, v); err != nil {
 			return piece{}, err
 		}
@@ -105,8 +125,30 @@ func (s *Server) queueShow(c echo.Context) error {
 	if !whole {
 		return s.render(c, http.StatusOK, nil, body.Body)
 	}
-	p := views.QueueProps{Filter: fv, CanCreate: v.Can(authz.TicketsCreate)}
+	p := views.QueueProps{Filter: fv, CanCreate: v.Can(authz.TicketsCreate), Density: density}
 	return s.render(c, http.StatusOK, views.QueuePage(p, body.Body), nil)
+}
+
+// queueDensity keeps the agent's choice of Compact or Comfortable rows and
+// goes back to the queue as it was.
+func (s *Server) queueDensity(c echo.Context) error {
+	d := store.Density(c.FormValue("density"))
+	if !d.Valid() {
+		return echo.ErrBadRequest
+	}
+	if err := s.st.SetQueueDensity(c.Request().Context(), currentAgent(c).ID, d); err != nil {
+		return err
+	}
+	return s.redirect(c, queueBack(c.FormValue("back")))
+}
+
+// queueBack is where a queue form returns: a queue URL of this site, else
+// the queue.
+func queueBack(back string) string {
+	if !strings.HasPrefix(back, views.PathTickets) || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		return views.PathTickets
+	}
+	return back
 }
 
 // scopeKey names what a viewer sees: everything, or their own departments.
@@ -119,18 +161,18 @@ func scopeKey(v authz.Viewer) string {
 
 // queueKey names a page of the queue as a viewer sees it: everyone who sees
 // every department shares pages; an Agent's depend on their departments and
-// so are their own, as are the pages of "assigned to me".
-func queueKey(c echo.Context, v authz.Viewer, f store.QueueFilter, whole bool) string {
-	scope := scopeKey(v)
-	if f.Assignee == store.AssigneeMe {
-		scope = "agent:" + strconv.FormatInt(v.ID, 10)
-	}
+// so are their own, as are the pages of "assigned to me" and every page's
+// views (the count of "My open" is the viewer's). The density and where the
+// page starts change the markup, so they are in the key too.
+func queueKey(c echo.Context, v authz.Viewer, fv views.QueueFilterValues, f store.QueueFilter, d store.Density, whole bool) string {
+	scope := "agent:" + strconv.FormatInt(v.ID, 10)
 	part := "results"
 	if whole {
 		part = "body"
 	}
-	return fmt.Sprintf("queue-%s|%s|%s|%q|%d|%q|%q|%q|%q|%d.%d|%d.%d", part, views.Lang(c.Request().Context()), scope,
-		f.Status, f.DepartmentID, f.Assignee, f.Channel, f.Tag, f.Search, f.After.Key, f.After.ID, f.Before.Key, f.Before.ID)
+	return fmt.Sprintf("queue-%s|%s|%s|%q|%t|%d|%q|%q|%q|%q|%q|%d.%d|%d.%d|%d|%s", part, views.Lang(c.Request().Context()), scope,
+		f.Status, f.Open, f.DepartmentID, f.Assignee, f.Channel, f.Tag, f.Search, f.Sort, f.After.Key, f.After.ID, f.Before.Key, f.Before.ID,
+		fv.From, d)
 }
 
 // queueBulk applies one action to the selected tickets; the store leaves
@@ -141,10 +183,7 @@ func (s *Server) queueBulk(c echo.Context) error {
 	if err != nil {
 		return echo.ErrBadRequest
 	}
-	back := form.Get("back")
-	if !strings.HasPrefix(back, views.PathTickets) || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
-		back = views.PathTickets
-	}
+	back := queueBack(form.Get("back"))
 	codes := form["code"]
 	if len(codes) > 500 {
 		codes = codes[:500]
