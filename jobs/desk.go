@@ -8,12 +8,24 @@ import (
 	"helpline/store"
 )
 
-// Desk is the background work every desk needs from its store.
+// Desk is the background work every desk needs from its store. With
+// several instances on one database each job runs on one of them at a time
+// (store.RunAlone); the others skip that round.
 func Desk(st *store.Store) []Job {
 	return []Job{
-		{Name: "return postponed", Every: 30 * time.Second, Run: returnPostponed(st)},
-		{Name: "purge sessions", Every: time.Hour, Run: purgeSessions(st)},
+		alone(st, Job{Name: "return postponed", Every: 30 * time.Second, Run: returnPostponed(st)}),
+		alone(st, Job{Name: "purge sessions", Every: time.Hour, Run: purgeSessions(st)}),
 	}
+}
+
+// alone makes j skip a round while another instance is running it.
+func alone(st *store.Store, j Job) Job {
+	run := j.Run
+	j.Run = func(ctx context.Context, log *slog.Logger) error {
+		_, err := st.RunAlone(ctx, j.Name, func(ctx context.Context) error { return run(ctx, log) })
+		return err
+	}
+	return j
 }
 
 // returnPostponed brings postponed tickets back when their time comes,

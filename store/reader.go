@@ -70,6 +70,9 @@ func (r *reader) close() {
 type memo struct {
 	gen atomic.Uint64
 	m   sync.Map // key -> memoEntry
+	// blind is set while changes made elsewhere cannot be heard (a store
+	// on PostgreSQL whose listener is down): nothing is kept then.
+	blind atomic.Bool
 }
 
 type memoEntry struct {
@@ -78,6 +81,9 @@ type memoEntry struct {
 }
 
 func remember[T any](m *memo, key string, load func() (T, error)) (T, error) {
+	if m.blind.Load() {
+		return load()
+	}
 	g := m.gen.Load()
 	if e, ok := m.m.Load(key); ok && e.(memoEntry).gen == g {
 		return e.(memoEntry).v.(T), nil

@@ -23,8 +23,12 @@ func (s *Store) Secret(ctx context.Context, name string, size int) ([]byte, erro
 		if _, err := rand.Read(v); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?)`, name, v)
-		return err
+		// Instances starting together on one PostgreSQL database may both
+		// get here: the first to commit wins and the others read its value.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, v); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&v)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: secret %s: %w", name, err)

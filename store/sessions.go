@@ -193,7 +193,7 @@ type sessionMemo struct {
 // maxSessionMemo bounds the memo; past it sessions are read each time.
 const maxSessionMemo = 10000
 
-func (s *Store) sessionGens() [2]uint64 { return [2]uint64{s.mem.gen.Load(), s.sessGen.Load()} }
+func (s *Store) sessionGens() [2]uint64 { return [2]uint64{s.Generation(), s.sessGen.Load()} }
 
 func (m *sessionMemo) get(key string, gens [2]uint64) (Session, bool) {
 	m.mu.Lock()

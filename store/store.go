@@ -50,6 +50,8 @@ type Store struct {
 	betweenQueueReads func()
 	// beforeCommit, when set by a test, runs just before a write commits.
 	beforeCommit func()
+	// listener hears other instances' commits on PostgreSQL (notify.go).
+	listener *listener
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -145,6 +147,7 @@ func openPostgres(dsn string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", redactDSN(dsn), err)
 	}
+	s.listener = s.listen(dsn)
 	return s, nil
 }
 
@@ -156,6 +159,14 @@ func OpenSQL(dsn string) (*sql.DB, error) {
 		return openPostgresDB(dsn, 4)
 	}
 	return sql.Open("sqlite", sqliteDSN(dsn, false))
+}
+
+// Redacted is dsn fit to show: a PostgreSQL address without its password.
+func Redacted(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	return redactDSN(dsn)
 }
 
 // redactDSN hides the password of a database address shown in a message.
@@ -174,6 +185,7 @@ func (s *Store) Postgres() bool { return s.pg }
 // both pools, and only then lets a restore at the database.
 func (s *Store) Close() error {
 	s.intake.stop()
+	s.listener.stop()
 	if s.rd != nil {
 		s.rd.close()
 	}
@@ -235,6 +247,10 @@ func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql
 	// committed): what was read and kept between the first move and the
 	// commit shows the old rows under the new generation, and must go too.
 	if gen != nil {
+		if err := s.notifyChange(ctx, tx, gen); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
 		gen.Add(1)
 		defer gen.Add(1)
 	}
@@ -247,7 +263,15 @@ func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql
 // Generation changes whenever a write that a page may show commits. A page
 // built from reads made under one generation stays true until it changes;
 // read it before the reads, never after.
-func (s *Store) Generation() uint64 { return s.mem.gen.Load() }
+//
+// While a store on PostgreSQL cannot hear other instances' commits, every
+// call gives a new generation, so nothing built from reads is kept.
+func (s *Store) Generation() uint64 {
+	if s.mem.blind.Load() {
+		return s.mem.gen.Add(1)
+	}
+	return s.mem.gen.Load()
+}
 
 // querier is what both *sql.DB and *sql.Tx offer; reads that also run inside
 // write transactions take it.

@@ -33,7 +33,25 @@ const testPassword = "correct horse battery"
 
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
-	path := storetest.DSN(t)
+	return newTestAppOn(t, storetest.DSN(t), newSecrets())
+}
+
+// secrets are the session and CSRF keys of a server; instances of one desk
+// share them, as they read them from the database.
+type secrets struct{ session, csrf []byte }
+
+func newSecrets() secrets {
+	key := func() []byte {
+		b := make([]byte, 32)
+		rand.Read(b)
+		return b
+	}
+	return secrets{session: key(), csrf: key()}
+}
+
+// newTestAppOn is a server on the database at path with the keys sec.
+func newTestAppOn(t testing.TB, path string, sec secrets) *testApp {
+	t.Helper()
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -42,12 +60,7 @@ func newTestApp(t testing.TB) *testApp {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	secret := func() []byte {
-		b := make([]byte, 32)
-		rand.Read(b)
-		return b
-	}
-	srv, err := New(Config{SessionSecret: secret(), CSRFSecret: secret(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st)
+	srv, err := New(Config{SessionSecret: sec.session, CSRFSecret: sec.csrf, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st)
 	if err != nil {
 		t.Fatal(err)
 	}

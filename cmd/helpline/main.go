@@ -111,7 +111,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (HELPLINE_ADDR)")
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (HELPLINE_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file, or a PostgreSQL address postgres://user:pass@host:5432/name (HELPLINE_DB)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
 	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
@@ -191,7 +191,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	background.Start(ctx)
 	defer background.Stop()
 
-	fmt.Fprintf(stdout, "Helpline is serving http://%s (database %s)\n", ln.Addr(), cfg.DB)
+	fmt.Fprintf(stdout, "Helpline is serving http://%s (database %s)\n", ln.Addr(), store.Redacted(cfg.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

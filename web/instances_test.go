@@ -1,0 +1,71 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"helpline/authz"
+	"helpline/store/storetest"
+	"helpline/views"
+)
+
+// TestInstances_TwoServeOneDesk: two instances on one PostgreSQL desk, a
+// user's requests going to either. A session made on one works on the
+// other; a reply through one shows on the other at once, even on pages it
+// kept; a role change through one signs the agent out on the other at the
+// next click. Several instances share a desk on PostgreSQL only; make
+// test-postgres runs this.
+func TestInstances_TwoServeOneDesk(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("several instances share one desk on PostgreSQL only")
+	}
+	dsn, sec := storetest.DSN(t), newSecrets()
+	a, b := newTestAppOn(t, dsn, sec), newTestAppOn(t, dsn, sec)
+	owner := a.owner()
+	sales := a.department("Sales")
+	ann := a.agent("Ann Sales", "ann@example.com", authz.RoleAgent, sales)
+	code := a.ticket(sales, "Printer on fire")
+
+	onA := a.client()
+	onA.signIn("ann@example.com", testPassword)
+	// The same browser (its cookies) sends its next requests to B.
+	onB := b.client()
+	onB.http.Jar = onA.http.Jar
+	onB.get(views.PathTickets).wantStatus(http.StatusOK).wantContains(code)
+	onB.get(views.TicketPath(code)).wantStatus(http.StatusOK) // B keeps both pages
+
+	onA.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"kind": {"reply"}, "body": {"Have you tried turning it off"}}).
+		wantRedirect(views.TicketPath(code))
+	eventually(t, "the reply made through A on B's ticket page", func() bool {
+		return strings.Contains(onB.get(views.TicketPath(code)).body, "Have you tried turning it off")
+	})
+	eventually(t, "the ticket Answered in B's queue", func() bool {
+		return onB.get(views.PathTickets).text("td.qc-status") == "Answered"
+	})
+
+	if err := a.st.ChangeRole(context.Background(), owner.ID, ann.ID, authz.RoleAdmin, ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Ann signed out on B after A changed her role", func() bool {
+		return onB.get(views.PathTickets).status == http.StatusSeeOther
+	})
+	onB.get(views.PathTickets).wantRedirect(views.PathSignIn)
+}
+
+// eventually polls cond for up to two seconds: a change made through one
+// instance reaches another through a database notification, within
+// milliseconds but not within the same call.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 2 s for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
