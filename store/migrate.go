@@ -21,7 +21,9 @@ import (
 // Each engine has its own migrations: migrations/sqlite and
 // migrations/postgres hold the same data model, each in its engine's SQL.
 // PostgreSQL's start at 0007, the whole schema of SQLite's 0001–0007 in one
-// file; from 0008 on a change gets the same number on both.
+// file. From 0008 on the numbers are shared: a change to the data model gets
+// one number on both engines, and a change one engine alone needs (an index
+// only PostgreSQL's planner wants, as 0009) takes a number the other skips.
 //
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
