@@ -43,6 +43,8 @@ type Bulk struct {
 	// AddTickets on.
 	tickets     *bulkWriter
 	sinceCommit int
+	// pg is what a load on PostgreSQL took apart (bulk_pg.go).
+	pg *bulkPG
 }
 
 // BulkOptions report on a Bulk's progress.
@@ -94,7 +96,11 @@ func (s *Store) StartBulk(ctx context.Context, o BulkOptions) (*Bulk, error) {
 		return nil, fmt.Errorf("store: start bulk load: %w", err)
 	}
 	b := &Bulk{s: s, o: o, conn: conn}
-	if err := b.start(ctx); err != nil {
+	start := b.start
+	if s.pg {
+		start = b.startPG
+	}
+	if err := start(ctx); err != nil {
 		b.Close()
 		if errors.Is(err, ErrBulkNotEmpty) {
 			return nil, err
@@ -151,7 +157,11 @@ func (b *Bulk) Now() time.Time { return b.s.now() }
 // counts and the search index, and releases the writer connection.
 func (b *Bulk) Finish(ctx context.Context) error {
 	defer b.Close()
-	if err := b.finish(ctx); err != nil {
+	finish := b.finish
+	if b.s.pg {
+		finish = b.finishPG
+	}
+	if err := finish(ctx); err != nil {
 		return fmt.Errorf("store: finish bulk load: %w", err)
 	}
 	return nil
@@ -230,6 +240,13 @@ func (b *Bulk) stage(step string) {
 func (b *Bulk) Close() error {
 	if b.conn == nil {
 		return nil
+	}
+	if b.s.pg {
+		err := b.closePG()
+		b.s.mem.gen.Add(1)
+		err = errors.Join(err, b.conn.Close())
+		b.conn = nil
+		return err
 	}
 	var errs []error
 	if b.tx != nil {
