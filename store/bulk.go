@@ -27,6 +27,9 @@ import (
 // are added. Then AddTickets, called from one goroutine, makes the rows of
 // the statements on that goroutine and hands them to a writer of its own:
 // on two cores, making rows and SQLite's work overlap.
+//
+// On PostgreSQL the same calls load by COPY in one transaction instead, and
+// Finish builds the rest on two connections (bulk_pg.go).
 type Bulk struct {
 	s    *Store
 	o    BulkOptions
@@ -49,8 +52,9 @@ type Bulk struct {
 
 // BulkOptions report on a Bulk's progress.
 type BulkOptions struct {
-	// Progress, if set, is called after each commit with the tickets
-	// written so far, on the Bulk's own goroutine.
+	// Progress, if set, is called after each commit (on PostgreSQL, each
+	// 50,000 tickets copied) with the tickets written so far, on the
+	// Bulk's own goroutine.
 	Progress func(tickets int)
 	// Stage, if set, is called as each step of Finish begins.
 	Stage func(step string)
