@@ -270,7 +270,12 @@ func scans(plan []string) []string {
 // page by id, and (in the queue's own order) a search with the filter.
 func queueQueries(w *ticketWorld, f QueueFilter, name string, cur Cursor) []query {
 	var qs []query
-	add := func(name, q string, args []any) { qs = append(qs, query{name: name, sql: q, args: args}) }
+	// On PostgreSQL a common tag's page may be planned as the department's
+	// range joined to the tag's tickets, and the few that match sorted:
+	// bounded by the department, and chosen from the statistics of the tag.
+	add := func(name, q string, args []any) {
+		qs = append(qs, query{name: name, sql: q, args: args, sorted: w.s.pg && f.Tag != ""})
+	}
 	f.Limit = 50
 	if f.Sort == SortCreated {
 		// A range of one rank (a status group and a priority), in a

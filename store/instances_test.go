@@ -27,22 +27,6 @@ func twoInstances(t *testing.T) (a, b *Store) {
 	return a, b
 }
 
-// settle waits until a store on PostgreSQL has heard the notifications of
-// its own last commits, which move its generations on a moment after the
-// commit: until they stop moving for a while.
-func settle(s *Store) {
-	if !s.pg {
-		return
-	}
-	for {
-		g := [2]uint64{s.mem.gen.Load(), s.sessGen.Load()}
-		time.Sleep(100 * time.Millisecond)
-		if g == [2]uint64{s.mem.gen.Load(), s.sessGen.Load()} {
-			return
-		}
-	}
-}
-
 // waitFor polls cond for up to two seconds: a change made on one instance
 // reaches the other through a notification, not in the same call.
 func waitFor(t *testing.T, what string, cond func() bool) {

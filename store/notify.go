@@ -18,7 +18,9 @@ import (
 // each write that moves a generation also sends a notification in its
 // transaction (PostgreSQL delivers it at commit, and only if it commits),
 // and every instance listens on one connection of its own and moves its
-// generations on when one arrives, its own included.
+// generations on when one arrives from another (its own commits moved them
+// already; a notification names the server process of the connection that
+// sent it, and the store knows its writers').
 //
 // While the listening connection is down, an instance cannot hear the
 // others: it keeps nothing (memo.blind) until it listens again, and then
@@ -51,6 +53,9 @@ func (s *Store) notifyChange(ctx context.Context, tx *sql.Tx, gen *atomic.Uint64
 type listener struct {
 	cancel context.CancelFunc
 	done   sync.WaitGroup
+	// ready is closed when the first LISTEN has succeeded.
+	ready     chan struct{}
+	readyOnce sync.Once
 }
 
 // listen starts listening on dsn; the store keeps nothing until the first
@@ -58,13 +63,13 @@ type listener struct {
 func (s *Store) listen(dsn string) *listener {
 	s.mem.blind.Store(true)
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &listener{cancel: cancel}
+	l := &listener{cancel: cancel, ready: make(chan struct{})}
 	l.done.Add(1)
 	go func() {
 		defer l.done.Done()
 		wait := 100 * time.Millisecond
 		for ctx.Err() == nil {
-			err := s.listenOnce(ctx, dsn)
+			err := s.listenOnce(ctx, dsn, l)
 			s.mem.blind.Store(true)
 			if ctx.Err() != nil {
 				return
@@ -80,7 +85,7 @@ func (s *Store) listen(dsn string) *listener {
 	return l
 }
 
-func (s *Store) listenOnce(ctx context.Context, dsn string) error {
+func (s *Store) listenOnce(ctx context.Context, dsn string, l *listener) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -93,10 +98,14 @@ func (s *Store) listenOnce(ctx context.Context, dsn string) error {
 	s.mem.gen.Add(1)
 	s.sessGen.Add(1)
 	s.mem.blind.Store(false)
+	l.readyOnce.Do(func() { close(l.ready) })
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if s.writers.has(n.PID) {
+			continue // this store's own commit, which moved them already
 		}
 		switch n.Payload {
 		case changedSessions:

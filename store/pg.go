@@ -25,32 +25,72 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// openPostgresDB opens a pool of at most n connections to the database at dsn.
-func openPostgresDB(dsn string, n int) (*sql.DB, error) {
+// openPostgresDB opens a pool of at most n connections to the database at
+// dsn. The server process ids of its connections are kept in own (if not
+// nil) while they are open.
+func openPostgresDB(dsn string, n int, own *pidSet) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
-	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(boolsAsIntegers))})
+	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(boolsAsIntegers)), own})
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	return db, nil
 }
 
-type pgConnector struct{ c driver.Connector }
+type pgConnector struct {
+	c   driver.Connector
+	own *pidSet
+}
 
 func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.c.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgConn{conn.(*stdlib.Conn)}, nil
+	sc := conn.(*stdlib.Conn)
+	pid := sc.Conn().PgConn().PID()
+	c.own.add(pid)
+	return pgConn{Conn: sc, own: c.own, pid: pid}, nil
+}
+
+// pidSet holds the server process ids of a pool's open connections.
+type pidSet struct{ m sync.Map }
+
+func (p *pidSet) add(pid uint32) {
+	if p != nil {
+		p.m.Store(pid, true)
+	}
+}
+
+func (p *pidSet) remove(pid uint32) {
+	if p != nil {
+		p.m.Delete(pid)
+	}
+}
+
+func (p *pidSet) has(pid uint32) bool {
+	if p == nil {
+		return false
+	}
+	_, ok := p.m.Load(pid)
+	return ok
 }
 
 func (c pgConnector) Driver() driver.Driver { return c.c.Driver() }
 
 // pgConn is pgx's connection with every statement passed through pgSQL.
-type pgConn struct{ *stdlib.Conn }
+type pgConn struct {
+	*stdlib.Conn
+	own *pidSet
+	pid uint32
+}
+
+func (c pgConn) Close() error {
+	c.own.remove(c.pid)
+	return c.Conn.Close()
+}
 
 func (c pgConn) Prepare(query string) (driver.Stmt, error) {
 	return c.Conn.Prepare(pgSQL(query))

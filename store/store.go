@@ -50,8 +50,12 @@ type Store struct {
 	betweenQueueReads func()
 	// beforeCommit, when set by a test, runs just before a write commits.
 	beforeCommit func()
-	// listener hears other instances' commits on PostgreSQL (notify.go).
+	// listener hears other instances' commits on PostgreSQL (notify.go);
+	// writers are the server process ids of w's connections, whose
+	// notifications are the store's own (its commits moved the
+	// generations already).
 	listener *listener
+	writers  *pidSet
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -130,16 +134,17 @@ func sqliteDSN(path string, writer bool) string {
 // openPostgres opens a writer and a reader pool on a PostgreSQL database.
 func openPostgres(dsn string) (*Store, error) {
 	n := max(4, 2*runtime.NumCPU())
-	w, err := openPostgresDB(dsn, n)
+	own := &pidSet{}
+	w, err := openPostgresDB(dsn, n, own)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", redactDSN(dsn), err)
 	}
-	r, err := openPostgresDB(dsn, n)
+	r, err := openPostgresDB(dsn, n, nil)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", redactDSN(dsn), err)
 	}
-	s := &Store{pg: true, w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows}
+	s := &Store{pg: true, w: w, r: r, rd: &reader{db: r}, now: time.Now, rareTagRows: defaultRareTagRows, writers: own}
 	s.intake = s.startIntake()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -147,7 +152,14 @@ func openPostgres(dsn string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", redactDSN(dsn), err)
 	}
+	// Open returns once the store hears other instances' commits, so it
+	// keeps reads from the start; should listening fail, it serves
+	// without keeping any and keeps trying (notify.go).
 	s.listener = s.listen(dsn)
+	select {
+	case <-s.listener.ready:
+	case <-time.After(5 * time.Second):
+	}
 	return s, nil
 }
 
@@ -156,7 +168,7 @@ func openPostgres(dsn string) (*Store, error) {
 // directly. It applies no migrations and keeps none of the store's rules.
 func OpenSQL(dsn string) (*sql.DB, error) {
 	if IsPostgres(dsn) {
-		return openPostgresDB(dsn, 4)
+		return openPostgresDB(dsn, 4, nil)
 	}
 	return sql.Open("sqlite", sqliteDSN(dsn, false))
 }

@@ -226,7 +226,6 @@ func TestReturnPostponed_NothingDueLeavesGenerationAlone(t *testing.T) {
 	if err := s.Postpone(ctx, w.annV, code, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	settle(s)
 	gen, sessGen := s.Generation(), s.sessGen.Load()
 	if n, err := s.ReturnPostponed(ctx); err != nil || n != 0 {
 		t.Fatalf("nothing due: %d, %v", n, err)
