@@ -139,3 +139,49 @@ func TestSearch_PagesMergeWordsAndRequestersInIDOrder(t *testing.T) {
 		t.Fatalf("back from page 3 = %v, want %v", codes(back.Tickets), codes(pages[1].Tickets))
 	}
 }
+
+// A search on PostgreSQL reads spans of the newest ticket ids in turn until
+// one holds a page; with spans smaller than the gaps between matches, every
+// page still holds the next matches in order, forward and back.
+func TestSearch_PagesAcrossSpansOfTicketIDs(t *testing.T) {
+	defer func(w []int64) { searchWindows = w }(searchWindows)
+	searchWindows = []int64{2, 5, 0}
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	var want []string
+	for i := range 24 {
+		body := "Nothing to see"
+		if i%5 == 0 || i == 23 {
+			body = "A zebra in the warehouse"
+		}
+		code := contactTicket(t, s, w.sales, "Stock", body)
+		if strings.Contains(body, "zebra") {
+			want = append([]string{code}, want...)
+		}
+	}
+	var got []string
+	var pages []QueuePage
+	f := QueueFilter{Search: "zebra", Limit: 2}
+	for {
+		page, err := s.Queue(ctx, w.annV, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, page)
+		got = append(got, codes(page.Tickets)...)
+		if page.Next.IsZero() {
+			break
+		}
+		f.After = page.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("pages forward = %v, want %v", got, want)
+	}
+	back, err := s.Queue(ctx, w.annV, QueueFilter{Search: "zebra", Limit: 2, Before: pages[2].Prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(codes(back.Tickets), codes(pages[1].Tickets)) {
+		t.Fatalf("back from page 3 = %v, want %v", codes(back.Tickets), codes(pages[1].Tickets))
+	}
+}
