@@ -519,6 +519,14 @@ func (s *Store) ftsSQL(index string, v authz.Viewer, f QueueFilter, win idWindow
 		where, args = append(where, index+".rowid <= ?"), append(args, win.hi)
 	}
 	where, args, order := searchBounds(v, f, index+".rowid", where, args)
+	if s.pg {
+		// Ordered by the key as written, PostgreSQL may walk the key
+		// backwards testing each document, guessing a word common: for
+		// one in no document that reads them all. Ordered by an
+		// expression of it, it takes the GIN index's matches within the
+		// span (searchWindows) and sorts those.
+		order = strings.Replace(order, index+".rowid", "("+index+".rowid + 0)", 1)
+	}
 	// CROSS JOIN keeps the index of words outermost: it yields tickets in
 	// order and the query stops after a page.
 	return `SELECT ` + ticketColumns + ` FROM ` + index + `
