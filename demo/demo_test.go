@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"helpline/authz"
 	"helpline/demo"
 	"helpline/store"
+	"helpline/store/storetest"
 )
 
 var testHash = func() string {
@@ -23,7 +23,7 @@ var testHash = func() string {
 
 func newStore(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "demo.db"))
+	s, err := store.Open(storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"helpline/store"
+	"helpline/store/storetest"
 )
 
 func deskJob(t *testing.T, st *store.Store, name string) Job {
@@ -27,7 +27,7 @@ func deskJob(t *testing.T, st *store.Store, name string) Job {
 // store's generation alone, or every kept page would be dropped each time.
 func TestReturnPostponed_WritesOnlyWhenATicketIsDue(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "test.db"))
+	st, err := store.Open(storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,9 @@ import (
 // are added. Then AddTickets, called from one goroutine, makes the rows of
 // the statements on that goroutine and hands them to a writer of its own:
 // on two cores, making rows and SQLite's work overlap.
+//
+// On PostgreSQL the same calls load by COPY in one transaction instead, and
+// Finish builds the rest on two connections (bulk_pg.go).
 type Bulk struct {
 	s    *Store
 	o    BulkOptions
@@ -43,12 +46,15 @@ type Bulk struct {
 	// AddTickets on.
 	tickets     *bulkWriter
 	sinceCommit int
+	// pg is what a load on PostgreSQL took apart (bulk_pg.go).
+	pg *bulkPG
 }
 
 // BulkOptions report on a Bulk's progress.
 type BulkOptions struct {
-	// Progress, if set, is called after each commit with the tickets
-	// written so far, on the Bulk's own goroutine.
+	// Progress, if set, is called after each commit (on PostgreSQL, each
+	// 50,000 tickets copied) with the tickets written so far, on the
+	// Bulk's own goroutine.
 	Progress func(tickets int)
 	// Stage, if set, is called as each step of Finish begins.
 	Stage func(step string)
@@ -94,7 +100,11 @@ func (s *Store) StartBulk(ctx context.Context, o BulkOptions) (*Bulk, error) {
 		return nil, fmt.Errorf("store: start bulk load: %w", err)
 	}
 	b := &Bulk{s: s, o: o, conn: conn}
-	if err := b.start(ctx); err != nil {
+	start := b.start
+	if s.pg {
+		start = b.startPG
+	}
+	if err := start(ctx); err != nil {
 		b.Close()
 		if errors.Is(err, ErrBulkNotEmpty) {
 			return nil, err
@@ -151,7 +161,11 @@ func (b *Bulk) Now() time.Time { return b.s.now() }
 // counts and the search index, and releases the writer connection.
 func (b *Bulk) Finish(ctx context.Context) error {
 	defer b.Close()
-	if err := b.finish(ctx); err != nil {
+	finish := b.finish
+	if b.s.pg {
+		finish = b.finishPG
+	}
+	if err := finish(ctx); err != nil {
 		return fmt.Errorf("store: finish bulk load: %w", err)
 	}
 	return nil
@@ -230,6 +244,13 @@ func (b *Bulk) stage(step string) {
 func (b *Bulk) Close() error {
 	if b.conn == nil {
 		return nil
+	}
+	if b.s.pg {
+		err := b.closePG()
+		b.s.mem.gen.Add(1)
+		err = errors.Join(err, b.conn.Close())
+		b.conn = nil
+		return err
 	}
 	var errs []error
 	if b.tx != nil {

@@ -172,7 +172,11 @@ func (b *Bulk) AddContacts(ctx context.Context, contacts []BulkContact) error {
 	for _, c := range contacts {
 		flat = append(flat, c.ID, c.Name, NormalizeEmail(c.Email), c.CreatedAt.UnixMilli())
 	}
-	if err := b.contacts.addRows(ctx, flat); err != nil {
+	add := b.contacts.addRows
+	if b.s.pg {
+		add = b.addContactsPG
+	}
+	if err := add(ctx, flat); err != nil {
 		return fmt.Errorf("store: bulk contacts: %w", err)
 	}
 	return nil
@@ -193,6 +197,10 @@ func (b *Bulk) commitBefore(ctx context.Context) error {
 // writer, so the caller may reuse tickets and their threads; an error of the
 // writer comes back from a later call or from Finish.
 func (b *Bulk) AddTickets(ctx context.Context, tickets []BulkTicket) error {
+	if b.tickets == nil && b.s.pg {
+		// The rows before stay in the load's one transaction.
+		b.tickets = startPGCopier(ctx, b.conn, b.o.Progress)
+	}
 	if b.tickets == nil {
 		if err := b.commitBefore(ctx); err != nil {
 			return fmt.Errorf("store: bulk contacts: %w", err)
@@ -203,7 +211,7 @@ func (b *Bulk) AddTickets(ctx context.Context, tickets []BulkTicket) error {
 			&batchInsert{head: `INSERT INTO messages (ticket_id, kind, agent_id, contact_id, body, event, details, created_at) VALUES `, cols: 8, rows: 1000},
 			&batchInsert{head: `INSERT INTO ticket_tags (ticket_id, tag) VALUES `, cols: 2, rows: 1000})
 	}
-	rows, search, err := bulkTicketRows(tickets)
+	rows, search, err := bulkTicketRows(tickets, !b.s.pg)
 	if err != nil {
 		return fmt.Errorf("store: bulk tickets: %w", err)
 	}
@@ -211,6 +219,17 @@ func (b *Bulk) AddTickets(ctx context.Context, tickets []BulkTicket) error {
 	commit := b.sinceCommit >= bulkCommitEvery
 	if commit {
 		b.sinceCommit = 0
+	}
+	if b.s.pg {
+		// The search documents are written from the rows at Finish.
+		if rows, err = b.pgTicketCopies(rows); err != nil {
+			return fmt.Errorf("store: bulk tickets: %w", err)
+		}
+		rows.commit, rows.tickets = commit, len(tickets)
+		if err := b.tickets.send(ctx, rows); err != nil {
+			return fmt.Errorf("store: bulk tickets: %w", err)
+		}
+		return nil
 	}
 	if err := b.search.w.send(ctx, bulkRows{sets: [][]any{search}, commit: commit}); err != nil {
 		return fmt.Errorf("store: bulk search index: %w", err)
@@ -223,8 +242,8 @@ func (b *Bulk) AddTickets(ctx context.Context, tickets []BulkTicket) error {
 }
 
 // bulkTicketRows makes the statement arguments of tickets, their messages
-// and tags (one set each), and of their search documents.
-func bulkTicketRows(tickets []BulkTicket) (rows bulkRows, search []any, err error) {
+// and tags (one set each), and with withSearch of their search documents.
+func bulkTicketRows(tickets []BulkTicket, withSearch bool) (rows bulkRows, search []any, err error) {
 	nMsgs, nTags := 0, 0
 	for i := range tickets {
 		nMsgs += len(tickets[i].Thread)
@@ -233,7 +252,9 @@ func bulkTicketRows(tickets []BulkTicket) (rows bulkRows, search []any, err erro
 	tk := make([]any, 0, 17*len(tickets))
 	msgs := make([]any, 0, 8*nMsgs)
 	tags := make([]any, 0, 2*nTags)
-	search = make([]any, 0, 3*len(tickets))
+	if withSearch {
+		search = make([]any, 0, 3*len(tickets))
+	}
 	var body strings.Builder
 	for i := range tickets {
 		t := &tickets[i]
@@ -259,10 +280,12 @@ func bulkTicketRows(tickets []BulkTicket) (rows bulkRows, search []any, err erro
 				if m.Kind != KindNote {
 					lastText = m.Body
 				}
-				if body.Len() > 0 {
-					body.WriteByte('\n')
+				if withSearch {
+					if body.Len() > 0 {
+						body.WriteByte('\n')
+					}
+					body.WriteString(m.Body)
 				}
-				body.WriteString(m.Body)
 			}
 			msgs = append(msgs, t.ID, string(m.Kind), nullID(m.AgentID), nullID(m.ContactID), m.Body, string(m.Event), details, m.At.UnixMilli())
 		}
@@ -277,7 +300,9 @@ func bulkTicketRows(tickets []BulkTicket) (rows bulkRows, search []any, err erro
 		for _, tag := range t.Tags {
 			tags = append(tags, t.ID, tag)
 		}
-		search = append(search, t.ID, t.Subject, body.String())
+		if withSearch {
+			search = append(search, t.ID, t.Subject, body.String())
+		}
 	}
 	return bulkRows{sets: [][]any{tk, msgs, tags}}, search, nil
 }

@@ -10,8 +10,9 @@ import (
 // batches, as one run of arguments each.
 type bulkRows struct {
 	sets    [][]any
-	commit  bool // end the transaction after these rows
-	tickets int  // counted for Progress
+	copies  [][]byte // on PostgreSQL: COPY text, for the copier
+	commit  bool     // end the transaction after these rows
+	tickets int      // counted for Progress
 }
 
 // bulkWriter writes, on a goroutine of its own, rows another goroutine hands

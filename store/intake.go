@@ -163,12 +163,15 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 	if err == nil {
 		// Outside the transaction: the writer's one connection is free.
 		in.stmts.prepareMessages(ctx, s.w, len(batch))
+		// Each run starts its answers afresh: a write may be run again
+		// (writeTx).
 		err = s.write(ctx, func(tx *sql.Tx) error {
+			clear(replies)
 			return s.insertBatch(ctx, in.stmts.in(ctx, tx), batch, replies)
 		})
 		if errors.Is(err, errIsolate) {
-			clear(replies)
 			err = s.write(ctx, func(tx *sql.Tx) error {
+				clear(replies)
 				return s.insertIsolated(ctx, in.stmts.in(ctx, tx), batch, replies)
 			})
 		}

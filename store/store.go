@@ -228,9 +228,27 @@ func (s *Store) writeUnkept(ctx context.Context, fn func(tx *sql.Tx) error) erro
 }
 
 // writeTx runs fn in a write transaction and moves gen (if any) on at commit.
+//
+// On PostgreSQL, where several transactions write side by side, one that
+// the server ends to break a deadlock (two batches of new tickets updating
+// the same counts in different orders) or a serialization failure is run
+// again from the start, a few times: fn must be safe to run more than once
+// (it sets what it reports afresh on each run).
 func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql.Tx) error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, gen, fn)
+		if !s.pg || attempt == 5 || ctx.Err() != nil {
+			return err
+		}
+		if code := pgCode(err); code != "40P01" && code != "40001" {
+			return err
+		}
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

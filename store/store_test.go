@@ -15,6 +15,8 @@ import (
 	"time"
 )
 
+func init() { storetest.UseSchema(PostgresSchemaKey(), PrepareSchema) }
+
 // newTestStore opens a migrated store on a fresh database of the run's
 // engine (storetest).
 func newTestStore(t *testing.T) *Store {

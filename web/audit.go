@@ -39,6 +39,7 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionRoleCreate:                 "AuditRoleCreate",
 	store.ActionRoleUpdate:                 "AuditRoleUpdate",
 	store.ActionRoleRemove:                 "AuditRoleRemove",
+	store.ActionDeskMove:                   "AuditDeskMove",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

@@ -31,6 +31,8 @@ type testApp struct {
 
 const testPassword = "correct horse battery"
 
+func init() { storetest.UseSchema(store.PostgresSchemaKey(), store.PrepareSchema) }
+
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	return newTestAppOn(t, storetest.DSN(t), newSecrets())

@@ -26,6 +26,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if *to == "" {
 		return usageError{errors.New("backup: --to FILE is required")}
 	}
+	if store.IsPostgres(db) {
+		return errPostgresBackup
+	}
 	// Open would make an empty desk where there is none.
 	if _, err := os.Stat(db); err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -62,6 +65,9 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	if *from == "" {
 		return usageError{errors.New("restore: --from FILE is required")}
 	}
+	if store.IsPostgres(db) || store.IsPostgres(*from) {
+		return errPostgresRestore
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := store.Restore(ctx, *from, db); err != nil {
@@ -77,6 +83,13 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	fmt.Fprintf(stdout, "Restored %s from %s (%s)\n", db, *from, byteSize(fi.Size()))
 	return nil
 }
+
+// A desk on PostgreSQL is backed up and restored with PostgreSQL's own
+// tools, which copy a live database consistently too.
+var (
+	errPostgresBackup  = errors.New("backup: copies a SQLite desk; back up a desk on PostgreSQL with pg_dump, e.g.  pg_dump --format=custom --file=helpline.dump 'postgres://…'")
+	errPostgresRestore = errors.New("restore: puts back a SQLite desk; restore a desk on PostgreSQL with pg_restore, e.g.  pg_restore --clean --if-exists --dbname='postgres://…' helpline.dump")
+)
 
 func defaultDB(getenv func(string) string) string {
 	if v := getenv("HELPLINE_DB"); v != "" {

@@ -32,6 +32,8 @@ func TestCommandLine_UnknownCommandsAndStrayArgumentsAreRefusedWithUsage(t *test
 		{"serve", "--addr", "127.0.0.1:0", "--db", db, "stray"},
 		{"demo", "--db", db, "--nope"},
 		{"backup", "--db", db},
+		{"migrate-to", "--db", db},
+		{"migrate-to", "mysql://host/desk", "--db", db},
 		{"reset-password", "--db", db},
 		{"reset-password", "--db", db, "a@example.com", "b@example.com"},
 	} {

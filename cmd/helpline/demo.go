@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -18,13 +19,18 @@ import (
 )
 
 // runDemo fills a new database with a sample desk and prints how to sign in.
-func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	// The demo writes a file of its own, so it works beside a desk that
-	// `make run` already signed up in data/helpline.db.
+	// `make run` already signed up in data/helpline.db. A PostgreSQL
+	// database in HELPLINE_DB is filled, as the server has no file of the
+	// demo's own; a database that holds a desk is refused either way.
 	db := demoDB
+	if v := getenv("HELPLINE_DB"); store.IsPostgres(v) {
+		db = v
+	}
 	fs := flag.NewFlagSet("helpline demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&db, "db", db, "SQLite database file to create")
+	fs.StringVar(&db, "db", db, "SQLite database file to create, or an empty PostgreSQL database (postgres://…; HELPLINE_DB if it names one)")
 	tickets := fs.Int("tickets", 1000, "number of tickets")
 	departments := fs.Int("departments", 0, "number of departments (default 4, or 20 from 100,000 tickets)")
 	agents := fs.Int("agents", 0, "number of Agents (default 12, or 200 from 100,000 tickets)")
@@ -64,10 +70,11 @@ func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, 
 	}
 	defer st.Close()
 	// The load allocates many short-lived rows; collecting less often
-	// leaves the second core to SQLite.
+	// leaves the second core to the database.
 	debug.SetGCPercent(400)
 	start := time.Now()
-	fmt.Fprintf(stdout, "Filling %s with %d departments, %d agents and %d tickets\n", db, *departments, *agents, *tickets)
+	shown := redactDB(db)
+	fmt.Fprintf(stdout, "Filling %s with %d departments, %d agents and %d tickets\n", shown, *departments, *agents, *tickets)
 	accounts, err := demo.Fill(ctx, st, demo.Options{
 		Tickets: *tickets, Departments: *departments, Agents: *agents, Admins: 2,
 		PasswordHash: hash, Seed: *seed,
@@ -80,22 +87,25 @@ func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, 
 		},
 	})
 	if errors.Is(err, demo.ErrNotEmpty) {
+		if store.IsPostgres(db) {
+			return fmt.Errorf("%s already holds a desk: serve it with  %s  or name another database with --db", shown, serveCommand(shown))
+		}
 		return fmt.Errorf("%s already holds a desk: serve it with  %s  or remove it, or name another file with --db", db, serveCommand(db))
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nDone in %s.\n\n", time.Since(start).Round(100*time.Millisecond))
-	fmt.Fprintf(stdout, "Serve it with:  %s\n", serveCommand(db))
+	fmt.Fprintf(stdout, "Serve it with:  %s\n", serveCommand(shown))
 	fmt.Fprintf(stdout, "Every demo account signs in with the password:  %s\n\n", *password)
-	shown := 0
+	agentsShown := 0
 	for _, a := range accounts {
 		if a.Role == authz.RoleAgent {
-			if shown == 3 {
+			if agentsShown == 3 {
 				fmt.Fprintf(stdout, "  … and more Agents: agent4@demo.example to agent%d@demo.example\n", *agents)
 			}
-			shown++
-			if shown > 3 {
+			agentsShown++
+			if agentsShown > 3 {
 				continue
 			}
 		}
@@ -111,9 +121,25 @@ func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, 
 // demoDB is where `helpline demo` writes unless told otherwise.
 const demoDB = "data/demo.db"
 
+// redactDB is db as the demo shows it: a PostgreSQL address without its
+// password.
+func redactDB(db string) string {
+	if !store.IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "the database"
+	}
+	return u.Redacted()
+}
+
 // serveCommand is how to serve db from a fresh clone, where no helpline is
 // on the PATH.
 func serveCommand(db string) string {
+	if strings.ContainsAny(db, "?&;$ ") {
+		db = "'" + db + "'" // a PostgreSQL address with parameters
+	}
 	return "go run ./cmd/helpline --db " + db + "   (or: HELPLINE_DB=" + db + " make run)"
 }
 

@@ -45,6 +45,7 @@ const usage = `Usage:
   helpline demo [--db FILE] [--tickets N] ...                       fill a new database with a sample desk
   helpline backup --to FILE [--db FILE]                             copy a desk, also while it serves
   helpline restore --from FILE [--db FILE]                          put a backup in place of a stopped desk
+  helpline migrate-to postgres://user:pass@host/db [--db FILE]      move a stopped desk into a new PostgreSQL database
   helpline reset-password [--db FILE] [--base-url URL] EMAIL        print a one-time link to choose a new password
   helpline help                                                     show this text
 Run "helpline COMMAND -h" for the flags of a command.
@@ -64,6 +65,7 @@ var commands = map[string]func(ctx context.Context, args []string, getenv func(s
 	"demo":           runDemo,
 	"backup":         runBackup,
 	"restore":        runRestore,
+	"migrate-to":     runMigrateTo,
 	"reset-password": runResetPassword,
 	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
 		_, err := fmt.Fprint(stdout, usage)

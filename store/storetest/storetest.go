@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,9 +56,17 @@ func DSN(t testing.TB) string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := fmt.Sprintf("helpline_test_%x", b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+	create := `CREATE DATABASE ` + name
+	if schema.prepare != nil {
+		tmpl, err := template(ctx, admin, u)
+		if err != nil {
+			t.Fatalf("prepare the test schema: %v", err)
+		}
+		create += ` TEMPLATE ` + tmpl + ` STRATEGY FILE_COPY`
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() { drop(t, base, name) })
@@ -77,4 +86,62 @@ func drop(t testing.TB, base, name string) {
 	if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
 		t.Errorf("drop test database %s: %v", name, err)
 	}
+}
+
+// schema, when set by UseSchema, is how a new database gets the desk's
+// schema; DSN then copies new databases from one template that has it,
+// which is several times faster than migrating each.
+var schema struct {
+	key     string
+	prepare func(dsn string) error
+	once    sync.Once
+	name    string
+	err     error
+}
+
+// UseSchema makes DSN give PostgreSQL databases that already hold the
+// schema named key (any name that changes when the schema does), which
+// prepare builds on an empty database. Call it from an init function of a
+// package's tests; the template stays on the server for the next run.
+func UseSchema(key string, prepare func(dsn string) error) {
+	schema.key, schema.prepare = key, prepare
+}
+
+// template makes, once per test process, the template database of the
+// schema, unless another process has made it already.
+func template(ctx context.Context, admin *sql.DB, base *url.URL) (string, error) {
+	schema.once.Do(func() { schema.name, schema.err = makeTemplate(ctx, admin, base) })
+	return schema.name, schema.err
+}
+
+func makeTemplate(ctx context.Context, admin *sql.DB, base *url.URL) (string, error) {
+	name := "helpline_tmpl_" + schema.key
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	// Test processes of several packages start together: one makes it.
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7243)`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7243)`)
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil || n == 1 {
+		return name, err
+	}
+	building := name + "_new"
+	if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+building+` WITH (FORCE)`); err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+building); err != nil {
+		return "", err
+	}
+	u := *base
+	u.Path = "/" + building
+	if err := schema.prepare(u.String()); err != nil {
+		return "", err
+	}
+	_, err = conn.ExecContext(ctx, `ALTER DATABASE `+building+` RENAME TO `+name)
+	return name, err
 }

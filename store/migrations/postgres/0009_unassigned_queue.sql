@@ -1,0 +1,12 @@
+-- +goose Up
+-- The unassigned tickets in queue order, for PostgreSQL only. A page of
+-- unassigned tickets in the Created order reads one rank's range of
+-- sort_key (store/queue_created.go) with assignee_id IS NULL. SQLite walks
+-- tickets_assignee_queue (assignee_id, sort_key, id) in order from the
+-- condition; PostgreSQL takes IS NULL for a filter on the first column, not
+-- for one value of it, so it reads the whole range from that index and
+-- sorts it. Here the condition is the index's own, and the index is in
+-- (sort_key, id) order. It holds only tickets nobody has taken, few of a
+-- desk's, so it costs little to keep. SQLite needs no such index and has
+-- no 0009.
+CREATE INDEX tickets_unassigned_queue ON tickets (sort_key, id) WHERE assignee_id IS NULL;
