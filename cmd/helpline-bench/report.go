@@ -73,8 +73,12 @@ func renderPostgres(b *strings.Builder, o options, r engineRun, sqlite map[strin
 	if r.settings != "" {
 		fmt.Fprintf(b, "; the database server runs with %s", r.settings)
 	}
-	fmt.Fprintf(b, ". wrk's two threads connect one to each instance (%d connections each), so every row's load is split evenly; requests/s is over both, p50 and p99 over every request. *Share of SQLite* is requests/s against the same row of the SQLite table above.\n\n",
+	fmt.Fprintf(b, ". wrk's two threads connect one to each instance (%d connections each), so every row's load is split evenly; requests/s is over both, p50 and p99 over every request.",
 		o.conns/r.instances)
+	if sqlite != nil {
+		b.WriteString(" *Share of SQLite* is requests/s against the same row of the SQLite table above.")
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| page | requests/s | p50 | p99 | share of /healthz | share of SQLite | errors |\n")
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, x := range r.results {
