@@ -6,7 +6,7 @@ BIN := bin/helpline
 # The Go source folders gofmt and lint look at.
 GODIRS := cmd web views static store desk authz jobs demo
 
-.PHONY: run build test test-postgres test-postgres-suites lint fmt generate bench gobench demo clean
+.PHONY: run build test test-postgres test-postgres-suites lint fmt generate bench bench-postgres bench-tools gobench demo clean
 
 run: generate
 	$(GO) run ./cmd/helpline
@@ -20,10 +20,24 @@ demo: generate
 	$(GO) run ./cmd/helpline demo --tickets $(TICKETS)
 
 # make bench: load every hot page with wrk against a million-ticket database
-# (made once into bench/, then reused) and write docs/BENCHMARKS.md.
-bench: build
+# on SQLite (made once into bench/, then reused), then the same pages on
+# PostgreSQL with two instances of the server sharing one database, and
+# write docs/BENCHMARKS.md. PostgreSQL is a throwaway cluster from
+# .ci/with-postgres (so its million tickets are made again each time), or
+# the server POSTGRES=postgres://user@host:port/db names, where the database
+# helpline_bench_1m is made once and reused.
+# make bench-postgres: only the PostgreSQL part, printed, not written.
+POSTGRES ?=
+bench: build bench-tools
+	$(if $(POSTGRES),,.ci/with-postgres) sh -c '$(GO) run ./cmd/helpline-bench --bin $(BIN) --postgres "$(or $(POSTGRES),$$HELPLINE_TEST_POSTGRES)"'
+
+bench-postgres: build bench-tools
+	$(if $(POSTGRES),,.ci/with-postgres) sh -c '$(GO) run ./cmd/helpline-bench --bin $(BIN) --sqlite=false --postgres "$(or $(POSTGRES),$$HELPLINE_TEST_POSTGRES)"'
+
+bench-tools:
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	$(GO) run ./cmd/helpline-bench --bin $(BIN)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  { echo "installing postgresql"; apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
 
 generate:
 	$(GO) tool templ generate >/dev/null

@@ -1,7 +1,9 @@
 // Command helpline-bench measures the console under load: it builds (or
 // reuses) a database of a million tickets, starts the server on a loopback
 // port, signs in as an Agent and as an Administrator, and loads each page
-// with wrk. It prints one table and writes it to docs/BENCHMARKS.md.
+// with wrk. With --postgres it does the same again on PostgreSQL, with two
+// instances of the server sharing one database and each page's load split
+// between them. It prints one report and writes it to docs/BENCHMARKS.md.
 package main
 
 import (
@@ -24,6 +26,8 @@ import (
 type options struct {
 	bin      string
 	db       string
+	sqlite   bool
+	postgres string
 	tickets  int
 	duration time.Duration
 	conns    int
@@ -39,10 +43,22 @@ func main() {
 	}
 }
 
+// engineRun is everything measured on one engine.
+type engineRun struct {
+	engine
+	version  string // the PostgreSQL server's
+	settings string // its settings that bear on the figures
+	results  []wrkResult
+	created  creationResult
+	rss      []int64 // peak RSS of each instance
+}
+
 func run() error {
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/helpline", "the helpline binary to measure")
-	flag.StringVar(&o.db, "db", "bench/helpline-1m.db", "database to make or reuse")
+	flag.StringVar(&o.db, "db", "bench/helpline-1m.db", "SQLite database to make or reuse")
+	flag.BoolVar(&o.sqlite, "sqlite", true, "measure on SQLite; --sqlite=false measures only PostgreSQL and leaves docs/BENCHMARKS.md alone")
+	flag.StringVar(&o.postgres, "postgres", "", "also measure on PostgreSQL: postgres://user@host:port/db of a server where the run may create the database "+benchDatabase)
 	flag.IntVar(&o.tickets, "tickets", 1_000_000, "tickets in a new database")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page is loaded")
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections")
@@ -53,6 +69,12 @@ func run() error {
 	if o.only != "" && o.only != "creation" {
 		return fmt.Errorf("--only %q: the only part is \"creation\"", o.only)
 	}
+	if !o.sqlite && o.postgres == "" {
+		return errors.New("nothing to measure: --sqlite=false needs --postgres")
+	}
+	if o.postgres != "" && o.conns%2 != 0 {
+		return fmt.Errorf("--conns %d: the PostgreSQL run splits connections between two instances, so it must be even", o.conns)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -60,51 +82,115 @@ func run() error {
 	if _, err := exec.LookPath("wrk"); err != nil && o.only == "" {
 		return errors.New("wrk is not installed (apt-get install wrk)")
 	}
-	if err := ensureDatabase(ctx, o); err != nil {
-		return err
+	// Both databases are made before anything is measured, so a database
+	// being filled never shares the machine with a measurement.
+	var engines []engine
+	if o.sqlite {
+		if err := ensureDatabase(ctx, o); err != nil {
+			return err
+		}
+		engines = append(engines, engine{name: "SQLite", db: o.db, instances: 1})
 	}
-	fx, err := loadFixtures(ctx, o.db)
-	if err != nil {
-		return err
-	}
-	srv, err := startServer(ctx, o)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
-
-	if o.only == "creation" {
-		fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)
-		created, err := createTickets(ctx, srv.base, o.db, fx, o.conns, o.duration)
+	if o.postgres != "" {
+		address, err := ensurePostgres(ctx, o)
 		if err != nil {
 			return err
 		}
-		fmt.Print(creationLine(o, created))
+		engines = append(engines, engine{name: "PostgreSQL", db: address, instances: 2})
+	}
+
+	var runs []engineRun
+	for _, e := range engines {
+		fmt.Fprintf(os.Stderr, "== %s, %d instance(s)\n", e.name, e.instances)
+		r, err := measure(ctx, o, e)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+		if o.only == "creation" {
+			fmt.Printf("%s: %s", e.name, creationLine(o, r.created))
+			continue
+		}
+		runs = append(runs, r)
+	}
+	if o.only != "" {
 		return nil
 	}
 
-	agent, err := signIn(srv.base, fx.agentEmail, o.password)
-	if err != nil {
-		return fmt.Errorf("sign in as agent %s: %w", fx.agentEmail, err)
+	report := renderReport(o, runs)
+	fmt.Print(report)
+	if !o.sqlite {
+		// Without the SQLite run the report lacks the rows the doc's
+		// analysis is about; it is printed only.
+		return nil
 	}
-	admin, err := signIn(srv.base, fx.adminEmail, o.password)
-	if err != nil {
-		return fmt.Errorf("sign in as administrator %s: %w", fx.adminEmail, err)
-	}
-	targets, err := pageTargets(srv.base, fx, agent, admin)
-	if err != nil {
+	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
 		return err
 	}
+	old, _ := os.ReadFile(o.out)
+	return os.WriteFile(o.out, []byte(spliceResults(string(old), report)), 0o644)
+}
 
-	var results []wrkResult
+// measure starts the engine's instances and loads every page on them, then
+// runs the contact-form creation check.
+func measure(ctx context.Context, o options, e engine) (engineRun, error) {
+	run := engineRun{engine: e}
+	if e.postgres() {
+		run.version, run.settings = serverVersion(ctx, e.db)
+	}
+	fx, err := loadFixtures(ctx, e)
+	if err != nil {
+		return run, err
+	}
+	var servers []*server
+	defer func() {
+		for _, s := range servers {
+			s.stop()
+		}
+	}()
+	var bases []string
+	for i := 0; i < e.instances; i++ {
+		s, err := startServer(ctx, o, e.db)
+		if err != nil {
+			return run, err
+		}
+		servers = append(servers, s)
+		bases = append(bases, s.base)
+	}
+
+	if o.only == "creation" {
+		fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)
+		run.created, err = createTickets(ctx, bases, e, fx, o.conns, o.duration)
+		return run, err
+	}
+
+	// Sessions are signed in on the first instance; the cookie must open
+	// the console on every other one too (the keys are in the database).
+	agent, err := signIn(bases[0], fx.agentEmail, o.password)
+	if err != nil {
+		return run, fmt.Errorf("sign in as agent %s: %w", fx.agentEmail, err)
+	}
+	admin, err := signIn(bases[0], fx.adminEmail, o.password)
+	if err != nil {
+		return run, fmt.Errorf("sign in as administrator %s: %w", fx.adminEmail, err)
+	}
+	for _, base := range bases[1:] {
+		if _, err := get(base, "/tickets", agent.cookie); err != nil {
+			return run, fmt.Errorf("the session signed in on %s does not open the queue on %s: %w", bases[0], base, err)
+		}
+	}
+	targets, err := pageTargets(bases[0], fx, agent, admin)
+	if err != nil {
+		return run, err
+	}
+
 	var ceiling float64
 	for _, tg := range targets {
 		fmt.Fprintf(os.Stderr, "loading %-28s %s\n", tg.name, tg.path)
 		var stopArrivals func() (int, error)
 		if tg.arrivals > 0 {
-			stopArrivals = trickle(ctx, srv.base, fx, tg.arrivals)
+			stopArrivals = trickle(ctx, bases, fx, tg.arrivals)
 		}
-		r, err := runWrk(ctx, tg.name, srv.base+tg.path, tg.paths, tg.cookie, o.conns, o.duration)
+		r, err := runWrk(ctx, tg.name, bases, tg.path, tg.paths, tg.cookie, o.conns, o.duration)
 		if stopArrivals != nil {
 			n, terr := stopArrivals()
 			if err == nil && terr != nil {
@@ -115,7 +201,7 @@ func run() error {
 			}
 		}
 		if err != nil {
-			return err
+			return run, err
 		}
 		if tg.name == nameHealth {
 			ceiling = r.ReqPerSec
@@ -123,23 +209,18 @@ func run() error {
 		if ceiling > 0 {
 			r.RatioOfTop = r.ReqPerSec / ceiling
 		}
-		results = append(results, r)
+		run.results = append(run.results, r)
 	}
 
 	fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)
-	created, err := createTickets(ctx, srv.base, o.db, fx, o.conns, o.duration)
+	run.created, err = createTickets(ctx, bases, e, fx, o.conns, o.duration)
 	if err != nil {
-		return err
+		return run, err
 	}
-	rss := srv.peakRSS()
-
-	report := renderReport(o, results, created, rss)
-	fmt.Print(report)
-	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
-		return err
+	for _, s := range servers {
+		run.rss = append(run.rss, s.peakRSS())
 	}
-	old, _ := os.ReadFile(o.out)
-	return os.WriteFile(o.out, []byte(spliceResults(string(old), report)), 0o644)
+	return run, nil
 }
 
 // ensureDatabase makes the demo database unless it is already there.
@@ -177,14 +258,14 @@ type server struct {
 	done chan error
 }
 
-func startServer(ctx context.Context, o options) (*server, error) {
+func startServer(ctx context.Context, o options, db string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(o.bin, "--db", o.db, "--addr", addr)
+	cmd := exec.Command(o.bin, "--db", db, "--addr", addr)
 	// One client address sends every contact form here: lift the per-IP limit.
 	cmd.Env = append(os.Environ(), "HELPLINE_CONTACT_LIMIT=1000000000")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard

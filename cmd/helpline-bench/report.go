@@ -26,21 +26,78 @@ func spliceResults(doc, results string) string {
 	return doc[:i] + block + doc[j+len(resultsEnd):]
 }
 
-// renderReport is the Markdown the run prints and keeps in docs/BENCHMARKS.md.
-func renderReport(o options, results []wrkResult, created creationResult, rss int64) string {
+// renderReport is the Markdown the run prints and keeps in docs/BENCHMARKS.md:
+// the SQLite table, then the PostgreSQL one with each row's share of the
+// same SQLite row.
+func renderReport(o options, runs []engineRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Made by `make bench` on %s, commit `%s`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit(".", o.out))
 	fmt.Fprintf(&b, "Machine: %s; %d cores; %s memory; %s. Server and load generator (wrk, %d connections, %v per page) share the cores.\n",
 		cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), o.conns, o.duration)
-	fmt.Fprintf(&b, "Database: %s tickets (`helpline demo --tickets %d`).\n\n", thousands(int64(created.before)), o.tickets)
-	b.WriteString("| page | requests/s | p50 | p99 | share of /healthz | errors |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
-	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %d |\n", r.Name, thousands(int64(r.ReqPerSec)), ms(r.P50), ms(r.P99), r.RatioOfTop*100, r.Errors)
+	var sqlite map[string]wrkResult
+	var sqliteCreated creationResult
+	for _, r := range runs {
+		if r.postgres() {
+			renderPostgres(&b, o, r, sqlite, sqliteCreated)
+			continue
+		}
+		sqlite = map[string]wrkResult{}
+		for _, x := range r.results {
+			sqlite[x.Name] = x
+		}
+		sqliteCreated = r.created
+		fmt.Fprintf(&b, "Database: %s tickets (`helpline demo --tickets %d`).\n\n", thousands(int64(r.created.before)), o.tickets)
+		b.WriteString("| page | requests/s | p50 | p99 | share of /healthz | errors |\n")
+		b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, x := range r.results {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, x.Errors)
+		}
+		b.WriteString("\n" + creationLine(o, r.created))
+		fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %s.\n", megabytes(r.rss))
 	}
-	b.WriteString("\n" + creationLine(o, created))
-	fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %.0f MB.\n", float64(rss)/(1<<20))
 	return b.String()
+}
+
+// renderPostgres is the PostgreSQL part of the report; sqlite holds the
+// SQLite rows of the same run, by name, when there was one.
+func renderPostgres(b *strings.Builder, o options, r engineRun, sqlite map[string]wrkResult, sqliteCreated creationResult) {
+	share := func(name string, v float64) string {
+		s, ok := sqlite[name]
+		if !ok || s.ReqPerSec == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f%%", v/s.ReqPerSec*100)
+	}
+	fmt.Fprintf(b, "\n**PostgreSQL %s, %d instances of the server** on one database (`%s`, made by `helpline demo --tickets %d`: %s tickets at the start), same machine, same run",
+		r.version, r.instances, benchDatabase, o.tickets, thousands(int64(r.created.before)))
+	if r.settings != "" {
+		fmt.Fprintf(b, "; the database server runs with %s", r.settings)
+	}
+	fmt.Fprintf(b, ". wrk's two threads connect one to each instance (%d connections each), so every row's load is split evenly; requests/s is over both, p50 and p99 over every request.",
+		o.conns/r.instances)
+	if sqlite != nil {
+		b.WriteString(" *Share of SQLite* is requests/s against the same row of the SQLite table above.")
+	}
+	b.WriteString("\n\n")
+	b.WriteString("| page | requests/s | p50 | p99 | share of /healthz | share of SQLite | errors |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, x := range r.results {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %.0f%% | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, share(x.Name, x.ReqPerSec), x.Errors)
+	}
+	b.WriteString("\n" + strings.TrimSuffix(creationLine(o, r.created), ".\n"))
+	if sqliteCreated.acked > 0 {
+		fmt.Fprintf(b, "; %.0f%% of SQLite's", float64(r.created.acked)/float64(sqliteCreated.acked)*100)
+	}
+	b.WriteString(".\n")
+	fmt.Fprintf(b, "\nServer peak memory (RSS high-water mark over the whole run, each instance; the database server's own not counted): %s.\n", megabytes(r.rss))
+}
+
+func megabytes(rss []int64) string {
+	var parts []string
+	for _, n := range rss {
+		parts = append(parts, fmt.Sprintf("%.0f MB", float64(n)/(1<<20)))
+	}
+	return strings.Join(parts, " and ")
 }
 
 // creationLine reports the contact-form run: what was acknowledged and stored.

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite"
 )
 
 // demoPassword is what `make bench` passes to `helpline demo`.
@@ -35,12 +33,8 @@ type fixtures struct {
 	spreadCursors, spreadCodes []string
 }
 
-func openReadOnly(path string) (*sql.DB, error) {
-	return sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
-}
-
-func loadFixtures(ctx context.Context, path string) (fixtures, error) {
-	db, err := openReadOnly(path)
+func loadFixtures(ctx context.Context, e engine) (fixtures, error) {
+	db, err := e.open()
 	if err != nil {
 		return fixtures{}, err
 	}
@@ -59,17 +53,17 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 	}
 	for _, st := range steps {
 		if err := db.QueryRowContext(ctx, st.query).Scan(st.dest...); err != nil {
-			return fixtures{}, fmt.Errorf("find %s in %s: %w", st.what, path, err)
+			return fixtures{}, fmt.Errorf("find %s in %s: %w", st.what, e.name, err)
 		}
 	}
 	// A ticket the Agent may open whose thread has six messages.
-	err = db.QueryRowContext(ctx, `SELECT code FROM tickets WHERE department_id = ? AND message_count = 6 ORDER BY id DESC LIMIT 1`,
+	err = db.QueryRowContext(ctx, e.rebind(`SELECT code FROM tickets WHERE department_id = ? AND message_count = 6 ORDER BY id DESC LIMIT 1`),
 		fx.agentDepartment).Scan(&fx.sixMessageCode)
 	if err != nil {
 		return fixtures{}, fmt.Errorf("find a six-message ticket: %w", err)
 	}
 	fx.searchWord = "invoice"
-	if err := loadSpread(ctx, db, &fx); err != nil {
+	if err := loadSpread(ctx, e, db, &fx); err != nil {
 		return fixtures{}, err
 	}
 	return fx, nil
@@ -80,8 +74,8 @@ func loadFixtures(ctx context.Context, path string) (fixtures, error) {
 // Administrator sees them too), so a 10 s run seldom asks for the same page
 // twice and nearly every request is built from the store rather than served
 // from a kept page.
-func loadSpread(ctx context.Context, db *sql.DB, fx *fixtures) error {
-	rows, err := db.QueryContext(ctx, `SELECT sort_key, id, code FROM tickets WHERE department_id = ?`, fx.agentDepartment)
+func loadSpread(ctx context.Context, e engine, db *sql.DB, fx *fixtures) error {
+	rows, err := db.QueryContext(ctx, e.rebind(`SELECT sort_key, id, code FROM tickets WHERE department_id = ?`), fx.agentDepartment)
 	if err != nil {
 		return fmt.Errorf("spread tickets: %w", err)
 	}
@@ -187,18 +181,22 @@ func followNext(base, start, cookie string, pages int) (string, error) {
 // trickle sends the contact form perSecond times a second until stop is
 // called, which returns how many tickets were acknowledged. Each arrival is
 // sent on time whether or not the ones before it were answered, as
-// customers do not wait for each other.
-func trickle(ctx context.Context, base string, fx fixtures, perSecond int) (stop func() (int, error)) {
+// customers do not wait for each other; arrivals go to each instance in turn.
+func trickle(ctx context.Context, bases []string, fx fixtures, perSecond int) (stop func() (int, error)) {
 	ctx, cancel := context.WithCancel(ctx)
 	var acked atomic.Int64
 	done := make(chan error, 1)
 	go func() {
 		c := newClient()
 		c.Timeout = 10 * time.Second
-		tok, err := fetchCSRF(c, base, "/contact")
-		if err != nil {
-			done <- err
-			return
+		toks := make([]string, len(bases))
+		for i, base := range bases {
+			tok, err := fetchCSRF(c, base, "/contact")
+			if err != nil {
+				done <- err
+				return
+			}
+			toks[i] = tok
 		}
 		var inFlight sync.WaitGroup
 		defer func() {
@@ -213,6 +211,7 @@ func trickle(ctx context.Context, base string, fx fixtures, perSecond int) (stop
 				return
 			case <-tick.C:
 			}
+			base, tok := bases[i%len(bases)], toks[i%len(bases)]
 			form := url.Values{"_csrf": {tok}, "name": {"Steady Customer"}, "email": {"steady@example.com"},
 				"department": {fmt.Sprint(fx.agentDepartment)}, "subject": {fmt.Sprintf("Arriving while pages load %d", i)},
 				"message": {"A ticket that arrives while agents read the queue."}}
@@ -242,35 +241,20 @@ type creationResult struct {
 	before, stored, acked, failed int
 }
 
-// createTickets sends the contact form from conns clients for d and compares
-// acknowledged answers with the tickets the database gained.
-func createTickets(ctx context.Context, base, dbPath string, fx fixtures, conns int, d time.Duration) (creationResult, error) {
-	count := func() (int, error) {
-		db, err := openReadOnly(dbPath)
-		if err != nil {
-			return 0, err
-		}
-		defer db.Close()
-		var n int
-		err = db.QueryRowContext(ctx, `SELECT max(id) FROM tickets`).Scan(&n)
-		return n, err
-	}
-	countAll := func() (int, error) {
-		db, err := openReadOnly(dbPath)
-		if err != nil {
-			return 0, err
-		}
-		defer db.Close()
-		var n int
-		err = db.QueryRowContext(ctx, `SELECT sum(n) FROM ticket_counts`).Scan(&n)
-		return n, err
-	}
-	maxBefore, err := count()
+// createTickets sends the contact form from conns clients for d, spread
+// over the instances at bases, and compares acknowledged answers with the
+// tickets the database gained.
+func createTickets(ctx context.Context, bases []string, e engine, fx fixtures, conns int, d time.Duration) (creationResult, error) {
+	db, err := e.open()
 	if err != nil {
 		return creationResult{}, err
 	}
-	total, err := countAll()
-	if err != nil {
+	defer db.Close()
+	var maxBefore, total int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM tickets`).Scan(&maxBefore); err != nil {
+		return creationResult{}, err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT CAST(sum(n) AS BIGINT) FROM ticket_counts`).Scan(&total); err != nil {
 		return creationResult{}, err
 	}
 	var acked, failed atomic.Int64
@@ -283,6 +267,7 @@ func createTickets(ctx context.Context, base, dbPath string, fx fixtures, conns 
 			defer wg.Done()
 			c := newClient()
 			c.Transport = &http.Transport{MaxIdleConnsPerHost: 1}
+			base := bases[w%len(bases)]
 			tok, err := fetchCSRF(c, base, "/contact")
 			if err != nil {
 				errc <- err
@@ -312,9 +297,11 @@ func createTickets(ctx context.Context, base, dbPath string, fx fixtures, conns 
 	if err := <-errc; err != nil {
 		return creationResult{}, err
 	}
-	maxAfter, err := count()
-	if err != nil {
+	// Counted rather than read off the ids: PostgreSQL's identity leaves gaps
+	// where a transaction rolled back, which would pass for stored tickets.
+	var stored int
+	if err := db.QueryRowContext(ctx, e.rebind(`SELECT count(*) FROM tickets WHERE id > ?`), maxBefore).Scan(&stored); err != nil {
 		return creationResult{}, err
 	}
-	return creationResult{before: total, stored: maxAfter - maxBefore, acked: int(acked.Load()), failed: int(failed.Load())}, nil
+	return creationResult{before: total, stored: stored, acked: int(acked.Load()), failed: int(failed.Load())}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -21,22 +22,32 @@ type wrkResult struct {
 	RatioOfTop float64 // requests/s as a share of /healthz in the same run
 }
 
-// runWrk loads url with wrk for d over conns connections, sending cookie.
-// With paths, each request asks for one of them at random on url's host.
-func runWrk(ctx context.Context, name, url string, paths []string, cookie string, conns int, d time.Duration) (wrkResult, error) {
+// runWrk loads path on the instances at bases with wrk for d over conns
+// connections, sending cookie. With paths, each request asks for one of them
+// at random. wrk runs two threads with conns/2 connections each; with two
+// instances, each thread connects to one of them (a script sets the
+// thread's address), so the load is split evenly and wrk still reports one
+// rate and one latency distribution over every request.
+func runWrk(ctx context.Context, name string, bases []string, path string, paths []string, cookie string, conns int, d time.Duration) (wrkResult, error) {
 	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
 	if cookie != "" {
 		args = append(args, "-H", "Cookie: "+cookie)
 	}
-	if len(paths) > 0 {
-		script, err := writeRandomPaths(paths)
+	var addrs []string
+	if len(bases) > 1 {
+		for _, b := range bases {
+			addrs = append(addrs, strings.TrimPrefix(b, "http://"))
+		}
+	}
+	if len(paths) > 0 || len(addrs) > 0 {
+		script, err := writeScript(paths, addrs)
 		if err != nil {
 			return wrkResult{}, err
 		}
 		defer os.Remove(script)
 		args = append(args, "-s", script)
 	}
-	args = append(args, url)
+	args = append(args, bases[0]+path)
 	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", name, err, out)
@@ -44,9 +55,11 @@ func runWrk(ctx context.Context, name, url string, paths []string, cookie string
 	return parseWrk(name, string(out))
 }
 
-// writeRandomPaths writes a wrk script that asks for one of paths at random
-// on every request; each wrk thread draws from its own seed.
-func writeRandomPaths(paths []string) (string, error) {
+// writeScript writes a wrk script. With paths, it asks for one of them at
+// random on every request (each wrk thread draws from its own seed); with
+// addrs (host:port), wrk's threads connect to them in turn instead of to the
+// address on the command line.
+func writeScript(paths, addrs []string) (string, error) {
 	var b strings.Builder
 	b.WriteString("local paths = {\n")
 	for _, p := range paths {
@@ -55,17 +68,31 @@ func writeRandomPaths(paths []string) (string, error) {
 		}
 		fmt.Fprintf(&b, "  \"%s\",\n", p)
 	}
+	b.WriteString("}\nlocal addrs = {\n")
+	for _, a := range addrs {
+		host, port, err := net.SplitHostPort(a)
+		if err != nil || strings.ContainsAny(a, "\"\\\n") {
+			return "", fmt.Errorf("address %q cannot go into a wrk script", a)
+		}
+		fmt.Fprintf(&b, "  {\"%s\", \"%s\"},\n", host, port)
+	}
 	b.WriteString(`}
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("seed", threads)
+  if #addrs > 0 then
+    local a = addrs[(threads - 1) % #addrs + 1]
+    thread.addr = wrk.lookup(a[1], a[2])[1]
+  end
 end
 function init(args)
   math.randomseed(os.time() * 1000 + seed)
 end
-function request()
-  return wrk.format(nil, paths[math.random(#paths)])
+if #paths > 0 then
+  function request()
+    return wrk.format(nil, paths[math.random(#paths)])
+  end
 end
 `)
 	f, err := os.CreateTemp("", "helpline-bench-*.lua")

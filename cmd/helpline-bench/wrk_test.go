@@ -50,8 +50,8 @@ func TestSpliceResults_KeepsTheAnalysisAroundTheTable(t *testing.T) {
 	}
 }
 
-func TestWriteRandomPaths_ListsEveryPathAndRefusesQuotes(t *testing.T) {
-	name, err := writeRandomPaths([]string{"/tickets?after=12.3", "/tickets/ABC-1"})
+func TestWriteScript_ListsEveryPathAndRefusesQuotes(t *testing.T) {
+	name, err := writeScript([]string{"/tickets?after=12.3", "/tickets/ABC-1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,27 @@ func TestWriteRandomPaths_ListsEveryPathAndRefusesQuotes(t *testing.T) {
 			t.Errorf("script lacks %s:\n%s", want, b)
 		}
 	}
-	if _, err := writeRandomPaths([]string{`/tickets?q="x`}); err == nil {
+	if _, err := writeScript([]string{`/tickets?q="x`}, nil); err == nil {
 		t.Error("a path with a quote was written into the script")
+	}
+}
+
+func TestWriteScript_SendsEachThreadToOneInstance(t *testing.T) {
+	name, err := writeScript(nil, []string{"127.0.0.1:8081", "127.0.0.1:8082"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(name)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`{"127.0.0.1", "8081"},`, `{"127.0.0.1", "8082"},`, "thread.addr = wrk.lookup("} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("script lacks %s:\n%s", want, b)
+		}
+	}
+	if _, err := writeScript(nil, []string{"no port"}); err == nil {
+		t.Error("an address without a port was written into the script")
 	}
 }
