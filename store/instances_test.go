@@ -191,3 +191,37 @@ func TestInstances_AJobRunsOnOneInstanceAtATime(t *testing.T) {
 		t.Fatalf("B did not run the sweep after A finished: %v, %v", ran, err)
 	}
 }
+
+// TestInstances_TicketsFromBothAreEachStoredOnceAndCounted: the contact
+// form's tickets arrive through both instances at once, into two
+// departments; each is stored once and the kept counts equal counting.
+func TestInstances_TicketsFromBothAreEachStoredOnceAndCounted(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	w := newTicketWorldOn(t, a)
+	const n = 60
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		s, dept := a, w.sales
+		if i%2 == 1 {
+			s = b
+		}
+		if i%3 == 0 {
+			dept = w.support
+		}
+		wg.Go(func() { _, errs[i] = s.CreateTicket(ctx, nil, contactInput(dept, i)) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("ticket %d: %v", i, err)
+		}
+	}
+	var stored int
+	a.r.QueryRow(`SELECT count(*) FROM tickets`).Scan(&stored)
+	if stored != n {
+		t.Fatalf("stored %d tickets, want %d", stored, n)
+	}
+	wantCreatedWhole(t, a.r)
+}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"helpline/authz"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -167,12 +169,24 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 		// (writeTx).
 		err = s.write(ctx, func(tx *sql.Tx) error {
 			clear(replies)
-			return s.insertBatch(ctx, in.stmts.in(ctx, tx), batch, replies)
+			if err := s.countAtCommit(ctx, tx); err != nil {
+				return err
+			}
+			if err := s.insertBatch(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
+				return err
+			}
+			return s.countNewTickets(ctx, tx, batch, replies)
 		})
 		if errors.Is(err, errIsolate) {
 			err = s.write(ctx, func(tx *sql.Tx) error {
 				clear(replies)
-				return s.insertIsolated(ctx, in.stmts.in(ctx, tx), batch, replies)
+				if err := s.countAtCommit(ctx, tx); err != nil {
+					return err
+				}
+				if err := s.insertIsolated(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
+					return err
+				}
+				return s.countNewTickets(ctx, tx, batch, replies)
 			})
 		}
 	}
@@ -182,6 +196,41 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 		}
 		r.reply <- replies[i]
 	}
+}
+
+// countAtCommit tells PostgreSQL's count trigger to leave the batch's new
+// tickets to countNewTickets (migrations/postgres/0010): the batch then
+// holds the department's count row only for the moment before it commits,
+// so batches of several instances do not take turns for their whole
+// length. SQLite, with one writer, counts them in its trigger.
+func (s *Store) countAtCommit(ctx context.Context, tx *sql.Tx) error {
+	if !s.pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT set_config('helpline.counted_by_intake', 'on', true)`)
+	return err
+}
+
+// countNewTickets adds the batch's stored tickets (status New) to the kept
+// counts, one statement per department, in department order so batches
+// never wait on each other in a circle.
+func (s *Store) countNewTickets(ctx context.Context, tx *sql.Tx, batch []*intakeRequest, replies []intakeReply) error {
+	if !s.pg {
+		return nil
+	}
+	perDept := map[int64]int{}
+	for i, r := range batch {
+		if replies[i].err == nil && replies[i].code != "" {
+			perDept[r.in.DepartmentID]++
+		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(perDept)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_counts (department_id, status, n) VALUES (?, 'new', ?)
+			ON CONFLICT (department_id, status) DO UPDATE SET n = ticket_counts.n + excluded.n`, d, perDept[d]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errIsolate asks for the batch to be written again with savepoints.
