@@ -315,10 +315,6 @@ func TimeAgo(ctx context.Context, t time.Time) string {
 	return Tn(ctx, "MonthsAgo", int(d/(30*24*time.Hour)), nil)
 }
 
-func when(t time.Time) string { return t.Format("2006-01-02 15:04") }
-
-func whenISO(t time.Time) string { return t.Format(time.RFC3339) }
-
 // LastChanged is the line under a ticket's subject (SPEC §1 rule 8).
 func LastChanged(ctx context.Context, t store.Ticket) string {
 	return Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": TimeAgo(ctx, t.UpdatedAt)})
@@ -340,7 +336,7 @@ func EventText(ctx context.Context, m store.Message) string {
 		data["From"], data["To"] = StatusLabel(ctx, store.TicketStatus(d.From)), StatusLabel(ctx, store.TicketStatus(d.To))
 		return Tf(ctx, "EventStatus", data)
 	case store.EventPostponed:
-		data["Until"] = when(d.UntilTime())
+		data["Until"] = shortTime(ctx, d.UntilTime())
 		return Tf(ctx, "EventPostponed", data)
 	case store.EventAssigned:
 		if d.Name == "" {
