@@ -315,6 +315,16 @@ func TimeAgo(ctx context.Context, t time.Time) string {
 	return Tn(ctx, "MonthsAgo", int(d/(30*24*time.Hour)), nil)
 }
 
+// lastChangedAround is LastChanged's text before and after the time, so the
+// page can show the time as a <time> with the full date on hover.
+func lastChangedAround(ctx context.Context, t store.Ticket) (before, after string, ok bool) {
+	const mark = "\x00"
+	if strings.Contains(t.UpdatedByName, mark) {
+		return "", "", false
+	}
+	return strings.Cut(Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": mark}), mark)
+}
+
 // LastChanged is the line under a ticket's subject (SPEC §1 rule 8).
 func LastChanged(ctx context.Context, t store.Ticket) string {
 	return Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": TimeAgo(ctx, t.UpdatedAt)})

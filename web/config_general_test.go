@@ -116,6 +116,10 @@ func TestGeneral_ChangedZoneChangesEveryShownTime(t *testing.T) {
 	if !strings.HasSuffix(dt, "+09:00") || !strings.HasSuffix(title, "(Asia/Tokyo)") {
 		t.Fatalf("a message's time in Tokyo: %q titled %q", dt, title)
 	}
+	dt, title, _ = timeOf(adam.get(ticket).wantStatus(http.StatusOK), ".last-changed time")
+	if !strings.HasSuffix(dt, "+09:00") || !strings.HasSuffix(title, "(Asia/Tokyo)") {
+		t.Fatalf("the last-changed time in Tokyo: %q titled %q", dt, title)
+	}
 	dt, title, _ = timeOf(adam.get(views.PathTickets).wantStatus(http.StatusOK), ".qc-updated time")
 	if !strings.HasSuffix(dt, "+09:00") || !strings.HasSuffix(title, "(Asia/Tokyo)") {
 		t.Fatalf("the queue's time in Tokyo: %q titled %q", dt, title)
