@@ -36,6 +36,7 @@ const (
 	AuditRead
 	RolesManage
 	OwnersManage
+	SettingsManage
 	numPerms
 )
 
@@ -78,6 +79,7 @@ var catalogue = []Info{
 	{Perm: AgentsManageAdmins, Name: "agents:manage_admins", Group: GroupTeam, DescID: "PermAgentsManageAdmins", BuiltinOnly: true},
 	{Perm: DepartmentsManage, Name: "departments:manage", Group: GroupTeam, DescID: "PermDepartmentsManage"},
 	{Perm: RolesRead, Name: "roles:read", Group: GroupTeam, DescID: "PermRolesRead"},
+	{Perm: SettingsManage, Name: "settings:manage", Group: GroupSystem, DescID: "PermSettingsManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
@@ -210,7 +212,7 @@ func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
-		AgentsManageAdmins, DepartmentsManage, RolesRead, AuditRead)
+		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead)
 	ownerSet = adminSet.With(RolesManage, OwnersManage)
 )
 

@@ -93,8 +93,11 @@ func (s *Store) HasAccount(ctx context.Context) (bool, error) {
 // Account is the company using the desk.
 type Account struct {
 	CompanyName string
-	CreatorID   int64
-	CreatedAt   time.Time
+	// TimeZone is the desk's IANA zone (Configuration → General), in which
+	// the console shows every time.
+	TimeZone  string
+	CreatorID int64
+	CreatedAt time.Time
 }
 
 // Account returns the account, or ErrNotFound before sign-up. Every page
@@ -107,8 +110,8 @@ func (s *Store) Account(ctx context.Context) (Account, error) {
 func account(ctx context.Context, q querier) (Account, error) {
 	var a Account
 	var created int64
-	err := q.QueryRowContext(ctx, `SELECT company_name, creator_id, created_at FROM account WHERE id = 1`).
-		Scan(&a.CompanyName, &a.CreatorID, &created)
+	err := q.QueryRowContext(ctx, `SELECT company_name, time_zone, creator_id, created_at FROM account WHERE id = 1`).
+		Scan(&a.CompanyName, &a.TimeZone, &a.CreatorID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, ErrNotFound
 	}

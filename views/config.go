@@ -2,7 +2,6 @@ package views
 
 import (
 	"context"
-	"time"
 
 	"helpline/authz"
 	"helpline/store"
@@ -76,12 +75,3 @@ func roleBadge(r authz.Role) string {
 	}
 	return "badge"
 }
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("2006-01-02 15:04")
-}
-
-func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

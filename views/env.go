@@ -2,6 +2,8 @@ package views
 
 import (
 	"context"
+	"time"
+
 	"helpline/authz"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -21,6 +23,8 @@ type Env struct {
 	Asset     func(name string) string
 	Path      string
 	Company   string
+	// Zone is the desk's time zone: every time is shown in it.
+	Zone *time.Location
 }
 
 // CurrentUser is the signed-in agent as the views see it.
@@ -84,6 +88,14 @@ func Lang(ctx context.Context) string { return envOf(ctx).Lang }
 // Company returns the name of the company using the desk ("" before
 // sign-up).
 func Company(ctx context.Context) string { return envOf(ctx).Company }
+
+// Zone returns the desk's time zone (UTC outside a request).
+func Zone(ctx context.Context) *time.Location {
+	if z := envOf(ctx).Zone; z != nil {
+		return z
+	}
+	return time.UTC
+}
 
 // Asset returns the content-hashed URL of a static file.
 func Asset(ctx context.Context, name string) string { return envOf(ctx).Asset(name) }

@@ -38,6 +38,7 @@ const (
 	PathRole              = "/config/roles/:id"
 	PathRoleRemove        = "/config/roles/:id/remove"
 	PathAudit             = "/config/audit"
+	PathGeneral           = "/config/general"
 	PathDepartments       = "/config/departments"
 	PathDepartmentNew     = "/config/departments/new"
 	PathDepartment        = "/config/departments/:id"

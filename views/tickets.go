@@ -315,9 +315,15 @@ func TimeAgo(ctx context.Context, t time.Time) string {
 	return Tn(ctx, "MonthsAgo", int(d/(30*24*time.Hour)), nil)
 }
 
-func when(t time.Time) string { return t.Format("2006-01-02 15:04") }
-
-func whenISO(t time.Time) string { return t.Format(time.RFC3339) }
+// lastChangedAround is LastChanged's text before and after the time, so the
+// page can show the time as a <time> with the full date on hover.
+func lastChangedAround(ctx context.Context, t store.Ticket) (before, after string, ok bool) {
+	const mark = "\x00"
+	if strings.Contains(t.UpdatedByName, mark) {
+		return "", "", false
+	}
+	return strings.Cut(Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": mark}), mark)
+}
 
 // LastChanged is the line under a ticket's subject (SPEC §1 rule 8).
 func LastChanged(ctx context.Context, t store.Ticket) string {
@@ -340,7 +346,7 @@ func EventText(ctx context.Context, m store.Message) string {
 		data["From"], data["To"] = StatusLabel(ctx, store.TicketStatus(d.From)), StatusLabel(ctx, store.TicketStatus(d.To))
 		return Tf(ctx, "EventStatus", data)
 	case store.EventPostponed:
-		data["Until"] = when(d.UntilTime())
+		data["Until"] = shortTime(ctx, d.UntilTime())
 		return Tf(ctx, "EventPostponed", data)
 	case store.EventAssigned:
 		if d.Name == "" {

@@ -40,6 +40,7 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionRoleUpdate:                 "AuditRoleUpdate",
 	store.ActionRoleRemove:                 "AuditRoleRemove",
 	store.ActionDeskMove:                   "AuditDeskMove",
+	store.ActionSettingsUpdate:             "AuditSettingsUpdate",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

@@ -61,6 +61,11 @@ var configRoutes = []configRoute{
 	{name: "agent make creator", method: "POST", path: func(f fixture) string { return views.WithID(views.PathAgentCreator, f.target.ID) }, creator: true, ok: 303},
 	{name: "roles", method: "GET", path: func(fixture) string { return views.PathRoles }, ok: 200},
 	{name: "audit", method: "GET", path: func(fixture) string { return views.PathAudit }, ok: 200},
+	{name: "general", method: "GET", path: func(fixture) string { return views.PathGeneral }, ok: 200},
+	{name: "general save", method: "POST", path: func(fixture) string { return views.PathGeneral }, ok: 303,
+		form: func(f fixture) url.Values {
+			return url.Values{"company": {fmt.Sprintf("Acme %d", f.target.ID)}, "time_zone": {"Europe/Bucharest"}}
+		}},
 	{name: "departments", method: "GET", path: func(fixture) string { return views.PathDepartments }, ok: 200},
 	{name: "department new", method: "GET", path: func(fixture) string { return views.PathDepartmentNew }, ok: 200},
 	{name: "department create", method: "POST", path: func(fixture) string { return views.PathDepartments }, ok: 303,
@@ -153,7 +158,7 @@ func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	c.get(views.PathConfig).wantRedirect(views.PathAgents)
 	var sections []string
 	c.get(views.PathRoles).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
-	if strings.Join(sections, ",") != "Agents,Departments,Roles,Audit log" {
+	if strings.Join(sections, ",") != "Agents,Departments,Roles,General,Audit log" {
 		t.Fatalf("sub-navigation %v", sections)
 	}
 }
@@ -169,14 +174,14 @@ func TestConfigPaths_AreRegisteredWithTheirSectionPermission(t *testing.T) {
 	}
 	for _, p := range []string{views.PathConfig, views.PathAgents, views.PathAgentNew, views.PathAgentEdit, views.PathAgentRemove,
 		views.PathSetPassword, views.PathRoles, views.PathRoleNew, views.PathRole, views.PathRoleRemove, views.PathAudit,
-		views.PathDepartments, views.PathDepartmentNew, views.PathDepartment, views.PathDepartmentRemove} {
+		views.PathGeneral, views.PathDepartments, views.PathDepartmentNew, views.PathDepartment, views.PathDepartmentRemove} {
 		if !registered["GET "+p] {
 			t.Errorf("GET %s is not registered", p)
 		}
 	}
 	for _, p := range []string{views.PathAgents, views.PathAgent, views.PathAgentRole, views.PathAgentRemove, views.PathAgentStatus,
 		views.PathAgentPassword, views.PathAgentCreator, views.PathSetPassword, views.PathDepartments, views.PathDepartment,
-		views.PathDepartmentMembers, views.PathDepartmentRemove, views.PathRoles, views.PathRole, views.PathRoleRemove} {
+		views.PathDepartmentMembers, views.PathDepartmentRemove, views.PathRoles, views.PathRole, views.PathRoleRemove, views.PathGeneral} {
 		if !registered["POST "+p] {
 			t.Errorf("POST %s is not registered", p)
 		}

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"helpline/desk"
 	"helpline/static"
 	"helpline/store"
 	"helpline/views"
@@ -99,7 +101,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		lang = s.langFor(c, lang)
-		company, err := s.companyName(c)
+		company, zone, err := s.deskIdentity(c)
 		if err != nil {
 			return err
 		}
@@ -112,6 +114,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			Asset:     static.URL,
 			Path:      p,
 			Company:   company,
+			Zone:      zone,
 		}
 		c.Set(stateKey, st)
 		c.SetRequest(c.Request().WithContext(views.WithEnv(ctx, st.env)))
@@ -119,14 +122,18 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// companyName is the name given at sign-up, shown on every page ("" before
-// sign-up). The store keeps it between commits, so this costs no query.
-func (s *Server) companyName(c echo.Context) (string, error) {
+// deskIdentity is the company's name ("" before sign-up) and the desk's
+// time zone (Configuration → General), which every page shows. The store
+// keeps the account between commits, so this costs no query.
+func (s *Server) deskIdentity(c echo.Context) (string, *time.Location, error) {
 	acc, err := s.st.Account(c.Request().Context())
 	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
+		return "", time.UTC, nil
 	}
-	return acc.CompanyName, err
+	if err != nil {
+		return "", nil, err
+	}
+	return acc.CompanyName, desk.Location(acc.TimeZone), nil
 }
 
 // langFor is the profile's language if set, else the browser's.

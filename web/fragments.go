@@ -23,7 +23,9 @@ import (
 //
 // A fragment is only served while the store's generation is the one it was
 // built under (every committed change to what pages show moves it on) and
-// within the minute it was built in (pages say "5 minutes ago"). What
+// within the minute it was built in (pages say "5 minutes ago"). The
+// desk's time zone and company name, which every fragment shows, need no
+// place in the key for the same reason: changing them is a commit. What
 // differs between people who share a fragment, the CSRF token of their
 // session, is rendered as a random placeholder and put in on the way out;
 // everything else that depends on the viewer belongs in the key.

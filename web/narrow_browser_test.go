@@ -14,11 +14,18 @@ import (
 	"helpline/views"
 )
 
-// TestBrowser_NoPageScrollsSidewaysOnAPhone walks every GET route of the
-// table as an Owner on a 390×844 screen: wide tables scroll inside their
-// frame, never the page.
-func TestBrowser_NoPageScrollsSidewaysOnAPhone(t *testing.T) {
-	ctx := newBrowser(t)
+// everyPageDesk is a desk with something on every page an Owner can open:
+// a department with members, a custom role and its agent, tickets with a
+// reply and a note, and a set-password link.
+type everyPageDesk struct {
+	app     *testApp
+	creator store.Agent
+	// fill puts the desk's ids, code and token into a route's path.
+	fill func(path string) string
+}
+
+func newEveryPageDesk(t *testing.T) everyPageDesk {
+	t.Helper()
 	app := newTestApp(t)
 	tm := app.team()
 	bg := context.Background()
@@ -32,6 +39,14 @@ func TestBrowser_NoPageScrollsSidewaysOnAPhone(t *testing.T) {
 	role := app.customRole(tm.creator.ID, "Team lead", authz.TicketsReadAll, authz.AgentsManage, authz.AgentsRole)
 	target := app.addAgent(tm.creator.ID, "Lena Leadbetter-Longname", role)
 	code := app.ticket(dep, "The printer in the second-floor meeting room prints everything twice")
+	app.ticket(dep, "Invoice 2024-117 is missing the VAT number")
+	owner := authz.Viewer{ID: tm.creator.ID, Perms: authz.BuiltinPerms(authz.RoleOwner)}
+	if err := app.st.Reply(bg, owner, code, "Which tray does it print from?"); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.AddNote(bg, owner, code, "Same model as last month's ticket."); err != nil {
+		t.Fatal(err)
+	}
 	token, err := app.st.ResetPassword(bg, tm.creator.ID, tm.agent.ID, "")
 	if err != nil {
 		t.Fatal(err)
@@ -47,15 +62,33 @@ func TestBrowser_NoPageScrollsSidewaysOnAPhone(t *testing.T) {
 		p = strings.Replace(p, ":code", code, 1)
 		return strings.Replace(p, ":token", token, 1)
 	}
-	browserSignIn(t, ctx, app.ts.URL, tm.creator.Email, testPassword)
-	run(t, ctx, "phone screen", chromedp.EmulateViewport(390, 844))
-	walked := 0
-	for _, rt := range app.srv.routes() {
+	return everyPageDesk{app: app, creator: tm.creator, fill: fill}
+}
+
+// pages lists the path of every GET page of the route table, filled in.
+func (d everyPageDesk) pages() []string {
+	var out []string
+	for _, rt := range d.app.srv.routes() {
 		if rt.method != http.MethodGet || rt.path == staticRoute || rt.path == views.PathHealth {
 			continue
 		}
-		path := fill(rt.path)
-		run(t, ctx, "open "+path, chromedp.Navigate(app.ts.URL+path))
+		out = append(out, d.fill(rt.path))
+	}
+	return out
+}
+
+// TestBrowser_NoPageScrollsSidewaysOnAPhone walks every GET route of the
+// table as an Owner on a 390×844 screen: wide tables scroll inside their
+// frame, never the page.
+func TestBrowser_NoPageScrollsSidewaysOnAPhone(t *testing.T) {
+	ctx := newBrowser(t)
+	desk := newEveryPageDesk(t)
+	base := desk.app.ts.URL
+	browserSignIn(t, ctx, base, desk.creator.Email, testPassword)
+	run(t, ctx, "phone screen", chromedp.EmulateViewport(390, 844))
+	walked := 0
+	for _, path := range desk.pages() {
+		run(t, ctx, "open "+path, chromedp.Navigate(base+path))
 		widths := read(t, ctx, "measure "+path, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
 		if widths[0] > widths[1] {
 			t.Errorf("%s is %d px wide on a %d px screen", path, widths[0], widths[1])

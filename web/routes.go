@@ -61,6 +61,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathRole, s.roleUpdate, need(authz.RolesManage)},
 		{http.MethodGet, views.PathRoleRemove, s.roleRemoveConfirm, need(authz.RolesManage)},
 		{http.MethodPost, views.PathRoleRemove, s.roleRemove, need(authz.RolesManage)},
+		{http.MethodGet, views.PathGeneral, s.generalShow, need(authz.SettingsManage)},
+		{http.MethodPost, views.PathGeneral, s.generalSave, need(authz.SettingsManage)},
 		{http.MethodGet, views.PathAudit, s.auditShow, need(authz.AuditRead)},
 		{http.MethodGet, views.PathDepartments, s.departmentsList, need(authz.DepartmentsManage)},
 		{http.MethodPost, views.PathDepartments, s.departmentCreate, need(authz.DepartmentsManage)},

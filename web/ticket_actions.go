@@ -113,18 +113,19 @@ func (s *Server) ticketPostpone(c echo.Context) error {
 	fail := func(msgID string) error {
 		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Errors = views.FieldErrors{"until": t(c, msgID)} })
 	}
+	zone := views.Zone(c.Request().Context())
 	var until time.Time
 	if preset := c.FormValue("preset"); preset != "" {
-		at, ok := desk.PostponeAt(preset, time.Now())
+		at, ok := desk.PostponeAt(preset, time.Now().In(zone))
 		if !ok {
 			return echo.ErrBadRequest
 		}
 		until = at
 	} else {
 		raw := strings.TrimSpace(c.FormValue("until"))
-		at, err := time.ParseInLocation(datetimeLocal, raw, time.Local)
+		at, err := time.ParseInLocation(datetimeLocal, raw, zone)
 		if err != nil {
-			at, err = time.ParseInLocation(datetimeLocal+":05", raw, time.Local)
+			at, err = time.ParseInLocation(datetimeLocal+":05", raw, zone)
 		}
 		if err != nil {
 			return fail("ErrDateTime")
@@ -138,7 +139,7 @@ func (s *Server) ticketPostpone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.ticketDone(c, tf(c, "PostponedTo", map[string]any{"Until": until.Format("2006-01-02 15:04"), "Zone": serverZone(until)}))
+	return s.ticketDone(c, tf(c, "PostponedTo", map[string]any{"Until": until.In(zone).Format("2006-01-02 15:04"), "Zone": zoneLabel(zone, until)}))
 }
 
 // tagsAnswer shows the tag editor again (htmx), with the history and the

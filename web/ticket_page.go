@@ -29,14 +29,14 @@ func ticketURL(c echo.Context, code string) string {
 	return fv.TicketURL(code)
 }
 
-// serverZone names the zone postponing reads times in: the server's own
-// (the desk's time zone setting is not read here yet).
-func serverZone(now time.Time) string {
-	name, offset := now.Format("MST"), now.Format("-07:00")
-	if name == "UTC" {
-		return name
+// zoneLabel names the zone postponing reads times in, the desk's
+// (Configuration → General), with its offset at now: "Europe/Warsaw
+// (UTC+02:00)".
+func zoneLabel(loc *time.Location, now time.Time) string {
+	if loc.String() == "UTC" {
+		return "UTC"
 	}
-	return name + " (UTC" + offset + ")"
+	return loc.String() + " (UTC" + now.In(loc).Format("-07:00") + ")"
 }
 
 // ticketProps loads everything the ticket page shows.
@@ -45,7 +45,7 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if err != nil {
 		return views.TicketProps{}, err
 	}
-	p := views.TicketProps{Ticket: tk, Queue: fv, CanAct: v.Can(authz.TicketsReply), Zone: serverZone(time.Now()), Errors: views.FieldErrors{}}
+	p := views.TicketProps{Ticket: tk, Queue: fv, CanAct: v.Can(authz.TicketsReply), Zone: zoneLabel(views.Zone(ctx), time.Now()), Errors: views.FieldErrors{}}
 	if p.Thread, err = s.st.Thread(ctx, tk.ID); err != nil {
 		return p, err
 	}

@@ -163,17 +163,17 @@ func TestPostpone_QuickChoicesAreWorkedOutByTheServer(t *testing.T) {
 			t.Fatalf("no quick choice %q beside the date field", p)
 		}
 	}
-	if !strings.Contains(page.text("#f-until-zone"), "server") {
+	if !strings.Contains(page.text("#f-until-zone"), "desk's time zone: UTC") {
 		t.Fatalf("the postpone form does not say whose time zone: %q", page.text("#f-until-zone"))
 	}
 	path := views.TicketActionPath(views.PathTicketPostpone, code)
 	ann.post(path, url.Values{"preset": {"someday"}}).wantStatus(http.StatusBadRequest)
 	ann.post(path, url.Values{"preset": {desk.PostponeTomorrow}}).wantRedirect(views.TicketPath(code))
-	want, _ := desk.PostponeAt(desk.PostponeTomorrow, time.Now())
+	want, _ := desk.PostponeAt(desk.PostponeTomorrow, time.Now().UTC()) // the desk's zone, UTC until changed
 	if tk := w.app.ticketAs(code); tk.Status != store.TicketPostponed || !tk.PostponedUntil.Equal(want) {
 		t.Fatalf("after Tomorrow 9:00: %s until %s, want %s", tk.Status, tk.PostponedUntil, want)
 	}
-	if msg := ann.get(views.TicketPath(code)).text(".flash"); !strings.HasPrefix(msg, "Postponed until "+want.Format("2006-01-02 15:04")+" (server time") {
+	if msg := ann.get(views.TicketPath(code)).text(".flash"); !strings.HasPrefix(msg, "Postponed until "+want.Format("2006-01-02 15:04")+" (UTC)") {
 		t.Fatalf("the message says %q", msg)
 	}
 }
