@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/pressly/goose/v3"
 )
 
 // shippedMigrations copies the program's SQLite migrations whose number
@@ -290,5 +292,28 @@ func TestMigrate_AFailingMigrationLeavesNothingBehind(t *testing.T) {
 	}
 	if got, want := appliedMigrations(t, s), shippedVersions(t); !slices.Equal(got, want) {
 		t.Errorf("applied %v, want the migrations before it, %v", got, want)
+	}
+}
+
+// A migration number names one change: where both engines have it, it is
+// the same change (the same file name), and a change one engine alone
+// needs takes a number the other skips.
+func TestMigrations_ANumberIsOneChangeOnBothEngines(t *testing.T) {
+	names := map[int64]string{}
+	for _, dir := range []string{sqliteMigrations, postgresMigrations} {
+		entries, err := fs.ReadDir(migrationFiles, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			v, err := goose.NumericComponent(e.Name())
+			if err != nil {
+				t.Fatalf("%s/%s: %v", dir, e.Name(), err)
+			}
+			if prev, ok := names[v]; ok && prev != e.Name() && v >= 8 {
+				t.Errorf("migration %d is %s on one engine and %s on the other", v, prev, e.Name())
+			}
+			names[v] = e.Name()
+		}
 	}
 }
