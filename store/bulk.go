@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -202,14 +203,7 @@ func (b *Bulk) finish(ctx context.Context) error {
 	// per department and status, and of the assigned tickets per assignee
 	// and (assignee 0) whoever the assignee, behind the queue's views. A few
 	// thousand rows.
-	for _, q := range []string{`DELETE FROM ticket_counts`,
-		`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`,
-		`DELETE FROM ticket_assigned_counts`,
-		`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
-			SELECT assignee_id, department_id, status, count(*) FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id, department_id, status`,
-		`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
-			SELECT 0, department_id, status, sum(n) FROM ticket_assigned_counts GROUP BY department_id, status`,
-		fillTicketRefsSQL} {
+	for _, q := range append(slices.Clone(recountSQL), fillTicketRefsSQL) {
 		if err := exec(q); err != nil {
 			exec(`ROLLBACK`)
 			<-merged
@@ -274,4 +268,17 @@ func (b *Bulk) Close() error {
 	errs = append(errs, b.conn.Close())
 	b.conn = nil
 	return errors.Join(errs...)
+}
+
+// recountSQL counts from the tickets what the triggers keep counted, on
+// either engine: per department and status, and of the assigned tickets per
+// assignee and (assignee 0) whoever the assignee.
+var recountSQL = []string{
+	`DELETE FROM ticket_counts`,
+	`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`,
+	`DELETE FROM ticket_assigned_counts`,
+	`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
+		SELECT assignee_id, department_id, status, count(*) FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id, department_id, status`,
+	`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
+		SELECT 0, department_id, status, sum(n) FROM ticket_assigned_counts GROUP BY department_id, status`,
 }

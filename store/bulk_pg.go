@@ -332,7 +332,7 @@ func (b *Bulk) finishPG(ctx context.Context) error {
 		}
 	}
 	tasks = append(tasks, others...)
-	tasks = append(tasks, bulkPGCountsSQL)
+	tasks = append(tasks, recountSQL)
 	for _, q := range bulkPGSequencesSQL {
 		tasks = append(tasks, []string{q})
 	}
@@ -434,17 +434,6 @@ const (
 		SELECT t.id, to_tsvector('helpline', search_text(t.code || ' ' || c.name || ' ' || c.email))
 		FROM tickets t JOIN contacts c ON c.id = t.contact_id`
 )
-
-// bulkPGCountsSQL counts what the triggers keep counted, as on SQLite.
-var bulkPGCountsSQL = []string{
-	`DELETE FROM ticket_counts`,
-	`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`,
-	`DELETE FROM ticket_assigned_counts`,
-	`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
-		SELECT assignee_id, department_id, status, count(*) FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id, department_id, status`,
-	`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
-		SELECT 0, department_id, status, sum(n) FROM ticket_assigned_counts GROUP BY department_id, status`,
-}
 
 // bulkPGSequencesSQL moves the identity sequences of the tables given ids
 // past the highest, never back.
