@@ -190,9 +190,6 @@ func redactDSN(dsn string) string {
 	return u.Redacted()
 }
 
-// Postgres reports whether the store runs on PostgreSQL.
-func (s *Store) Postgres() bool { return s.pg }
-
 // Close answers the tickets being written, refuses further ones, closes
 // both pools, and only then lets a restore at the database.
 func (s *Store) Close() error {
