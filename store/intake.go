@@ -167,27 +167,21 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 		in.stmts.prepareMessages(ctx, s.w, len(batch))
 		// Each run starts its answers afresh: a write may be run again
 		// (writeTx).
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			clear(replies)
-			if err := s.countAtCommit(ctx, tx); err != nil {
-				return err
-			}
-			if err := s.insertBatch(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
-				return err
-			}
-			return s.countNewTickets(ctx, tx, batch, replies)
-		})
-		if errors.Is(err, errIsolate) {
-			err = s.write(ctx, func(tx *sql.Tx) error {
+		write := func(insert func(context.Context, txStmts, []*intakeRequest, []intakeReply) error) error {
+			return s.write(ctx, func(tx *sql.Tx) error {
 				clear(replies)
 				if err := s.countAtCommit(ctx, tx); err != nil {
 					return err
 				}
-				if err := s.insertIsolated(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
+				if err := insert(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
 					return err
 				}
 				return s.countNewTickets(ctx, tx, batch, replies)
 			})
+		}
+		err = write(s.insertBatch)
+		if errors.Is(err, errIsolate) {
+			err = write(s.insertIsolated)
 		}
 	}
 	for i, r := range batch {
