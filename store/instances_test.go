@@ -22,22 +22,9 @@ func twoInstances(t *testing.T) (a, b *Store) {
 	dsn := storetest.DSN(t)
 	a, b = openDesk(t, dsn), openDesk(t, dsn)
 	for _, s := range []*Store{a, b} {
-		waitFor(t, "the instance to hear the others", func() bool { return !s.mem.blind.Load() })
+		storetest.Eventually(t, "the instance to hear the others", func() bool { return !s.mem.blind.Load() })
 	}
 	return a, b
-}
-
-// waitFor polls cond for up to two seconds: a change made on one instance
-// reaches the other through a notification, not in the same call.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 2 s for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestInstances_ACommitOnOneDropsWhatTheOtherKept(t *testing.T) {
@@ -52,7 +39,7 @@ func TestInstances_ACommitOnOneDropsWhatTheOtherKept(t *testing.T) {
 	if _, err := a.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Billing"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "instance B's generation to move", func() bool { return b.Generation() != g })
+	storetest.Eventually(t, "instance B's generation to move", func() bool { return b.Generation() != g })
 	after, err := b.Departments(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +68,7 @@ func TestInstances_ASessionEndedOnOneIsEndedOnTheOther(t *testing.T) {
 	if err := a.ChangeRole(ctx, o.ID, ag.ID, authz.RoleAdmin, ""); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "instance B to see the session ended", func() bool {
+	storetest.Eventually(t, "instance B to see the session ended", func() bool {
 		se, err := b.SessionByToken(ctx, "tok-alice")
 		return err == nil && se.EndedReason == EndRoleChanged
 	})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"helpline/authz"
 	"slices"
 	"strings"
 	"testing"
@@ -113,11 +114,18 @@ func TestSearch_PagesMergeWordsAndRequestersInIDOrder(t *testing.T) {
 		}
 		all = append([]string{code}, all...) // newest first
 	}
+	wantSearchPages(t, s, w.annV, QueueFilter{Search: "greta", Limit: 4}, all)
+}
+
+// wantSearchPages pages through the search f forward, wanting the codes
+// want in that order, then steps back from the third page to the second.
+func wantSearchPages(t *testing.T, s *Store, v authz.Viewer, f QueueFilter, want []string) {
+	t.Helper()
+	ctx := context.Background()
 	var got []string
-	f := QueueFilter{Search: "greta", Limit: 4}
 	var pages []QueuePage
-	for {
-		page, err := s.Queue(ctx, w.annV, f)
+	for first := f; ; {
+		page, err := s.Queue(ctx, v, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,12 +134,17 @@ func TestSearch_PagesMergeWordsAndRequestersInIDOrder(t *testing.T) {
 		if page.Next.IsZero() {
 			break
 		}
+		f = first
 		f.After = page.Next
 	}
-	if !slices.Equal(got, all) {
-		t.Fatalf("pages forward = %v, want %v", got, all)
+	if !slices.Equal(got, want) {
+		t.Fatalf("pages forward = %v, want %v", got, want)
 	}
-	back, err := s.Queue(ctx, w.annV, QueueFilter{Search: "greta", Limit: 4, Before: pages[2].Prev})
+	if len(pages) < 3 {
+		t.Fatalf("%d pages; the test needs three", len(pages))
+	}
+	f.After, f.Before = Cursor{}, pages[2].Prev
+	back, err := s.Queue(ctx, v, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +160,7 @@ func TestSearch_PagesAcrossSpansOfTicketIDs(t *testing.T) {
 	defer func(w []int64) { searchWindows = w }(searchWindows)
 	searchWindows = []int64{2, 5, 0}
 	w := newTicketWorld(t)
-	s, ctx := w.s, context.Background()
+	s := w.s
 	var want []string
 	for i := range 24 {
 		body := "Nothing to see"
@@ -159,29 +172,5 @@ func TestSearch_PagesAcrossSpansOfTicketIDs(t *testing.T) {
 			want = append([]string{code}, want...)
 		}
 	}
-	var got []string
-	var pages []QueuePage
-	f := QueueFilter{Search: "zebra", Limit: 2}
-	for {
-		page, err := s.Queue(ctx, w.annV, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages = append(pages, page)
-		got = append(got, codes(page.Tickets)...)
-		if page.Next.IsZero() {
-			break
-		}
-		f.After = page.Next
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("pages forward = %v, want %v", got, want)
-	}
-	back, err := s.Queue(ctx, w.annV, QueueFilter{Search: "zebra", Limit: 2, Before: pages[2].Prev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(codes(back.Tickets), codes(pages[1].Tickets)) {
-		t.Fatalf("back from page 3 = %v, want %v", codes(back.Tickets), codes(pages[1].Tickets))
-	}
+	wantSearchPages(t, s, w.annV, QueueFilter{Search: "zebra", Limit: 2}, want)
 }

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"helpline/authz"
 	"helpline/store/storetest"
@@ -40,32 +39,18 @@ func TestInstances_TwoServeOneDesk(t *testing.T) {
 
 	onA.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"kind": {"reply"}, "body": {"Have you tried turning it off"}}).
 		wantRedirect(views.TicketPath(code))
-	eventually(t, "the reply made through A on B's ticket page", func() bool {
+	storetest.Eventually(t, "the reply made through A on B's ticket page", func() bool {
 		return strings.Contains(onB.get(views.TicketPath(code)).body, "Have you tried turning it off")
 	})
-	eventually(t, "the ticket Answered in B's queue", func() bool {
+	storetest.Eventually(t, "the ticket Answered in B's queue", func() bool {
 		return onB.get(views.PathTickets).text("td.qc-status") == "Answered"
 	})
 
 	if err := a.st.ChangeRole(context.Background(), owner.ID, ann.ID, authz.RoleAdmin, ""); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Ann signed out on B after A changed her role", func() bool {
+	storetest.Eventually(t, "Ann signed out on B after A changed her role", func() bool {
 		return onB.get(views.PathTickets).status == http.StatusSeeOther
 	})
 	onB.get(views.PathTickets).wantRedirect(views.PathSignIn)
-}
-
-// eventually polls cond for up to two seconds: a change made through one
-// instance reaches another through a database notification, within
-// milliseconds but not within the same call.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 2 s for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

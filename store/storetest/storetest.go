@@ -145,3 +145,17 @@ func makeTemplate(ctx context.Context, admin *sql.DB, base *url.URL) (string, er
 	_, err = conn.ExecContext(ctx, `ALTER DATABASE `+building+` RENAME TO `+name)
 	return name, err
 }
+
+// Eventually polls cond for up to two seconds and fails t if it never
+// holds: a change made through one instance reaches another through a
+// database notification, within milliseconds but not within the same call.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 2 s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
