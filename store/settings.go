@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"helpline/authz"
 	"helpline/desk"
 )
 
@@ -47,6 +48,9 @@ func (s *Store) SaveSettings(ctx context.Context, actorID int64, in Settings, ip
 		return ErrInvalidTimeZone
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.SettingsManage); err != nil {
+			return err
+		}
 		var old Settings
 		err := tx.QueryRowContext(ctx, `SELECT company_name, time_zone FROM account WHERE id = 1`).Scan(&old.CompanyName, &old.TimeZone)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"helpline/authz"
 )
 
 func TestSettings_NewDeskIsInUTCUnderItsSignUpName(t *testing.T) {
@@ -69,5 +71,26 @@ func TestSaveSettings_RefusesBadValuesAndStoresNothing(t *testing.T) {
 	}
 	if e := lastAudit(t, s); e.Action == ActionSettingsUpdate {
 		t.Fatalf("a refused save was audited: %+v", e)
+	}
+}
+
+// The store refuses the settings to anyone without settings:manage, whatever
+// screen let the request through.
+func TestSaveSettings_OnlyThoseWhoManageSettingsChangeThem(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	o := signUpOwner(t, s)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
+	before, _ := s.Settings(ctx)
+	err := s.SaveSettings(ctx, agent.ID, Settings{CompanyName: "Hijacked", TimeZone: "Asia/Tokyo"}, "")
+	if !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent saving the settings: %v, want not permitted", err)
+	}
+	if after, _ := s.Settings(ctx); after != before {
+		t.Fatalf("settings after a refused save: %+v, want %+v", after, before)
+	}
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	if err := s.SaveSettings(ctx, admin.ID, Settings{CompanyName: "Acme", TimeZone: "Asia/Tokyo"}, ""); err != nil {
+		t.Fatalf("an Administrator saving the settings: %v", err)
 	}
 }
