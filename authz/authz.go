@@ -37,6 +37,7 @@ const (
 	RolesManage
 	OwnersManage
 	SettingsManage
+	BillingManage
 	numPerms
 )
 
@@ -83,6 +84,7 @@ var catalogue = []Info{
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
+	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
 }
 
 // Catalogue returns every permission in display order.
@@ -213,7 +215,7 @@ var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead)
-	ownerSet = adminSet.With(RolesManage, OwnersManage)
+	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 
 // BuiltinPerms returns the permissions of a built-in role (none for others).

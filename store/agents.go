@@ -167,6 +167,9 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput) (Agent, error) {
 		if err := audit(ctx, tx, now, AuditEntry{ActorID: id, Action: ActionSignUp, TargetType: "agent", TargetID: id, Details: in.Company, IP: in.IP}); err != nil {
 			return err
 		}
+		if _, err := s.lockSubscription(ctx, tx); err != nil { // the 14-day trial starts
+			return err
+		}
 		return createFirstDepartment(ctx, tx, now, id, in)
 	})
 	if err != nil {

@@ -252,6 +252,9 @@ func (s *Store) applyStatus(ctx context.Context, tx *sql.Tx, actor, target Agent
 			return err
 		}
 	}
+	if err := s.seatsChanged(ctx, tx, actor.ID, target.ID, action); err != nil {
+		return err
+	}
 	return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: action, TargetType: "agent", TargetID: target.ID, Details: target.Name, IP: ip})
 }
 
@@ -327,6 +330,9 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 			}
 		}
 		if token, err = issuePasswordToken(ctx, tx, id, actor.ID, now); err != nil {
+			return err
+		}
+		if err := s.seatsChanged(ctx, tx, actor.ID, id, ActionAgentCreate); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentCreate, TargetType: "agent", TargetID: id,
@@ -417,6 +423,9 @@ func (s *Store) RemoveAgent(ctx context.Context, actorID, targetID int64, ip str
 			return err
 		}
 		if err := endSessions(ctx, tx, target.ID, EndRemoved); err != nil {
+			return err
+		}
+		if err := s.seatsChanged(ctx, tx, actor.ID, target.ID, ActionAgentRemove); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: actor.ID, Action: ActionAgentRemove, TargetType: "agent", TargetID: target.ID,

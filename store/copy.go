@@ -167,6 +167,13 @@ var copyOrder = []copyTable{
 	{name: "ticket_tags", key: "ticket_id, tag"},
 	{name: "messages", key: "id"},
 	{name: "audit_log", key: "id"},
+	{name: "subscription", key: "id"},
+	{name: "seat_history", key: "id"},
+	{name: "invoice_sequences", key: "kind"},
+	{name: "invoices", key: "id"},
+	{name: "invoice_lines", key: "id"},
+	{name: "invoice_overdue", key: "invoice_id"},
+	{name: "payments", key: "id"},
 }
 
 // rebuilt are the tables the target computes from the copied rows, each
