@@ -15,6 +15,7 @@ func Desk(st *store.Store) []Job {
 	return []Job{
 		alone(st, Job{Name: "return postponed", Every: 30 * time.Second, Run: returnPostponed(st)}),
 		alone(st, Job{Name: "purge sessions", Every: time.Hour, Run: purgeSessions(st)}),
+		alone(st, Job{Name: "renew billing", Every: time.Minute, Run: renewBilling(st)}),
 	}
 }
 
