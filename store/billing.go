@@ -175,6 +175,10 @@ func saveSubscription(ctx context.Context, tx *sql.Tx, sub Subscription) error {
 	return nil
 }
 
+// Now is the store's clock: pages showing billing dates agree with what the
+// store decides (tests move it with SetClock).
+func (s *Store) Now() time.Time { return s.now() }
+
 // billingActor reads the Owner making a billing change.
 func (s *Store) billingActor(ctx context.Context, tx *sql.Tx, actorID int64) error {
 	_, err := s.loadActor(ctx, tx, actorID, authz.BillingManage)

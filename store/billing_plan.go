@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
-	"strings"
+		"strings"
 	"time"
 
 	"helpline/billing"
+	"helpline/desk"
 )
 
 // PlanChange is what changing to a plan and cycle would cost.
@@ -221,6 +221,19 @@ const (
 	maxVATID          = 20
 )
 
+// BillingFieldMax is the longest a billing information field may be.
+func BillingFieldMax(field string) int {
+	switch field {
+	case "address":
+		return maxBillingAddress
+	case "vat_id":
+		return maxVATID
+	case "billing_email":
+		return 254
+	}
+	return maxBillingText
+}
+
 // BillingInfoError names the field of the billing information that is not
 // valid, and the message ID saying why.
 type BillingInfoError struct{ Field, MsgID string }
@@ -232,15 +245,20 @@ func (e BillingInfoError) Error() string {
 // CheckBillingInfo returns every field of in that is not valid.
 func CheckBillingInfo(in BillingInfo) []BillingInfoError {
 	var out []BillingInfoError
-	if strings.TrimSpace(in.Company) == "" {
+	switch {
+	case strings.TrimSpace(in.Company) == "":
 		out = append(out, BillingInfoError{"company", "ErrRequired"})
-	} else if len(in.Company) > maxBillingText {
+	case len([]rune(in.Company)) > maxBillingText:
 		out = append(out, BillingInfoError{"company", "ErrTooLong"})
+	case !desk.PlainText(in.Company, false):
+		out = append(out, BillingInfoError{"company", "ErrInvalidChoice"})
 	}
 	if strings.TrimSpace(in.Address) == "" {
 		out = append(out, BillingInfoError{"address", "ErrRequired"})
-	} else if len(in.Address) > maxBillingAddress {
+	} else if len([]rune(in.Address)) > maxBillingAddress {
 		out = append(out, BillingInfoError{"address", "ErrTooLong"})
+	} else if !desk.PlainText(in.Address, true) {
+		out = append(out, BillingInfoError{"address", "ErrInvalidChoice"})
 	}
 	if in.Country == "" {
 		out = append(out, BillingInfoError{"country", "ErrRequired"})
@@ -252,7 +270,7 @@ func CheckBillingInfo(in BillingInfo) []BillingInfoError {
 	}
 	if in.Email == "" {
 		out = append(out, BillingInfoError{"billing_email", "ErrRequired"})
-	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || a.Name != "" {
+	} else if len(in.Email) > 254 || !desk.ValidEmail(in.Email) {
 		out = append(out, BillingInfoError{"billing_email", "ErrEmail"})
 	}
 	return out

@@ -25,6 +25,8 @@ type Env struct {
 	Company   string
 	// Zone is the desk's time zone: every time is shown in it.
 	Zone *time.Location
+	// ReadOnly: the account has ended and the desk takes no changes.
+	ReadOnly bool
 }
 
 // CurrentUser is the signed-in agent as the views see it.

@@ -88,6 +88,19 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketPostpone, s.ticketPostpone, need(authz.TicketsReply)},
 		{http.MethodPost, views.PathTicketTags, s.ticketTagAdd, need(authz.TicketsReply)},
 		{http.MethodPost, views.PathTicketTagRemove, s.ticketTagRemove, need(authz.TicketsReply)},
+		{http.MethodGet, views.PathAccount, s.accountShow, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountPlan, s.planShow, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountPlan, s.planChange, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountInvoices, s.invoicesList, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountInvoice, s.invoiceShow, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountPDF, s.invoicePDF, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountPayments, s.paymentCreate, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountBilling, s.billingInfoShow, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountBilling, s.billingInfoSave, need(authz.BillingManage)},
+		{http.MethodGet, views.PathAccountStop, s.stopConfirm, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountStop, s.stopAccount, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountResume, s.resumeAccount, need(authz.BillingManage)},
+
 		{http.MethodGet, views.PathContact, s.contactNew, Public},
 		{http.MethodPost, views.PathContact, s.contactCreate, Public},
 		{http.MethodGet, views.PathContactSent, s.contactSent, Public},
@@ -106,6 +119,7 @@ type navItem struct {
 var navigation = []navItem{
 	{"NavTickets", views.PathTickets, need(authz.TicketsRead)},
 	{"NavConfiguration", views.PathConfig, configAccess},
+	{"NavMyAccount", views.PathAccount, need(authz.BillingManage)},
 }
 
 // register adds the table to the router, guarding each route with its
@@ -124,7 +138,7 @@ func (s *Server) register(table []route) error {
 			return fmt.Errorf("web: route %s registered twice", key)
 		}
 		seen[key] = true
-		s.e.Add(r.method, r.path, s.guard(r.perm, r.handler))
+		s.e.Add(r.method, r.path, s.guard(r.perm, s.stillOpen(r, r.handler)))
 	}
 	return nil
 }

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"helpline/authz"
+	"helpline/store"
+	"helpline/views"
+)
+
+// RuleDeskEnded refuses a change to a desk whose account has ended.
+const RuleDeskEnded store.Rule = "desk_ended"
+
+func init() {
+	ruleMessages[RuleDeskEnded] = struct {
+		status int
+		msgID  string
+	}{http.StatusForbidden, "DeskReadOnly"}
+}
+
+// stillOpen lets a route change the desk only while the account has not
+// ended. Afterwards every page still shows (with a banner saying the desk is
+// read-only) and nothing is deleted, but only My account takes changes, so
+// the Owner can pay and resume; signing in and out keeps working.
+func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
+	writes := r.method != http.MethodGet && r.method != http.MethodHead
+	exempt := r.path == views.PathSignIn || r.path == views.PathSignOut ||
+		(len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage)
+	return func(c echo.Context) error {
+		sub, err := s.st.Subscription(c.Request().Context())
+		if errors.Is(err, store.ErrNotFound) { // before sign-up
+			return h(c)
+		}
+		if err != nil {
+			return err
+		}
+		if !sub.Ended(s.now()) {
+			return h(c)
+		}
+		if st := state(c); st.env != nil {
+			st.env.ReadOnly = true
+		}
+		if writes && !exempt {
+			return store.RuleError{Rule: RuleDeskEnded}
+		}
+		return h(c)
+	}
+}
+
+func init() {
+	for action, id := range map[store.AuditAction]string{
+		store.ActionBillingPlan:    "AuditBillingPlan",
+		store.ActionBillingInvoice: "AuditBillingInvoice",
+		store.ActionBillingPayment: "AuditBillingPayment",
+		store.ActionBillingInfo:    "AuditBillingInfo",
+		store.ActionBillingStop:    "AuditBillingStop",
+		store.ActionBillingResume:  "AuditBillingResume",
+	} {
+		auditActionLabels[action] = id
+	}
+}
