@@ -1,0 +1,346 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"helpline/authz"
+	"helpline/billing"
+	"helpline/store"
+	"helpline/views"
+)
+
+// billingClock is a clock a test moves by hand.
+type billingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *billingClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *billingClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// billingApp is a test app whose store runs on a clock the test moves,
+// from before the team signs up.
+func billingApp(t *testing.T) (*testApp, *billingClock) {
+	app := newTestApp(t)
+	clk := &billingClock{t: time.Now().UTC().Truncate(time.Second)}
+	app.st.SetClock(clk.now)
+	return app, clk
+}
+
+// endTrial moves the clock past the trial and renews: the first invoice.
+func endTrial(t *testing.T, app *testApp, clk *billingClock) store.Subscription {
+	t.Helper()
+	ctx := context.Background()
+	sub, err := app.st.Subscription(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.set(sub.Period.End.Add(time.Minute))
+	if n, err := app.st.RenewDue(ctx); err != nil || n != 1 {
+		t.Fatalf("renewal at the end of the trial: %d, %v", n, err)
+	}
+	sub, _ = app.st.Subscription(ctx)
+	return sub
+}
+
+// billingRoutes are every My account route, with an invoice that exists.
+func billingRoutes(invoiceID int64) [][2]string {
+	id := func(p string) string { return views.WithID(p, invoiceID) }
+	return [][2]string{
+		{http.MethodGet, views.PathAccount}, {http.MethodGet, views.PathAccountPlan}, {http.MethodPost, views.PathAccountPlan},
+		{http.MethodGet, views.PathAccountInvoices}, {http.MethodGet, id(views.PathAccountInvoice)}, {http.MethodGet, id(views.PathAccountPDF)},
+		{http.MethodPost, id(views.PathAccountPayments)}, {http.MethodGet, views.PathAccountBilling}, {http.MethodPost, views.PathAccountBilling},
+		{http.MethodGet, views.PathAccountStop}, {http.MethodPost, views.PathAccountStop}, {http.MethodPost, views.PathAccountResume},
+	}
+}
+
+func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	all := authz.Set(0)
+	for _, in := range authz.Catalogue() {
+		all = all.With(in.Perm)
+	}
+	role, err := app.st.CreateCustomRole(ctx, tm.creator.ID, store.CustomRoleInput{Name: "Everything offered", Perms: all}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := app.addAgent(tm.creator.ID, "Cora Custom", role)
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	routes := billingRoutes(invoices[0].ID)
+	form := url.Values{"plan": {"small"}, "cycle": {"monthly"}, "company": {"X"}, "address": {"Y"}, "country": {"PL"},
+		"billing_email": {"x@example.com"}, "paid_on": {"2026-01-01"}, "amount": {"1"}}
+	for name, who := range map[string]store.Agent{"administrator": tm.admin, "agent": tm.agent, "custom role": custom} {
+		c := app.signedIn(who)
+		home := c.get(views.PathTickets).wantStatus(http.StatusOK).doc()
+		if home.Find(`.mainnav a[href="` + views.PathAccount + `"]`).Length() != 0 {
+			t.Errorf("%s sees My account in the navigation", name)
+		}
+		for _, r := range routes {
+			var res *response
+			if r[0] == http.MethodGet {
+				res = c.get(r[1])
+			} else {
+				res = c.post(r[1], form)
+			}
+			if res.status != http.StatusForbidden {
+				t.Errorf("%s: %s %s answered %d, want 403", name, r[0], r[1], res.status)
+			}
+		}
+	}
+	sub, _ := app.st.Subscription(ctx)
+	if sub.Plan != billing.Medium || sub.Stopped() || sub.Info.Company != "Acme" {
+		t.Fatalf("someone else changed billing: %+v", sub)
+	}
+	anon := app.client()
+	for _, r := range routes {
+		if r[0] == http.MethodGet {
+			if res := anon.get(r[1]); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), views.PathSignIn) {
+				t.Errorf("anonymous GET %s answered %d %s", r[1], res.status, res.header.Get("Location"))
+			}
+		}
+	}
+	for _, who := range []store.Agent{tm.creator, tm.owner} {
+		c := app.signedIn(who)
+		page := c.get(views.PathAccount).wantStatus(http.StatusOK).doc()
+		if page.Find(`.mainnav a[href="`+views.PathAccount+`"]`).Text() != "My account" {
+			t.Errorf("%s does not see My account", who.Name)
+		}
+	}
+}
+
+func TestBilling_PlanPageShowsTrialSeatsAndRenewal(t *testing.T) {
+	app, _ := billingApp(t)
+	tm := app.team() // four seats
+	c := app.signedIn(tm.creator)
+	page := c.get(views.PathAccount).wantStatus(http.StatusOK)
+	if got := page.text("#seats-in-use"); got != "4" {
+		t.Errorf("seats in use %q", got)
+	}
+	if got := page.text("#trial-days-left"); got != "14" {
+		t.Errorf("trial days left %q", got)
+	}
+	if got := page.text("#renewal-amount"); got != "$140.00 plus VAT" {
+		t.Errorf("renewal amount %q", got)
+	}
+	if got := page.text("#seat-history tbody tr:first-child"); !strings.Contains(got, "Alice Agent added") || !strings.Contains(got, "3 → 4") || !strings.Contains(got, tm.creator.Name) {
+		t.Errorf("seat history %q", got)
+	}
+}
+
+func TestBilling_ChangePlanShowsCostBeforeConfirmingAndAmountsPerLanguage(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	sub := endTrial(t, app, clk) // Medium monthly, 4 seats
+	clk.set(sub.Period.End.AddDate(0, 0, -10))
+	c := app.signedIn(tm.creator)
+	// (59 − 35) × 4 × 10 / days of the period, half-up; a year at 49.
+	days := sub.Period.Days()
+	now := billing.ProRata(billing.Cents(96, 0), 10, days)
+	page := c.get(views.PathAccountPlan + "?plan=large&cycle=yearly").wantStatus(http.StatusOK)
+	if got := page.text("#cost-now"); got != views.Money(ctxIn("en"), now)+" plus VAT" {
+		t.Fatalf("cost now %q, want %s", got, now)
+	}
+	if got := page.text("#cost-at-renewal"); got != "$2,352.00 plus VAT" {
+		t.Fatalf("cost at renewal %q", got)
+	}
+	if s, _ := app.st.Subscription(ctx); s.Plan != billing.Medium {
+		t.Fatal("showing the cost changed the plan")
+	}
+	c.get(views.PathAccountPlan + "?plan=huge&cycle=yearly").wantStatus(http.StatusUnprocessableEntity).wantContains("Please choose one of the offered options.")
+	c.post(views.PathAccountPlan, url.Values{"plan": {"large"}, "cycle": {"weekly"}}).wantStatus(http.StatusUnprocessableEntity)
+	c.post(views.PathAccountPlan, url.Values{"plan": {"large"}, "cycle": {"yearly"}}).wantRedirect(views.PathAccount)
+	s, _ := app.st.Subscription(ctx)
+	if s.Plan != billing.Large || s.NextCycle != billing.Yearly || s.Cycle != billing.Monthly {
+		t.Fatalf("after the change: %+v", s)
+	}
+	log, _ := app.st.AuditLog(ctx, 0, 3)
+	found := false
+	for _, e := range log {
+		found = found || (e.Action == store.ActionBillingPlan && e.ActorID == tm.creator.ID)
+	}
+	if !found {
+		t.Fatalf("no audit entry of the plan change: %+v", log)
+	}
+	// In Polish: 4 × 49 × 12 = 2 352,00 with a no-break space.
+	if err := app.st.UpdateProfile(ctx, tm.creator.ID, store.ProfileInput{Name: tm.creator.Name, Language: "pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	pl := c.get(views.PathAccountPlan + "?plan=large&cycle=yearly").wantStatus(http.StatusOK)
+	if got := pl.doc().Find("#cost-at-renewal").Text(); !strings.Contains(got, "2\u00a0352,00\u00a0USD") {
+		t.Fatalf("Polish amount %q", got)
+	}
+}
+
+func ctxIn(lang string) context.Context {
+	return views.WithEnv(context.Background(), &views.Env{Lang: lang, Localizer: views.Localizer(lang)})
+}
+
+func TestBilling_BillingInformationBadInputIs422NextToTheFieldAndStoresNothing(t *testing.T) {
+	app, _ := billingApp(t)
+	tm := app.team()
+	c := app.signedIn(tm.creator)
+	good := url.Values{"company": {"Acme GmbH"}, "address": {"Hauptstraße 1\n10115 Berlin"}, "country": {"DE"}, "vat_id": {"de 123456789"}, "billing_email": {"billing@acme.example"}}
+	with := func(k, v string) url.Values {
+		f := url.Values{}
+		for key, vs := range good {
+			f[key] = vs
+		}
+		f.Set(k, v)
+		return f
+	}
+	for field, form := range map[string]url.Values{
+		"company":       with("company", " "),
+		"address":       with("address", ""),
+		"country":       with("country", "XX"),
+		"vat_id":        with("vat_id", "123"),
+		"billing_email": with("billing_email", "nope"),
+	} {
+		res := c.post(views.PathAccountBilling, form).wantStatus(http.StatusUnprocessableEntity)
+		if res.doc().Find("#f-"+field+"-error").Length() != 1 {
+			t.Errorf("%s: no message next to the field", field)
+		}
+	}
+	if sub, _ := app.st.Subscription(context.Background()); sub.Info.Country != "" {
+		t.Fatalf("bad input stored: %+v", sub.Info)
+	}
+	page := c.get(views.PathAccountBilling).doc()
+	if page.Find(`#f-country option[value="PL"]`).Text() != "Poland" {
+		t.Fatal("the country list does not name Poland")
+	}
+	c.post(views.PathAccountBilling, good).wantRedirect(views.PathAccountBilling)
+	sub, _ := app.st.Subscription(context.Background())
+	if sub.Info.VATID != "DE123456789" || sub.Info.Country != "DE" {
+		t.Fatalf("stored %+v", sub.Info)
+	}
+}
+
+// pdfText extracts the text of a PDF with poppler's pdftotext.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing (apt-get install poppler-utils)")
+		}
+		t.Skip("pdftotext is missing (apt-get install poppler-utils)")
+	}
+	in := filepath.Join(t.TempDir(), "invoice.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestBilling_InvoicePDFAndPaymentMakeItPaid(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	if err := app.st.SaveBillingInfo(ctx, tm.creator.ID, store.BillingInfo{Company: "Zażółć Sp. z o.o.", Address: "ul. Długa 1\nGdańsk",
+		Country: "PL", VATID: "PL5260001246", Email: "faktury@example.pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0] // 4 × 35.00 + 23% = 172.20
+	c := app.signedIn(tm.creator)
+	list := c.get(views.PathAccountInvoices).wantStatus(http.StatusOK)
+	if got := list.text("table.invoices tbody tr:first-child"); !strings.Contains(got, inv.Number) || !strings.Contains(got, "$172.20") || !strings.Contains(got, "Due") {
+		t.Fatalf("invoices list row %q", got)
+	}
+	res := c.get(views.WithID(views.PathAccountPDF, inv.ID)).wantStatus(http.StatusOK)
+	if !strings.HasPrefix(res.body, "%PDF-") || res.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("not a PDF: %q", res.header.Get("Content-Type"))
+	}
+	text := pdfText(t, []byte(res.body))
+	for _, want := range []string{inv.Number, "$172.20", "Zażółć Sp. z o.o.", "Gdańsk", "PL5260001246", "VAT 23%", "Medium plan, Monthly: 4 seats", "Due"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	payURL := views.WithID(views.PathAccountPayments, inv.ID)
+	for field, f := range map[string]url.Values{
+		"amount":  {"paid_on": {"2026-01-05"}, "amount": {"-3"}},
+		"paid_on": {"paid_on": {"5 January"}, "amount": {"10"}},
+	} {
+		if c.post(payURL, f).wantStatus(http.StatusUnprocessableEntity).doc().Find("#f-"+field+"-error").Length() != 1 {
+			t.Errorf("bad %s: no message next to the field", field)
+		}
+	}
+	today := clk.now().Format(time.DateOnly)
+	c.post(payURL, url.Values{"paid_on": {today}, "amount": {"100.00"}, "reference": {"TR 1"}}).wantRedirect(views.WithID(views.PathAccountInvoice, inv.ID))
+	if got := c.get(views.WithID(views.PathAccountInvoice, inv.ID)).text("#invoice-status"); got != "Due" {
+		t.Fatalf("part paid shows %q", got)
+	}
+	c.post(payURL, url.Values{"paid_on": {today}, "amount": {"80"}, "reference": {"TR 2"}}).wantRedirect(views.WithID(views.PathAccountInvoice, inv.ID))
+	page := c.get(views.WithID(views.PathAccountInvoice, inv.ID))
+	if got := page.text("#invoice-status"); got != "Paid" {
+		t.Fatalf("paid invoice shows %q", got)
+	}
+	if got := c.get(views.PathAccountInvoices).text(".flash-info"); !strings.Contains(got, "$7.80") {
+		t.Fatalf("the overpayment is not credit: %q", got)
+	}
+	if text := pdfText(t, []byte(c.get(views.WithID(views.PathAccountPDF, inv.ID)).body)); !strings.Contains(text, "Paid") {
+		t.Fatalf("the PDF does not say Paid:\n%s", text)
+	}
+}
+
+func TestBilling_StopAndResumeThenAnEndedDeskIsReadOnlyExceptMyAccount(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	sub := endTrial(t, app, clk)
+	c := app.signedIn(tm.creator)
+	confirm := c.get(views.PathAccountStop).wantStatus(http.StatusOK)
+	ends := views.BillingDate(ctxIn("en"), sub.Period.End)
+	if !strings.Contains(confirm.text("main"), "Your account will end on "+ends) {
+		t.Fatalf("the confirmation does not name %s: %q", ends, confirm.text("main"))
+	}
+	c.post(views.PathAccountStop, url.Values{}).wantRedirect(views.PathAccount)
+	if got := c.get(views.PathAccount).text("#account-status"); !strings.Contains(got, "ends on "+ends) || !strings.Contains(got, "Resume") {
+		t.Fatalf("stopped account shows %q", got)
+	}
+	c.post(views.PathAccountResume, url.Values{}).wantRedirect(views.PathAccount)
+	if s, _ := app.st.Subscription(ctx); s.Stopped() {
+		t.Fatal("resume left the account stopped")
+	}
+	c.post(views.PathAccountStop, url.Values{}).wantRedirect(views.PathAccount)
+	clk.set(sub.Period.End.Add(time.Hour))
+	admin := app.signedIn(tm.admin)
+	page := admin.get(views.PathTickets).wantStatus(http.StatusOK)
+	if !strings.Contains(page.text(".readonly-banner"), "read-only") {
+		t.Fatal("no read-only banner")
+	}
+	res := admin.post(views.PathProfile, url.Values{"name": {"Someone Else"}, "language": {"en"}}).wantStatus(http.StatusForbidden)
+	if !strings.Contains(res.body, "This account has ended") {
+		t.Fatalf("refusal does not say why: %s", res.body)
+	}
+	if a, _ := app.st.AgentByID(ctx, tm.admin.ID); a.Name != tm.admin.Name {
+		t.Fatal("a change went through on an ended desk")
+	}
+	c = app.signedIn(tm.creator)
+	c.post(views.PathAgents, url.Values{"name": {"New One"}, "email": {"new@example.com"}, "role": {"agent"}}).wantStatus(http.StatusForbidden)
+	c.post(views.PathAccountBilling, url.Values{"company": {"Acme"}, "address": {"1 Main St"}, "country": {"US"}, "billing_email": {"b@acme.example"}}).
+		wantRedirect(views.PathAccountBilling)
+	c.post(views.PathAccountResume, url.Values{}).wantRedirect(views.PathAccount)
+	admin.post(views.PathProfile, url.Values{"name": {"Adam Again"}, "language": {"en"}}).wantRedirect(views.PathProfile)
+	if invoices, _ := app.st.Invoices(ctx); len(invoices) != 2 {
+		t.Fatalf("resuming an ended account: %d invoices, want a new period's", len(invoices))
+	}
+}
