@@ -24,7 +24,7 @@ type billingClock struct {
 	t  time.Time
 }
 
-func (c *billingClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *billingClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *billingClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // billingApp is a test app whose store runs on a clock the test moves,
@@ -84,7 +84,7 @@ func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
 	for name, who := range map[string]store.Agent{"administrator": tm.admin, "agent": tm.agent, "custom role": custom} {
 		c := app.signedIn(who)
 		home := c.get(views.PathTickets).wantStatus(http.StatusOK).doc()
-		if home.Find(`.mainnav a[href="` + views.PathAccount + `"]`).Length() != 0 {
+		if home.Find(`.mainnav a[href="`+views.PathAccount+`"]`).Length() != 0 {
 			t.Errorf("%s sees My account in the navigation", name)
 		}
 		for _, r := range routes {
