@@ -212,3 +212,15 @@ func TestCountries(t *testing.T) {
 		t.Error("ValidCountry")
 	}
 }
+
+func TestNetOf_TakesTheVATOutHalfUp(t *testing.T) {
+	for _, tt := range []struct {
+		gross Money
+		rate  int64
+		want  Money
+	}{{Cents(123, 0), 2300, Cents(100, 0)}, {Cents(12, 30), 2300, Cents(10, 0)}, {Cents(10, 0), 2300, Cents(8, 13)}, {Cents(10, 0), 0, Cents(10, 0)}} {
+		if got := NetOf(tt.gross, tt.rate); got != tt.want {
+			t.Errorf("NetOf(%s, %d) = %s, want %s", tt.gross, tt.rate, got, tt.want)
+		}
+	}
+}

@@ -76,3 +76,7 @@ func (v VAT) RatePercent() string {
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "0"), "0")
 	return strings.TrimSuffix(s, ".")
 }
+
+// NetOf is the net part of gross, an amount with VAT at rate (hundredths of
+// a percent) in it, rounded half-up: NetOf(123.00, 2300) is 100.00.
+func NetOf(gross Money, rate int64) Money { return mulDivHalfUp(gross, 10000, 10000+rate) }

@@ -13,12 +13,13 @@ import (
 
 // Audit actions of My account.
 const (
-	ActionBillingPlan    AuditAction = "billing.plan"
-	ActionBillingInvoice AuditAction = "billing.invoice"
-	ActionBillingPayment AuditAction = "billing.payment"
-	ActionBillingInfo    AuditAction = "billing.info"
-	ActionBillingStop    AuditAction = "billing.stop"
-	ActionBillingResume  AuditAction = "billing.resume"
+	ActionBillingPlan       AuditAction = "billing.plan"
+	ActionBillingInvoice    AuditAction = "billing.invoice"
+	ActionBillingPayment    AuditAction = "billing.payment"
+	ActionBillingCreditNote AuditAction = "billing.credit_note"
+	ActionBillingInfo       AuditAction = "billing.info"
+	ActionBillingStop       AuditAction = "billing.stop"
+	ActionBillingResume     AuditAction = "billing.resume"
 )
 
 // The plan a new account's trial is on until the Owner picks another.

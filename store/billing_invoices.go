@@ -23,17 +23,19 @@ const (
 type InvoiceReason string
 
 const (
-	ReasonRenewal   InvoiceReason = "renewal"
-	ReasonMidPeriod InvoiceReason = "mid_period"
+	ReasonRenewal    InvoiceReason = "renewal"
+	ReasonMidPeriod  InvoiceReason = "mid_period"
+	ReasonCorrection InvoiceReason = "correction"
 )
 
 // LineKind is what a line charges.
 type LineKind string
 
 const (
-	LinePlan    LineKind = "plan"     // seats × the plan for a whole period
-	LineProRata LineKind = "pro_rata" // added seats or a dearer plan for the days left
-	LineCarried LineKind = "carried"  // pro-rata charges that waited for the renewal
+	LinePlan       LineKind = "plan"       // seats × the plan for a whole period
+	LineProRata    LineKind = "pro_rata"   // added seats or a dearer plan for the days left
+	LineCarried    LineKind = "carried"    // pro-rata charges that waited for the renewal
+	LineCorrection LineKind = "correction" // a credit note's amount off the invoice it corrects
 )
 
 // InvoiceStatus is what the invoices list shows.
@@ -63,9 +65,13 @@ type InvoiceLine struct {
 
 // Invoice is an issued invoice with its lines and what was paid.
 type Invoice struct {
-	ID       int64
-	Kind     DocumentKind
-	Number   string
+	ID     int64
+	Kind   DocumentKind
+	Number string
+	// Corrects is the number of the invoice a credit note corrects;
+	// Credited is what credit notes took off an invoice.
+	Corrects string
+	Credited billing.Money
 	Reason   InvoiceReason
 	IssuedAt time.Time
 	DueAt    time.Time
@@ -173,7 +179,9 @@ func (s *Store) issueInvoice(ctx context.Context, tx *sql.Tx, sub *Subscription,
 		Details: fmt.Sprintf("%s (%s): %s", number, reason, total)})
 }
 
-const invoiceColumns = `i.id, i.kind, i.number, i.reason, i.issued_at, i.due_at, i.period_start, i.period_end,
+const invoiceColumns = `i.id, i.kind, i.number,
+	coalesce((SELECT c.number FROM invoices c WHERE c.id = i.corrects_id), ''),
+	coalesce((SELECT sum(c.total) FROM invoices c WHERE c.corrects_id = i.id), 0), i.reason, i.issued_at, i.due_at, i.period_start, i.period_end,
 	i.buyer_company, i.buyer_address, i.buyer_country, i.buyer_vat_id, i.buyer_email,
 	i.seller_name, i.seller_address, i.seller_country, i.seller_vat_id,
 	i.net, i.vat_kind, i.vat_rate, i.vat, i.total, i.credit_applied, i.amount_due,
@@ -182,10 +190,10 @@ const invoiceColumns = `i.id, i.kind, i.number, i.reason, i.issued_at, i.due_at,
 
 func scanInvoice(sc interface{ Scan(...any) error }) (Invoice, error) {
 	var in Invoice
-	var issued, due, ps, pe, net, tax, total, credit, amountDue, paid int64
+	var issued, due, ps, pe, net, tax, total, credit, amountDue, paid, credited int64
 	var vatKind string
 	var overdue bool
-	err := sc.Scan(&in.ID, &in.Kind, &in.Number, &in.Reason, &issued, &due, &ps, &pe,
+	err := sc.Scan(&in.ID, &in.Kind, &in.Number, &in.Corrects, &credited, &in.Reason, &issued, &due, &ps, &pe,
 		&in.Buyer.Company, &in.Buyer.Address, &in.Buyer.Country, &in.Buyer.VATID, &in.Buyer.Email,
 		&in.Seller.Name, &in.Seller.Address, &in.Seller.Country, &in.Seller.VATID,
 		&net, &vatKind, &in.VAT.Rate, &tax, &total, &credit, &amountDue, &paid, &overdue)
@@ -203,6 +211,7 @@ func scanInvoice(sc interface{ Scan(...any) error }) (Invoice, error) {
 	}
 	in.Net, in.Tax, in.Total = billing.Money(net), billing.Money(tax), billing.Money(total)
 	in.CreditApplied, in.AmountDue, in.Paid, in.Overdue = billing.Money(credit), billing.Money(amountDue), billing.Money(paid), overdue
+	in.Credited = billing.Money(credited)
 	return in, nil
 }
 

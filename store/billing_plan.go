@@ -153,6 +153,11 @@ func (s *Store) ResumeAccount(ctx context.Context, actorID int64, ip string) err
 // renew starts the period after sub's and issues its invoice: the plan for
 // the seats in use at the next cycle's price, and the charges that waited.
 func (s *Store) renew(ctx context.Context, tx *sql.Tx, sub *Subscription, actorID int64) error {
+	// The team as it is now: agents loaded in bulk (demo data, a restore)
+	// changed no seats on their way in.
+	if err := tx.QueryRowContext(ctx, seatsSQL).Scan(&sub.Seats); err != nil {
+		return err
+	}
 	next := billing.NextPeriod(sub.Period.End, sub.NextCycle)
 	lines := []InvoiceLine{{Kind: LinePlan, Plan: sub.Plan, Cycle: sub.NextCycle, Seats: sub.Seats, Period: next,
 		Days: next.Days(), PeriodDays: next.Days(), UnitPrice: billing.SeatPrice(sub.Plan, sub.NextCycle),

@@ -484,3 +484,46 @@ func TestBilling_BillingInformationIsCheckedAndNothingBadIsStored(t *testing.T) 
 		t.Fatalf("good billing information: %v", err)
 	}
 }
+
+func TestBilling_ACorrectionIsACreditNoteOfItsOwnSeries(t *testing.T) {
+	s, o, clk := billingDesk(t)
+	ctx := context.Background()
+	clk.set(billingStart.AddDate(0, 0, 14))
+	renewDue(t, s)
+	inv := newestInvoice(t, s) // 43.05
+	if _, err := s.IssueCreditNote(ctx, o.ID, inv.ID, inv.Total+1, ""); !errors.Is(err, ErrCreditAmount) {
+		t.Fatalf("credit of more than the invoice: %v", err)
+	}
+	id, err := s.IssueCreditNote(ctx, o.ID, inv.ID, billing.Cents(12, 30), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, err := s.InvoiceByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 12.30 with 23% in it: 10.00 net and 2.30 VAT.
+	if cn.Kind != KindCreditNote || cn.Number != "CN-000001" || cn.Corrects != inv.Number || cn.Net != billing.Cents(10, 0) || cn.Tax != billing.Cents(2, 30) {
+		t.Fatalf("credit note: %+v", cn)
+	}
+	again, _ := s.InvoiceByID(ctx, inv.ID)
+	if again.Total != inv.Total || again.Outstanding() != billing.Cents(30, 75) || again.Creditable() != billing.Cents(30, 75) {
+		t.Fatalf("corrected invoice: total %s, outstanding %s, creditable %s", again.Total, again.Outstanding(), again.Creditable())
+	}
+	// Paid in full, then credited: the money becomes credit for the next invoice.
+	if err := s.RecordPayment(ctx, o.ID, inv.ID, billing.Payment{On: clk.now(), Amount: again.Outstanding()}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssueCreditNote(ctx, o.ID, inv.ID, billing.Cents(5, 0), ""); err != nil {
+		t.Fatal(err)
+	}
+	if sub := mustSubscription(t, s); sub.Credit != billing.Cents(5, 0) {
+		t.Fatalf("credit after crediting a paid invoice: %s", sub.Credit)
+	}
+	if e := lastAudit(t, s); e.Action != ActionBillingCreditNote || e.ActorID != o.ID {
+		t.Fatalf("audit: %+v", e)
+	}
+	if n := mustInvoices(t, s)[0].Number; n != "CN-000002" {
+		t.Fatalf("second credit note numbered %s", n)
+	}
+}

@@ -17,6 +17,7 @@ const (
 	PathAccountInvoice  = "/account/invoices/:id"
 	PathAccountPDF      = "/account/invoices/:id/pdf"
 	PathAccountPayments = "/account/invoices/:id/payments"
+	PathAccountCredit   = "/account/invoices/:id/credit-notes"
 	PathAccountBilling  = "/account/billing"
 	PathAccountStop     = "/account/stop"
 	PathAccountResume   = "/account/resume"
@@ -59,6 +60,31 @@ func CycleName(ctx context.Context, c billing.Cycle) string {
 	return T(ctx, "Cycle_monthly")
 }
 
+// DocumentTitle is "Invoice INV-000012" or "Credit note CN-000003".
+func DocumentTitle(ctx context.Context, in store.Invoice) string {
+	if in.Kind == store.KindCreditNote {
+		return Tf(ctx, "CreditNoteTitle", map[string]any{"Number": in.Number})
+	}
+	return Tf(ctx, "InvoiceTitle", map[string]any{"Number": in.Number})
+}
+
+// DocumentStatus is Paid, Due or Overdue; a credit note has none of them.
+func DocumentStatus(ctx context.Context, in store.Invoice) string {
+	if in.Kind == store.KindCreditNote {
+		return T(ctx, "CreditNote")
+	}
+	return InvoiceStatusName(ctx, in.Status())
+}
+
+// DocumentAmount is an invoice's total, or a credit note's as the negative
+// amount it takes off.
+func DocumentAmount(in store.Invoice) billing.Money {
+	if in.Kind == store.KindCreditNote {
+		return -in.Total
+	}
+	return in.Total
+}
+
 // InvoiceStatusName is Paid, Due or Overdue.
 func InvoiceStatusName(ctx context.Context, s store.InvoiceStatus) string {
 	switch s {
@@ -68,6 +94,13 @@ func InvoiceStatusName(ctx context.Context, s store.InvoiceStatus) string {
 		return T(ctx, "InvoiceStatus_overdue")
 	}
 	return T(ctx, "InvoiceStatus_due")
+}
+
+func documentBadge(in store.Invoice) string {
+	if in.Kind == store.KindCreditNote {
+		return "badge badge-primary"
+	}
+	return invoiceStatusBadge(in.Status())
 }
 
 func invoiceStatusBadge(s store.InvoiceStatus) string {
@@ -94,7 +127,7 @@ func seatChangeID(a store.AuditAction) string {
 }
 
 // LineText describes an invoice line in the page's language.
-func LineText(ctx context.Context, l store.InvoiceLine) string {
+func LineText(ctx context.Context, in store.Invoice, l store.InvoiceLine) string {
 	data := map[string]any{"Plan": PlanName(ctx, l.Plan), "Cycle": CycleName(ctx, l.Cycle), "Seats": l.Seats,
 		"Days": l.Days, "PeriodDays": l.PeriodDays}
 	switch l.Kind {
@@ -102,6 +135,8 @@ func LineText(ctx context.Context, l store.InvoiceLine) string {
 		return Tf(ctx, "LineProRata", data)
 	case store.LineCarried:
 		return Tf(ctx, "LineCarried", data)
+	case store.LineCorrection:
+		return Tf(ctx, "LineCorrection", map[string]any{"Number": in.Corrects})
 	}
 	return Tf(ctx, "LinePlan", data)
 }
@@ -167,11 +202,14 @@ type PaymentValues struct {
 	Reference string
 }
 
-// InvoiceProps is one invoice with its payments and the payment form.
+// InvoiceProps is one invoice with its payments, the payment form and the
+// credit note form.
 type InvoiceProps struct {
-	Invoice store.Invoice
-	Values  PaymentValues
-	Errors  FieldErrors
+	Invoice      store.Invoice
+	Values       PaymentValues
+	Errors       FieldErrors
+	CreditAmount string
+	CreditErrors FieldErrors
 }
 
 // BillingInfoProps is the billing information form.

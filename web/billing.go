@@ -119,7 +119,7 @@ func (s *Server) invoiceShow(c echo.Context) error {
 		return err
 	}
 	v := views.PaymentValues{Date: s.now().In(views.Zone(c.Request().Context())).Format(time.DateOnly), Amount: in.Outstanding().String()}
-	return s.render(c, http.StatusOK, views.InvoicePage(views.InvoiceProps{Invoice: in, Values: v, Errors: views.FieldErrors{}}), nil)
+	return s.render(c, http.StatusOK, views.InvoicePage(views.InvoiceProps{Invoice: in, Values: v, Errors: views.FieldErrors{}, CreditErrors: views.FieldErrors{}}), nil)
 }
 
 func (s *Server) paymentCreate(c echo.Context) error {
@@ -127,6 +127,9 @@ func (s *Server) paymentCreate(c echo.Context) error {
 	in, err := s.invoice(c)
 	if err != nil {
 		return err
+	}
+	if in.Kind != store.KindInvoice {
+		return store.ErrNotFound // a credit note is not paid
 	}
 	f := newForm(c)
 	v := views.PaymentValues{
@@ -153,7 +156,7 @@ func (s *Server) paymentCreate(c echo.Context) error {
 		f.fail("amount", "ErrAmountZero", nil)
 	}
 	if !f.ok() {
-		p := views.InvoiceProps{Invoice: in, Values: v, Errors: f.errs}
+		p := views.InvoiceProps{Invoice: in, Values: v, Errors: f.errs, CreditErrors: views.FieldErrors{}}
 		return s.render(c, http.StatusUnprocessableEntity, views.InvoicePage(p), views.PaymentForm(p))
 	}
 	pay, err := paymentProvider.Collect(ctx, in.Number, billing.Payment{On: on, Amount: amount, Reference: v.Reference})
@@ -243,4 +246,42 @@ func (s *Server) resumeAccount(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, t(c, "AccountResumed"))
 	return s.redirect(c, views.PathAccount)
+}
+
+func (s *Server) creditNoteCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	in, err := s.invoice(c)
+	if err != nil {
+		return err
+	}
+	if in.Kind != store.KindInvoice {
+		return store.ErrNotFound // credit notes correct invoices only
+	}
+	f := newForm(c)
+	raw := strings.TrimSpace(c.FormValue("credit_amount"))
+	amount, err := billing.ParseAmount(raw)
+	switch {
+	case raw == "":
+		f.fail("credit_amount", "ErrRequired", nil)
+	case err != nil:
+		f.fail("credit_amount", "ErrAmount", nil)
+	case amount <= 0:
+		f.fail("credit_amount", "ErrAmountZero", nil)
+	case amount > in.Creditable():
+		f.fail("credit_amount", "ErrCreditAmount", map[string]any{"Amount": views.Money(ctx, in.Creditable())})
+	}
+	if !f.ok() {
+		p := views.InvoiceProps{Invoice: in, Errors: views.FieldErrors{}, CreditAmount: raw, CreditErrors: f.errs,
+			Values: views.PaymentValues{Date: s.now().In(views.Zone(ctx)).Format(time.DateOnly), Amount: in.Outstanding().String()}}
+		return s.render(c, http.StatusUnprocessableEntity, views.InvoicePage(p), views.CreditNoteForm(p))
+	}
+	id, err := s.st.IssueCreditNote(ctx, currentAgent(c).ID, in.ID, amount, c.RealIP())
+	if errors.Is(err, store.ErrCreditAmount) {
+		return echo.ErrConflict // credited meanwhile by someone else
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, tf(c, "CreditNoteIssued", map[string]any{"Number": in.Number}))
+	return s.redirect(c, views.WithID(views.PathAccountInvoice, id))
 }

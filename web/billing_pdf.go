@@ -53,7 +53,7 @@ func invoiceDocument(ctx context.Context, in store.Invoice) billing.PDFInvoice {
 		return out
 	}
 	doc := billing.PDFInvoice{
-		Title: views.Tf(ctx, "InvoiceTitle", map[string]any{"Number": in.Number}),
+		Title: views.DocumentTitle(ctx, in),
 		Facts: [][2]string{
 			{views.T(ctx, "ColNumber"), in.Number},
 			{views.T(ctx, "ColDate"), views.BillingDate(ctx, in.IssuedAt)},
@@ -65,18 +65,23 @@ func invoiceDocument(ctx context.Context, in store.Invoice) billing.PDFInvoice {
 		BuyerHead:  views.T(ctx, "Buyer"),
 		Buyer:      party(in.Buyer.Company, in.Buyer.Address, in.Buyer.Country, in.Buyer.VATID, in.Buyer.Email),
 		LineHeads:  [4]string{views.T(ctx, "ColDescription"), views.T(ctx, "ColPeriod"), views.T(ctx, "ColUnitPrice"), views.T(ctx, "ColAmount")},
-		Status:     views.T(ctx, "ColStatus") + ": " + views.InvoiceStatusName(ctx, in.Status()),
+		Status:     views.T(ctx, "ColStatus") + ": " + views.DocumentStatus(ctx, in),
 	}
 	for _, l := range in.Lines {
-		doc.Lines = append(doc.Lines, [4]string{views.LineText(ctx, l), views.PeriodText(ctx, l.Period), money(l.UnitPrice), money(l.Amount)})
+		doc.Lines = append(doc.Lines, [4]string{views.LineText(ctx, in, l), views.PeriodText(ctx, l.Period), money(l.UnitPrice), money(l.Amount)})
+	}
+	if in.VAT.Kind == billing.VATReverseCharge {
+		doc.Notes = append(doc.Notes, views.T(ctx, "ReverseChargeNote"))
 	}
 	doc.Totals = [][2]string{{views.T(ctx, "Net"), money(in.Net)}, {views.VATText(ctx, in.VAT), money(in.Tax)}, {views.T(ctx, "Total"), money(in.Total)}}
+	if in.Kind == store.KindCreditNote {
+		doc.Facts = append(doc.Facts, [2]string{views.T(ctx, "Corrects"), in.Corrects})
+		doc.Status = views.DocumentStatus(ctx, in)
+		return doc
+	}
 	if in.CreditApplied > 0 {
 		doc.Totals = append(doc.Totals, [2]string{views.T(ctx, "CreditApplied"), money(-in.CreditApplied)})
 	}
 	doc.Totals = append(doc.Totals, [2]string{views.T(ctx, "Paid"), money(in.Paid)}, [2]string{views.T(ctx, "Outstanding"), money(in.Outstanding())})
-	if in.VAT.Kind == billing.VATReverseCharge {
-		doc.Notes = append(doc.Notes, views.T(ctx, "ReverseChargeNote"))
-	}
 	return doc
 }

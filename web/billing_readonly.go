@@ -52,12 +52,13 @@ func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 
 func init() {
 	for action, id := range map[store.AuditAction]string{
-		store.ActionBillingPlan:    "AuditBillingPlan",
-		store.ActionBillingInvoice: "AuditBillingInvoice",
-		store.ActionBillingPayment: "AuditBillingPayment",
-		store.ActionBillingInfo:    "AuditBillingInfo",
-		store.ActionBillingStop:    "AuditBillingStop",
-		store.ActionBillingResume:  "AuditBillingResume",
+		store.ActionBillingPlan:       "AuditBillingPlan",
+		store.ActionBillingInvoice:    "AuditBillingInvoice",
+		store.ActionBillingPayment:    "AuditBillingPayment",
+		store.ActionBillingCreditNote: "AuditBillingCreditNote",
+		store.ActionBillingInfo:       "AuditBillingInfo",
+		store.ActionBillingStop:       "AuditBillingStop",
+		store.ActionBillingResume:     "AuditBillingResume",
 	} {
 		auditActionLabels[action] = id
 	}

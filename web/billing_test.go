@@ -58,7 +58,7 @@ func billingRoutes(invoiceID int64) [][2]string {
 	return [][2]string{
 		{http.MethodGet, views.PathAccount}, {http.MethodGet, views.PathAccountPlan}, {http.MethodPost, views.PathAccountPlan},
 		{http.MethodGet, views.PathAccountInvoices}, {http.MethodGet, id(views.PathAccountInvoice)}, {http.MethodGet, id(views.PathAccountPDF)},
-		{http.MethodPost, id(views.PathAccountPayments)}, {http.MethodGet, views.PathAccountBilling}, {http.MethodPost, views.PathAccountBilling},
+		{http.MethodPost, id(views.PathAccountPayments)}, {http.MethodPost, id(views.PathAccountCredit)}, {http.MethodGet, views.PathAccountBilling}, {http.MethodPost, views.PathAccountBilling},
 		{http.MethodGet, views.PathAccountStop}, {http.MethodPost, views.PathAccountStop}, {http.MethodPost, views.PathAccountResume},
 	}
 }
@@ -80,7 +80,7 @@ func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
 	invoices, _ := app.st.Invoices(ctx)
 	routes := billingRoutes(invoices[0].ID)
 	form := url.Values{"plan": {"small"}, "cycle": {"monthly"}, "company": {"X"}, "address": {"Y"}, "country": {"PL"},
-		"billing_email": {"x@example.com"}, "paid_on": {"2026-01-01"}, "amount": {"1"}}
+		"billing_email": {"x@example.com"}, "paid_on": {"2026-01-01"}, "amount": {"1"}, "credit_amount": {"1"}}
 	for name, who := range map[string]store.Agent{"administrator": tm.admin, "agent": tm.agent, "custom role": custom} {
 		c := app.signedIn(who)
 		home := c.get(views.PathTickets).wantStatus(http.StatusOK).doc()
@@ -342,5 +342,46 @@ func TestBilling_StopAndResumeThenAnEndedDeskIsReadOnlyExceptMyAccount(t *testin
 	admin.post(views.PathProfile, url.Values{"name": {"Adam Again"}, "language": {"en"}}).wantRedirect(views.PathProfile)
 	if invoices, _ := app.st.Invoices(ctx); len(invoices) != 2 {
 		t.Fatalf("resuming an ended account: %d invoices, want a new period's", len(invoices))
+	}
+}
+
+func TestBilling_CreditNoteCorrectsAnInvoiceWhichStaysAsIssued(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0] // 172.20
+	c := app.signedIn(tm.creator)
+	creditURL := views.WithID(views.PathAccountCredit, inv.ID)
+	for name, amount := range map[string]string{"nothing": "0", "not a number": "ten", "more than the invoice": "172.21"} {
+		res := c.post(creditURL, url.Values{"credit_amount": {amount}}).wantStatus(http.StatusUnprocessableEntity)
+		if res.doc().Find("#f-credit_amount-error").Length() != 1 {
+			t.Errorf("%s: no message next to the field", name)
+		}
+	}
+	if list, _ := app.st.Invoices(ctx); len(list) != 1 {
+		t.Fatal("a refused credit note was issued")
+	}
+	res := c.post(creditURL, url.Values{"credit_amount": {"12.30"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("credit note: %d", res.status)
+	}
+	page := c.get(res.header.Get("Location")).wantStatus(http.StatusOK)
+	if got := page.text("h1"); !strings.Contains(got, "Credit note CN-000001") {
+		t.Fatalf("credit note page %q", got)
+	}
+	text := pdfText(t, []byte(c.get(res.header.Get("Location")+"/pdf").body))
+	for _, want := range []string{"Credit note CN-000001", inv.Number, "$12.30", "Correction of invoice " + inv.Number} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the credit note PDF lacks %q:\n%s", want, text)
+		}
+	}
+	again := c.get(views.WithID(views.PathAccountInvoice, inv.ID))
+	if got := again.text("#invoice-total"); got != "$172.20" {
+		t.Fatalf("the corrected invoice's total became %q", got)
+	}
+	if got := again.text("#invoice-outstanding"); got != "$159.90" {
+		t.Fatalf("outstanding after the credit note %q", got)
 	}
 }

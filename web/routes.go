@@ -95,6 +95,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathAccountInvoice, s.invoiceShow, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountPDF, s.invoicePDF, need(authz.BillingManage)},
 		{http.MethodPost, views.PathAccountPayments, s.paymentCreate, need(authz.BillingManage)},
+		{http.MethodPost, views.PathAccountCredit, s.creditNoteCreate, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountBilling, s.billingInfoShow, need(authz.BillingManage)},
 		{http.MethodPost, views.PathAccountBilling, s.billingInfoSave, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountStop, s.stopConfirm, need(authz.BillingManage)},
