@@ -30,6 +30,15 @@ var accountNav = []NavItem{
 	{LabelID: "AccountNavBilling", Path: PathAccountBilling},
 }
 
+// accountNavActive marks the section of My account the page belongs to:
+// Plan holds the plan, change plan and stop pages, the others their own.
+func accountNavActive(ctx context.Context, path string) bool {
+	if path != PathAccount {
+		return isActive(ctx, path)
+	}
+	return isActive(ctx, PathAccount) && !isActive(ctx, PathAccountInvoices) && !isActive(ctx, PathAccountBilling)
+}
+
 // Money is an amount in the page's language: $1,234.56 or 1 234,56 USD.
 func Money(ctx context.Context, m billing.Money) string { return billing.Format(Lang(ctx), m) }
 
