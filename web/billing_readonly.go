@@ -29,6 +29,9 @@ func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 	writes := r.method != http.MethodGet && r.method != http.MethodHead
 	exempt := r.path == views.PathSignIn || r.path == views.PathSignOut ||
 		(len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage)
+	if r.path == staticRoute || r.path == views.PathHealth {
+		return h
+	}
 	return func(c echo.Context) error {
 		sub, err := s.st.Subscription(c.Request().Context())
 		if errors.Is(err, store.ErrNotFound) { // before sign-up
@@ -40,7 +43,9 @@ func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 		if !sub.Ended(s.now()) {
 			return h(c)
 		}
-		if st := state(c); st.env != nil {
+		// Only the request's own Env: state() outside a session falls back
+		// to the shared empty one.
+		if st, ok := c.Get(stateKey).(*reqState); ok && st.env != nil {
 			st.env.ReadOnly = true
 		}
 		if writes && !exempt {
