@@ -139,3 +139,33 @@ func TestBrowser_BillingOwnerChangesPlanRaisesAnInvoicePaysItAndAdminIsKeptOut(t
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestBrowser_BillingStopAsksNamingTheEndDateAndResumes is an Owner
+// stopping the account through its confirmation dialog, which names the
+// day it ends, then resuming it.
+func TestBrowser_BillingStopAsksNamingTheEndDateAndResumes(t *testing.T) {
+	ctx := newBrowser(t)
+	app, clk := billingApp(t)
+	owner := app.owner()
+	sub := endTrial(t, app, clk)
+	base := app.ts.URL
+	ends := views.BillingDate(ctxIn("en"), sub.Period.End)
+	browserSignIn(t, ctx, base, owner.Email, testPassword)
+	run(t, ctx, "open the dialog",
+		chromedp.Navigate(base+views.PathAccount),
+		chromedp.Click(`//form[@data-confirm="stop-dialog"]//button[text()="Stop account"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#stop-dialog`)),
+	)
+	if got := read(t, ctx, "dialog text", chromedp.Text(chromedp.CSS(`#stop-dialog p`))); !strings.Contains(got, "Your account will end on "+ends) {
+		t.Fatalf("the dialog says %q, want the end date %s", got, ends)
+	}
+	run(t, ctx, "confirm",
+		chromedp.Click(`//dialog[@id="stop-dialog"]//button[text()="Stop account"]`),
+		chromedp.WaitVisible(`//*[contains(@class,"flash")][contains(.,"The account was stopped. It ends on `+ends+`.")]`),
+		chromedp.Click(`//section[@id="account-status"]//button[text()="Resume"]`),
+		chromedp.WaitVisible(`//*[contains(@class,"flash")][contains(.,"The account was resumed.")]`),
+	)
+	if s, _ := app.st.Subscription(context.Background()); s.Stopped() {
+		t.Fatal("the account stayed stopped")
+	}
+}
