@@ -527,3 +527,35 @@ func TestBilling_ACorrectionIsACreditNoteOfItsOwnSeries(t *testing.T) {
 		t.Fatalf("second credit note numbered %s", n)
 	}
 }
+
+// A desk made before My account existed starts its trial from its own
+// creation, with its active agents as seats.
+func TestBilling_MigrationStartsAnExistingDesksTrialFromItsCreation(t *testing.T) {
+	s := openTestStore(t) // SQLite: the migration is the same statement on PostgreSQL
+	ctx := context.Background()
+	if err := s.migrate(ctx, shippedMigrations(t, func(v int64) bool { return v < 13 })); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2025, 11, 20, 8, 30, 0, 0, time.UTC)
+	for _, q := range []string{
+		`INSERT INTO agents (id, name, email, role, status, password_hash, language, created_at, updated_at) VALUES (1, 'Olivia', 'o@example.com', 'owner', 'active', 'x', 'en', 0, 0)`,
+		`INSERT INTO agents (id, name, email, role, status, password_hash, language, created_at, updated_at) VALUES (2, 'Ann', 'a@example.com', 'agent', 'active', 'x', 'en', 0, 0)`,
+		`INSERT INTO agents (id, name, email, role, status, password_hash, language, created_at, updated_at) VALUES (3, 'Dan', 'd@example.com', 'agent', 'disabled', 'x', 'en', 0, 0)`,
+		fmt.Sprintf(`INSERT INTO account (id, company_name, creator_id, created_at) VALUES (1, 'Acme', 1, %d)`, created.UnixMilli()),
+	} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.migrate(ctx, shippedMigrations(t, all)); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM subscription`).Scan(&kept); err != nil || kept != 1 {
+		t.Fatalf("the migration kept %d subscriptions (%v)", kept, err)
+	}
+	sub := mustSubscription(t, s)
+	if !sub.Trial || !sub.Period.Start.Equal(created) || !sub.Period.End.Equal(created.AddDate(0, 0, 14)) || sub.Seats != 2 || sub.Info.Company != "Acme" {
+		t.Fatalf("existing desk's subscription: %+v", sub)
+	}
+}
