@@ -269,7 +269,7 @@ func TestBilling_InvoicePDFAndPaymentMakeItPaid(t *testing.T) {
 		t.Fatalf("not a PDF: %q", res.header.Get("Content-Type"))
 	}
 	text := pdfText(t, []byte(res.body))
-	for _, want := range []string{inv.Number, "$172.20", "Zażółć Sp. z o.o.", "Gdańsk", "PL5260001246", "VAT 23%", "Medium plan, Monthly: 4 seats", "Due"} {
+	for _, want := range []string{inv.Number, "$172.20", "Zażółć Sp. z o.o.", "Gdańsk", "PL5260001246", "VAT 23%", "Medium plan, Monthly, seats: 4", "Due"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q:\n%s", want, text)
 		}
