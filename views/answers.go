@@ -9,12 +9,16 @@ import (
 // Paths of Configuration → Predefined answers, and of inserting one into a
 // ticket's reply.
 const (
-	PathAnswers        = "/config/answers"
-	PathAnswerNew      = "/config/answers/new"
-	PathAnswer         = "/config/answers/:id"
-	PathAnswerRemove   = "/config/answers/:id/remove"
-	PathTicketAnswer   = "/tickets/:code/answer"
-	PathTicketAnswers  = "/tickets/:code/answers"
+	PathAnswers       = "/config/answers"
+	PathAnswerNew     = "/config/answers/new"
+	PathAnswer        = "/config/answers/:id"
+	PathAnswerRemove  = "/config/answers/:id/remove"
+	PathTicketAnswer  = "/tickets/:code/answer"
+	PathTicketAnswers = "/tickets/:code/answers"
+)
+
+// The answer form's choice of Personal or Shared.
+const (
 	AnswerKindPersonal = "personal"
 	AnswerKindShared   = "shared"
 )
