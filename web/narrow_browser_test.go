@@ -59,6 +59,10 @@ func newEveryPageDesk(t *testing.T) everyPageDesk {
 	if err := app.st.AddTag(bg, owner, code, "hardware"); err != nil {
 		t.Fatal(err)
 	}
+	// The queue's and the ticket's chip in a dark colour, for the contrast checks.
+	if err := app.st.UpdateTag(bg, tm.creator.ID, tagByName(t, app, "hardware").ID, store.TagInput{Name: "hardware", Colour: "#1e3a8a"}, ""); err != nil {
+		t.Fatal(err)
+	}
 	tag, err := app.st.CreateTag(bg, tm.creator.ID, store.TagInput{Name: "printers", Colour: "#fde047"}, "")
 	if err != nil {
 		t.Fatal(err)
