@@ -59,6 +59,10 @@ func TestTags_ListCountsRenameMergeRemoveAndAudit(t *testing.T) {
 	if got := tagByName(t, w.app, "urgent"); got.ID != urg.ID || got.Colour != "#dc2626" || got.Tickets != 2 {
 		t.Fatalf("renamed tag %+v", got)
 	}
+	row = adam.get(views.PathTags).doc().Find("#" + views.TagRowID(urg.ID))
+	if name, colour := strings.TrimSpace(row.Find("td").Eq(0).Text()), strings.TrimSpace(row.Find("td").Eq(2).Text()); name != "urgent" || colour != "#dc2626" {
+		t.Fatalf("the list shows the renamed tag as %q in %q", name, colour)
+	}
 
 	// Merge refund into urgent: the support ticket carried both.
 	refund := tagByName(t, w.app, "refund")
