@@ -246,3 +246,24 @@ func TestTags_BadNameOrColourIsRefused(t *testing.T) {
 		t.Fatalf("tags after refused input: %+v", tags)
 	}
 }
+
+// Tickets tagged at the same moment by several agents are all counted.
+func TestTags_ConcurrentTaggingKeepsTheCount(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	const n = 8
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = contactTicket(t, s, w.support, "Rush", "Body")
+	}
+	errs := make(chan error, n)
+	for _, code := range codes {
+		go func() { errs <- s.AddTag(ctx, w.adminV, code, "rush") }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantKeptCounts(t, s, map[string]int{"rush": n})
+}
