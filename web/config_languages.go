@@ -77,3 +77,19 @@ func (s *Server) offeredLanguages(c echo.Context) ([]views.Language, error) {
 	}
 	return views.OfferedLanguages(l.Offered), nil
 }
+
+// inDefaultLanguage serves a page for customers (the contact form) in the
+// desk's default language, whatever the visitor's browser asks for: the
+// desk decides what its customers read.
+func (s *Server) inDefaultLanguage(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		l, err := s.st.Languages(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if st, ok := c.Get(stateKey).(*reqState); ok && st.env != nil {
+			st.env.Lang, st.env.Localizer = l.Default, views.Localizer(l.Default)
+		}
+		return h(c)
+	}
+}

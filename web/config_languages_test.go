@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"helpline/authz"
+	"helpline/desk"
 	"helpline/store"
 	"helpline/views"
 )
@@ -95,5 +96,26 @@ func TestLanguages_BadInputIs422AndStoresNothing(t *testing.T) {
 	}
 	if !strings.Contains(adam.get(views.PathLanguages).body, "Română") {
 		t.Fatal("the languages page does not name Romanian in Romanian")
+	}
+}
+
+// The contact form speaks the desk's default language to every visitor.
+func TestLanguages_ContactFormSpeaksTheDefault(t *testing.T) {
+	w := newTicketWorld(t)
+	visitor := w.app.client()
+	visitor.acceptLanguage = "ro-RO,ro;q=0.9"
+	if lang := visitor.get(views.PathContact).wantStatus(200).doc().Find("html").AttrOr("lang", ""); lang != "en" {
+		t.Fatalf("the contact form is in %q for a Romanian browser, want the default en", lang)
+	}
+	if err := w.app.st.SaveLanguages(context.Background(), w.adam.ID, desk.Languages{Offered: []string{"en", "pl"}, Default: "pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	visitor.acceptLanguage = "en"
+	if lang := visitor.get(views.PathContact).wantStatus(200).doc().Find("html").AttrOr("lang", ""); lang != "pl" {
+		t.Fatalf("the contact form is in %q, want the default pl", lang)
+	}
+	// The sign-in page still follows the browser among the offered languages.
+	if lang := visitor.get(views.PathSignIn).doc().Find("html").AttrOr("lang", ""); lang != "en" {
+		t.Fatalf("sign-in is in %q for an English browser", lang)
 	}
 }

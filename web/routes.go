@@ -109,9 +109,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathTicketAnswers, s.ticketAnswerList, need(authz.TicketsReply)},
 		{http.MethodPost, views.PathTicketAnswer, s.ticketAnswerInsert, need(authz.TicketsReply)},
 		{http.MethodGet, views.PathTagColours, s.tagColours, need(authz.TicketsRead)},
-		{http.MethodGet, views.PathContact, s.contactNew, Public},
-		{http.MethodPost, views.PathContact, s.contactCreate, Public},
-		{http.MethodGet, views.PathContactSent, s.contactSent, Public},
+		{http.MethodGet, views.PathContact, s.inDefaultLanguage(s.contactNew), Public},
+		{http.MethodPost, views.PathContact, s.inDefaultLanguage(s.contactCreate), Public},
+		{http.MethodGet, views.PathContactSent, s.inDefaultLanguage(s.contactSent), Public},
 	}
 }
 
