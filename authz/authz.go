@@ -38,6 +38,10 @@ const (
 	OwnersManage
 	SettingsManage
 	BillingManage
+	CannedManageOwn
+	CannedManageDepartments
+	TagsManage
+	LanguagesManage
 	numPerms
 )
 
@@ -73,6 +77,9 @@ var catalogue = []Info{
 	{Perm: TicketsReply, Name: "tickets:reply", Group: GroupTickets, DescID: "PermTicketsReply"},
 	{Perm: TicketsCreate, Name: "tickets:create", Group: GroupTickets, DescID: "PermTicketsCreate"},
 	{Perm: TicketsReadAll, Name: "tickets:read_all", Group: GroupTickets, DescID: "PermTicketsReadAll"},
+	{Perm: CannedManageOwn, Name: "canned:manage_own", Group: GroupTickets, DescID: "PermCannedManageOwn"},
+	{Perm: CannedManageDepartments, Name: "canned:manage_departments", Group: GroupTickets, DescID: "PermCannedManageDepartments"},
+	{Perm: TagsManage, Name: "tags:manage", Group: GroupTickets, DescID: "PermTagsManage"},
 	{Perm: AgentsManage, Name: "agents:manage", Group: GroupTeam, DescID: "PermAgentsManage"},
 	{Perm: AgentsRole, Name: "agents:change_role", Group: GroupTeam, DescID: "PermAgentsRole"},
 	{Perm: AgentsDepartments, Name: "agents:assign_departments", Group: GroupTeam, DescID: "PermAgentsDepartments"},
@@ -81,6 +88,7 @@ var catalogue = []Info{
 	{Perm: DepartmentsManage, Name: "departments:manage", Group: GroupTeam, DescID: "PermDepartmentsManage"},
 	{Perm: RolesRead, Name: "roles:read", Group: GroupTeam, DescID: "PermRolesRead"},
 	{Perm: SettingsManage, Name: "settings:manage", Group: GroupSystem, DescID: "PermSettingsManage"},
+	{Perm: LanguagesManage, Name: "languages:manage", Group: GroupSystem, DescID: "PermLanguagesManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
@@ -212,9 +220,10 @@ func (r Role) Builtin() bool { return r == RoleAgent || r == RoleAdmin || r == R
 func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 
 var (
-	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate)
+	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
-		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead)
+		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
+		CannedManageDepartments, TagsManage, LanguagesManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

@@ -318,8 +318,10 @@ func (s *Store) CreateAgent(ctx context.Context, actorID int64, in AgentInput, i
 		}
 		now := s.nowMs()
 		builtin, customID := roleColumns(in.Role)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, custom_role_id, status, created_at, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		// A new agent speaks the desk's default language (Configuration →
+		// Languages) until they choose another.
+		if err := tx.QueryRowContext(ctx, `INSERT INTO agents (name, email, alias, gender, role, custom_role_id, status, created_at, updated_at, updated_by, language)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT default_language FROM account WHERE id = 1), ''))
 			RETURNING id`,
 			in.Name, NormalizeEmail(in.Email), in.Alias, in.Gender, builtin, customID, string(status), now, now, actor.ID).Scan(&id); err != nil {
 			return uniqueViolation(err, "email")

@@ -75,7 +75,7 @@ type schemaObject struct{ kind, name, sql string }
 // counts and search. The messages index stays: messages arrive in its order.
 const bulkSchemaSQL = `SELECT type, name, sql FROM sqlite_schema
 	WHERE ((type = 'index' AND tbl_name IN ('tickets', 'ticket_tags'))
-	    OR (type = 'trigger' AND tbl_name IN ('tickets', 'messages'))) AND sql IS NOT NULL`
+	    OR (type = 'trigger' AND tbl_name IN ('tickets', 'messages', 'ticket_tags'))) AND sql IS NOT NULL`
 
 // bulkPragma is a setting of the load and the one to put back after it.
 type bulkPragma struct{ load, after string }
@@ -281,4 +281,8 @@ var recountSQL = []string{
 		SELECT assignee_id, department_id, status, count(*) FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id, department_id, status`,
 	`INSERT INTO ticket_assigned_counts (assignee_id, department_id, status, n)
 		SELECT 0, department_id, status, sum(n) FROM ticket_assigned_counts GROUP BY department_id, status`,
+	// Tickets per tag (store/tags.go); WHERE true keeps SQLite from reading
+	// ON CONFLICT as a join's.
+	`INSERT INTO tags (name, ticket_count) SELECT tag, count(*) FROM ticket_tags WHERE true GROUP BY tag
+		ON CONFLICT (name) DO UPDATE SET ticket_count = excluded.ticket_count`,
 }

@@ -78,6 +78,14 @@ func TestBulk_WritesWhatTheAppWrites(t *testing.T) {
 	if perAssignee != 0 || assigned == 0 {
 		t.Fatalf("assigned counts off in %d rows (%d rows of assignees)", perAssignee, assigned)
 	}
+	// The tickets per tag, which the paused triggers keep, are counted.
+	var tagsOff, tags int
+	r.QueryRow(`SELECT count(*) FROM (SELECT tag, count(*) AS n FROM ticket_tags GROUP BY tag) c
+		FULL JOIN tags k ON k.name = c.tag WHERE coalesce(k.ticket_count, 0) <> coalesce(c.n, 0)`).Scan(&tagsOff)
+	r.QueryRow(`SELECT count(*) FROM tags`).Scan(&tags)
+	if tagsOff != 0 || tags == 0 {
+		t.Fatalf("tag counts off in %d of %d tags", tagsOff, tags)
+	}
 	r.QueryRow(`SELECT count(DISTINCT status) FROM tickets`).Scan(&statuses)
 	r.QueryRow(`SELECT count(DISTINCT channel) FROM tickets`).Scan(&channels)
 	r.QueryRow(`SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.event = 'created')`).Scan(&noEvent)

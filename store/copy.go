@@ -164,7 +164,9 @@ var copyOrder = []copyTable{
 	{name: "department_members", key: "department_id, agent_id"},
 	{name: "contacts", key: "id"},
 	{name: "tickets", key: "id"},
+	{name: "tags", key: "id"},
 	{name: "ticket_tags", key: "ticket_id, tag"},
+	{name: "canned_answers", key: "id"},
 	{name: "messages", key: "id"},
 	{name: "audit_log", key: "id"},
 	{name: "subscription", key: "id"},
@@ -175,6 +177,10 @@ var copyOrder = []copyTable{
 	{name: "invoice_overdue", key: "invoice_id"},
 	{name: "payments", key: "id"},
 }
+
+// copyTriggerTables are the tables whose triggers keep what is copied
+// anyway (the tags' counts come with the tags) or rebuilt below.
+var copyTriggerTables = []string{"tickets", "messages", "ticket_tags"}
 
 // rebuilt are the tables the target computes from the copied rows, each
 // with the statement that fills it (the expressions of the triggers of
@@ -323,7 +329,7 @@ func (c *deskCopy) run() ([]CopiedTable, error) {
 	// The triggers that keep the search documents and the counts would
 	// write them row by row; they are rebuilt below in one statement each.
 	// Disabled inside the transaction, they are enabled again with it.
-	for _, t := range []string{"tickets", "messages"} {
+	for _, t := range copyTriggerTables {
 		if err := c.exec(`ALTER TABLE ` + t + ` DISABLE TRIGGER USER`); err != nil {
 			return nil, fmt.Errorf("store: copy: pause the triggers of %s: %w", t, err)
 		}
@@ -384,7 +390,7 @@ func (c *deskCopy) run() ([]CopiedTable, error) {
 		}
 	}
 	c.progress(CopyReferences, int64(len(fks)))
-	for _, t := range []string{"tickets", "messages"} {
+	for _, t := range copyTriggerTables {
 		if err := c.exec(`ALTER TABLE ` + t + ` ENABLE TRIGGER USER`); err != nil {
 			return nil, fmt.Errorf("store: copy: resume the triggers of %s: %w", t, err)
 		}

@@ -202,6 +202,11 @@ func hotQueries(t *testing.T, w *ticketWorld) []query {
 		}
 	}
 	add("tag rarity", `SELECT count(*) FROM (SELECT 1 FROM ticket_tags WHERE tag = ? LIMIT ?) AS few`, []any{"vip", defaultRareTagRows})
+	// Renaming, merging and removing a tag (store/tags.go) find its tickets
+	// by the same index as the queue's tag filter.
+	add("tag's tickets", `SELECT ticket_id FROM ticket_tags WHERE tag = ?`, []any{"vip"})
+	add("tag's tickets also carrying another", `SELECT ticket_id FROM ticket_tags WHERE tag = ?
+		AND ticket_id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)`, []any{"vip", "refund"})
 	// A rare tag: with SQLite's statistics of a large desk every tag is;
 	// PostgreSQL's desk has one of its own.
 	rare := "vip"

@@ -187,6 +187,7 @@ type TicketProps struct {
 	Kind        string             // the editor's tab: EditorReply or EditorNote
 	Body        string             // the editor's text
 	Errors      FieldErrors
+	Answers     AnswerPicker // Insert answer: the predefined answers usable here
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

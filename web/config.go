@@ -17,7 +17,10 @@ var configSections = []navItem{
 	{"ConfigAgents", views.PathAgents, need(authz.AgentsManage)},
 	{"ConfigDepartments", views.PathDepartments, need(authz.DepartmentsManage)},
 	{"ConfigRoles", views.PathRoles, need(authz.RolesRead)},
+	{"ConfigAnswers", views.PathAnswers, need(authz.CannedManageOwn)},
+	{"ConfigTags", views.PathTags, need(authz.TagsManage)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
+	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }
 

@@ -30,6 +30,9 @@ type configRoute struct {
 	touch  bool // refused (403) when an Administrator's target is an Owner
 	// creator routes answer 409 for a target that is not an Owner.
 	creator bool
+	// agentOK, when set, is an Agent's status: the index leads everyone to
+	// their own predefined answers.
+	agentOK int
 }
 
 func roleForm(f fixture) url.Values {
@@ -42,7 +45,7 @@ func agentForm(name, email string, role authz.Role) url.Values {
 }
 
 var configRoutes = []configRoute{
-	{name: "config index", method: "GET", path: func(fixture) string { return views.PathConfig }, ok: http.StatusSeeOther},
+	{name: "config index", method: "GET", path: func(fixture) string { return views.PathConfig }, ok: http.StatusSeeOther, agentOK: http.StatusSeeOther},
 	{name: "agents list", method: "GET", path: func(fixture) string { return views.PathAgents + "?q=a" }, ok: 200},
 	{name: "agent new", method: "GET", path: func(fixture) string { return views.PathAgentNew }, ok: 200},
 	{name: "agent create", method: "POST", path: func(fixture) string { return views.PathAgents }, touch: true, ok: 200,
@@ -110,6 +113,8 @@ func TestConfigRoutes_RoleByRouteByTarget(t *testing.T) {
 				switch {
 				case actor == "anonymous":
 					want = http.StatusSeeOther
+				case actor == "agent" && rt.agentOK != 0:
+					want = rt.agentOK
 				case actor == "agent":
 					want = http.StatusForbidden
 				case rt.creator && actor == "admin":
@@ -146,9 +151,13 @@ func TestConfigRoutes_RoleByRouteByTarget(t *testing.T) {
 func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	app := newTestApp(t)
 	tm := app.team()
-	home := app.signedIn(tm.agent).get(views.PathProfile).wantStatus(200).doc()
-	if home.Find(`.mainnav a[href="/config"]`).Length() != 0 {
-		t.Fatal("an Agent sees Configuration in the navigation")
+	// An Agent's Configuration is their own predefined answers alone.
+	agent := app.signedIn(tm.agent)
+	agent.get(views.PathConfig).wantRedirect(views.PathAnswers)
+	var agentSections []string
+	agent.get(views.PathAnswers).wantStatus(200).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { agentSections = append(agentSections, s.Text()) })
+	if strings.Join(agentSections, ",") != "Predefined answers" {
+		t.Fatalf("an Agent's sub-navigation %v", agentSections)
 	}
 	c := app.signedIn(tm.admin)
 	d := c.get(views.PathProfile).doc()
@@ -158,7 +167,7 @@ func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	c.get(views.PathConfig).wantRedirect(views.PathAgents)
 	var sections []string
 	c.get(views.PathRoles).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
-	if strings.Join(sections, ",") != "Agents,Departments,Roles,General,Audit log" {
+	if strings.Join(sections, ",") != "Agents,Departments,Roles,Predefined answers,Tags,General,Languages,Audit log" {
 		t.Fatalf("sub-navigation %v", sections)
 	}
 }

@@ -136,12 +136,20 @@ func (s *Server) deskIdentity(c echo.Context) (string, *time.Location, error) {
 	return acc.CompanyName, desk.Location(acc.TimeZone), nil
 }
 
-// langFor is the profile's language if set, else the browser's.
+// langFor is the profile's language if set, else the browser's; either
+// only while the desk offers it (Configuration → Languages), the desk's
+// default language otherwise.
 func (s *Server) langFor(c echo.Context, profile string) string {
-	if views.IsLanguage(profile) {
-		return profile
+	lang := profile
+	if !views.IsLanguage(lang) {
+		lang = views.MatchLanguage(c.Request().Header.Get("Accept-Language"))
 	}
-	return views.MatchLanguage(c.Request().Header.Get("Accept-Language"))
+	offered, err := s.st.Languages(c.Request().Context())
+	if err != nil {
+		s.log.Warn("languages", "err", err)
+		return lang
+	}
+	return offered.For(lang)
 }
 
 // checkCSRF refuses every state-changing request without the page's token,

@@ -51,10 +51,30 @@ func newEveryPageDesk(t *testing.T) everyPageDesk {
 	if err != nil {
 		t.Fatal(err)
 	}
+	answer, err := app.st.CreateAnswer(bg, tm.creator.ID, store.AnswerInput{Title: "Printer troubleshooting for the second floor",
+		Body: "Dear {{customer.name}}, please check the tray.", DepartmentID: dep, Shared: true}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.AddTag(bg, owner, code, "hardware"); err != nil {
+		t.Fatal(err)
+	}
+	// The queue's and the ticket's chip in a dark colour, for the contrast checks.
+	if err := app.st.UpdateTag(bg, tm.creator.ID, tagByName(t, app, "hardware").ID, store.TagInput{Name: "hardware", Colour: "#1e3a8a"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	tag, err := app.st.CreateTag(bg, tm.creator.ID, store.TagInput{Name: "printers", Colour: "#fde047"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	fill := func(p string) string {
 		switch {
 		case strings.HasPrefix(p, "/config/departments/"):
 			p = strings.Replace(p, ":id", strconv.FormatInt(dep, 10), 1)
+		case strings.HasPrefix(p, views.PathAnswers+"/"):
+			p = strings.Replace(p, ":id", strconv.FormatInt(answer, 10), 1)
+		case strings.HasPrefix(p, views.PathTags+"/"):
+			p = strings.Replace(p, ":id", strconv.FormatInt(tag, 10), 1)
 		case strings.HasPrefix(p, "/config/roles/"):
 			p = strings.Replace(p, ":id", strconv.FormatInt(role.CustomID(), 10), 1)
 		}
@@ -69,7 +89,7 @@ func newEveryPageDesk(t *testing.T) everyPageDesk {
 func (d everyPageDesk) pages() []string {
 	var out []string
 	for _, rt := range d.app.srv.routes() {
-		if rt.method != http.MethodGet || rt.path == staticRoute || rt.path == views.PathHealth {
+		if rt.method != http.MethodGet || rt.path == staticRoute || rt.path == views.PathHealth || rt.path == views.PathTagColours {
 			continue
 		}
 		out = append(out, d.fill(rt.path))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,7 +12,11 @@ import (
 
 func (s *Server) profileShow(c echo.Context) error {
 	a := currentAgent(c)
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}}
+	offered, err := s.offeredLanguages(c)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered}
 	return s.render(c, http.StatusOK, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 }
 
@@ -23,20 +28,28 @@ func (s *Server) profileUpdate(c echo.Context) error {
 		Alias:    f.text("alias", false, maxName),
 		Language: f.language("language"),
 	}
+	offered, err := s.offeredLanguages(c)
+	if err != nil {
+		return err
+	}
+	if v.Language != "" && !slices.ContainsFunc(offered, func(l views.Language) bool { return l.Code == v.Language }) {
+		f.fail("language", "ErrLanguage", nil) // one the desk no longer offers
+		v.Language = ""
+	}
 	if !f.ok() {
 		if v.Language == "" {
 			v.Language = views.Lang(c.Request().Context())
 		}
-		p := views.ProfileProps{Values: v, Errors: f.errs}
+		p := views.ProfileProps{Values: v, Errors: f.errs, Offered: offered}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 	}
-	err := s.st.UpdateProfile(c.Request().Context(), a.ID, store.ProfileInput{Name: v.Name, Alias: v.Alias, Language: v.Language}, c.RealIP())
+	err = s.st.UpdateProfile(c.Request().Context(), a.ID, store.ProfileInput{Name: v.Name, Alias: v.Alias, Language: v.Language}, c.RealIP())
 	if err != nil {
 		return err
 	}
 	flash(c, views.FlashSuccess, views.TL(v.Language, "ProfileSaved", nil))
 	if isHTMX(c) && v.Language == views.Lang(c.Request().Context()) && v.Name == a.Name {
-		p := views.ProfileProps{Values: v, Saved: true}
+		p := views.ProfileProps{Values: v, Saved: true, Offered: offered}
 		return s.render(c, http.StatusOK, nil, views.ProfileForm(p))
 	}
 	// A new name or language changes the whole page.
@@ -51,7 +64,11 @@ func (s *Server) passwordUpdate(c echo.Context) error {
 	if f.ok() && !store.CheckPassword(a.PasswordHash, current) {
 		f.fail("current_password", "ErrWrongPassword", nil)
 	}
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}}
+	offered, err := s.offeredLanguages(c)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered}
 	if !f.ok() {
 		pw := views.PasswordProps{Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, pw), views.PasswordForm(pw))

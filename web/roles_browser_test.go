@@ -93,10 +93,16 @@ func TestRolesBrowser_TeamLeadManagesAgentsUntilTheRoleLosesIt(t *testing.T) {
 	patRow := "#" + views.AgentRowID(pat.ID)
 	configLink := `.mainnav a[href="` + views.PathConfig + `"]`
 
-	// Lena is signed in as a plain Agent: no Configuration for her yet.
+	// Lena is signed in as a plain Agent: her Configuration is her own
+	// predefined answers, without Agents.
+	agentsLink := `.subnav a[href="` + views.PathAgents + `"]`
 	browserSignIn(t, leadCtx, base, lena.Email, testPassword)
-	if n := read(t, leadCtx, "count Configuration links", chromedp.Evaluate[int](`document.querySelectorAll('`+configLink+`').length`)); n != 0 {
-		t.Fatal("an Agent sees Configuration in the navigation")
+	run(t, leadCtx, "open Configuration as a plain Agent",
+		chromedp.Click(chromedp.CSS(configLink)),
+		chromedp.WaitVisible(chromedp.CSS(`.subnav a[href="`+views.PathAnswers+`"]`)),
+	)
+	if n := read(t, leadCtx, "count Agents links", chromedp.Evaluate[int](`document.querySelectorAll('`+agentsLink+`').length`)); n != 0 {
+		t.Fatal("an Agent sees Configuration → Agents")
 	}
 
 	// The Owner creates the Team lead role on Configuration → Roles.
@@ -242,8 +248,12 @@ func TestRolesBrowser_TeamLeadManagesAgentsUntilTheRoleLosesIt(t *testing.T) {
 		t.Fatalf("Agents answers %q %q, want the Forbidden page", code, title)
 	}
 	tables := read(t, leadCtx, "count agents tables", chromedp.Evaluate[int](`document.querySelectorAll('#agents-table').length`))
-	links := read(t, leadCtx, "count Configuration links", chromedp.Evaluate[int](`document.querySelectorAll('`+configLink+`').length`))
+	run(t, leadCtx, "open Configuration without agents:manage",
+		chromedp.Navigate(base+views.PathConfig),
+		chromedp.WaitVisible(chromedp.CSS(`.subnav a[href="`+views.PathAnswers+`"]`)),
+	)
+	links := read(t, leadCtx, "count Agents links", chromedp.Evaluate[int](`document.querySelectorAll('`+agentsLink+`').length`))
 	if tables != 0 || links != 0 {
-		t.Fatalf("without agents:manage the team lead sees %d agents tables and %d Configuration links", tables, links)
+		t.Fatalf("without agents:manage the team lead sees %d agents tables and %d Agents links", tables, links)
 	}
 }

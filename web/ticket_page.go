@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -55,6 +56,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Assignable, err = s.st.AssignableAgents(ctx, tk.DepartmentID); err != nil {
 		return p, err
 	}
+	if p.Answers, err = s.answerPicker(ctx, v, tk.DepartmentID, ""); err != nil {
+		return p, err
+	}
 	depts, err := s.st.Departments(ctx)
 	if err != nil {
 		return p, err
@@ -86,7 +90,8 @@ func (s *Server) ticketShow(c echo.Context) error {
 	if v.Can(authz.TicketsReply) {
 		access = "act"
 	}
-	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + access + "|" + code + "|" + fv.Query().Encode()
+	// Insert answer lists the viewer's own personal answers: the page is theirs.
+	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + strconv.FormatInt(v.ID, 10) + "|" + access + "|" + code + "|" + fv.Query().Encode()
 	gen := s.st.Generation()
 	// The page is built for everyone who asks for it meanwhile: on the
 	// build's context, never on this request's.
