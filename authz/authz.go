@@ -37,6 +37,8 @@ const (
 	RolesManage
 	OwnersManage
 	SettingsManage
+	TicketFieldsManage
+	TicketFiltersManage
 	numPerms
 )
 
@@ -80,6 +82,8 @@ var catalogue = []Info{
 	{Perm: DepartmentsManage, Name: "departments:manage", Group: GroupTeam, DescID: "PermDepartmentsManage"},
 	{Perm: RolesRead, Name: "roles:read", Group: GroupTeam, DescID: "PermRolesRead"},
 	{Perm: SettingsManage, Name: "settings:manage", Group: GroupSystem, DescID: "PermSettingsManage"},
+	{Perm: TicketFieldsManage, Name: "ticket_fields:manage", Group: GroupTickets, DescID: "PermTicketFieldsManage"},
+	{Perm: TicketFiltersManage, Name: "ticket_filters:manage", Group: GroupTickets, DescID: "PermTicketFiltersManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
@@ -212,7 +216,8 @@ func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
-		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead)
+		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
+		TicketFieldsManage, TicketFiltersManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage)
 )
 

@@ -165,6 +165,9 @@ var copyOrder = []copyTable{
 	{name: "contacts", key: "id"},
 	{name: "tickets", key: "id"},
 	{name: "ticket_tags", key: "ticket_id, tag"},
+	{name: "ticket_fields", key: "id"},
+	{name: "ticket_field_values", key: "ticket_id, field_id"},
+	{name: "saved_views", key: "id"},
 	{name: "messages", key: "id"},
 	{name: "audit_log", key: "id"},
 }
