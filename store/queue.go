@@ -30,7 +30,7 @@ type QueueFilter struct {
 	Channel      Channel
 	Tag          string
 	Fields       []FieldMatch // values of Dropdown and Checkbox fields, all must hold
-	Search       string // words to find in subjects and messages
+	Search       string       // words to find in subjects and messages
 	Sort         QueueSort
 	After        Cursor // the page after this ticket
 	Before       Cursor // or the page before this one

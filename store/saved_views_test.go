@@ -98,7 +98,6 @@ func TestSavedViews_ScopeNamesAndWhoMayChange(t *testing.T) {
 	}
 }
 
-
 func TestCountView_KeptCountsOrABoundedCountThatSaysSo(t *testing.T) {
 	w := newTicketWorld(t)
 	s, ctx := w.s, context.Background()
