@@ -50,17 +50,18 @@ func (s *Store) CountView(ctx context.Context, v authz.Viewer, f QueueFilter) (V
 
 // viewCountSQL reads up to bound candidates of f from the narrowest index
 // it has (a field's value, a tag, or the queue's order) and counts how many
-// were read and how many pass every filter and v's scope.
+// were read and how many pass every filter and v's scope. A value's or a
+// tag's candidates are its newest tickets, read from its index in order.
 func viewCountSQL(v authz.Viewer, f QueueFilter, bound int) (string, []any) {
 	f.Sort, f.After, f.Before = SortPriority, Cursor{}, Cursor{}
 	var probe string
 	var pargs []any
 	switch tag := NormalizeTag(f.Tag); {
 	case len(f.Fields) > 0:
-		probe = `SELECT ticket_id AS id FROM ticket_field_values WHERE field_id = ` + intArg + ` AND value = ` + textArg + ` LIMIT ?`
+		probe = `SELECT ticket_id AS id FROM ticket_field_values WHERE field_id = ` + intArg + ` AND value = ` + textArg + ` ORDER BY ticket_id DESC LIMIT ?`
 		pargs = []any{f.Fields[0].FieldID, f.Fields[0].Value, bound}
 	case tag != "":
-		probe = `SELECT ticket_id AS id FROM ticket_tags WHERE tag = ` + textArg + ` LIMIT ?`
+		probe = `SELECT ticket_id AS id FROM ticket_tags WHERE tag = ` + textArg + ` ORDER BY ticket_id DESC LIMIT ?`
 		pargs = []any{tag, bound}
 	default:
 		probe = `SELECT t.id AS id FROM tickets t WHERE t.sort_key < ? ORDER BY t.sort_key LIMIT ?`

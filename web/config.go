@@ -17,6 +17,7 @@ var configSections = []navItem{
 	{"ConfigAgents", views.PathAgents, need(authz.AgentsManage)},
 	{"ConfigDepartments", views.PathDepartments, need(authz.DepartmentsManage)},
 	{"ConfigRoles", views.PathRoles, need(authz.RolesRead)},
+	{"ConfigTicketFields", views.PathTicketFields, need(authz.TicketFieldsManage)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }

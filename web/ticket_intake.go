@@ -65,6 +65,11 @@ func (s *Server) contactNew(c echo.Context) error {
 		return err
 	}
 	p := views.ContactProps{Errors: views.FieldErrors{}, Departments: depts}
+	fields, err := s.contactFields(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p.Fields = fieldInputs(fields, nil)
 	if len(depts) == 1 {
 		p.Values.Department = depts[0].ID
 	}
@@ -94,15 +99,23 @@ func (s *Server) contactCreate(c echo.Context) error {
 	}, desk.Intake{Departments: idsOf(depts)})
 	p := views.ContactProps{Departments: depts, Values: views.ContactValues{Name: in.ContactName, Email: in.ContactEmail,
 		Department: in.DepartmentID, Subject: in.Subject, Message: in.Body}}
+	fields, err := s.contactFields(ctx)
+	if err != nil {
+		return err
+	}
 	if problems != nil {
 		p.Errors = intakeErrors(c, problems)
+	}
+	given, values := contactFieldValues(c, fields, &p.Errors)
+	p.Fields = fieldInputs(fields, given)
+	if len(p.Errors) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
 	}
 	if !s.contactIP.take(c.RealIP()) {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
-	code, err := s.st.CreateTicket(ctx, nil, in)
+	code, err := s.st.CreateTicketWithFields(ctx, nil, in, values)
 	if err != nil {
 		return err
 	}
