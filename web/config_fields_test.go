@@ -152,11 +152,11 @@ func TestTicketFields_OnlyForThoseWhoMayManageThem(t *testing.T) {
 	if fs := w.fields(t); len(fs) != 1 || fs[0].Name != "Product" {
 		t.Fatalf("an Agent changed the fields: %+v", fs)
 	}
-	if ann.get(views.PathProfile).doc().Find(`a[href="` + views.PathTicketFields + `"]`).Length() != 0 {
+	if ann.get(views.PathProfile).doc().Find(`a[href="`+views.PathTicketFields+`"]`).Length() != 0 {
 		t.Fatal("an Agent is offered Ticket fields")
 	}
 	admin := w.as("adam@example.com")
-	if admin.get(views.PathRoles).doc().Find(`.subnav a[href="` + views.PathTicketFields + `"]`).Length() != 1 {
+	if admin.get(views.PathRoles).doc().Find(`.subnav a[href="`+views.PathTicketFields+`"]`).Length() != 1 {
 		t.Fatal("an Administrator is not offered Ticket fields")
 	}
 	role := w.app.customRole(w.app.ownerID(), "Field keeper", authz.TicketFieldsManage)
@@ -259,4 +259,3 @@ func TestQueue_FiltersByDropdownField(t *testing.T) {
 		t.Fatal("an unknown value changed the queue")
 	}
 }
-
