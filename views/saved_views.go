@@ -14,6 +14,9 @@ const (
 	PathSavedViewRemove = "/tickets/views/:id/remove"
 )
 
+// RenameViewInputID is the name input of a view's row on the Saved views page.
+func RenameViewInputID(id int64) string { return "view-name-" + idStr(id) }
+
 // SavedViewRowID is a saved view's row on the Saved views page.
 func SavedViewRowID(id int64) string { return "saved-view-" + idStr(id) }
 

@@ -125,6 +125,9 @@ func TestSavedViews_SharedRenameMoveRemove(t *testing.T) {
 			if r.status != c.wantStatus {
 				t.Fatalf("status %d, want %d\n%.1000s", r.status, c.wantStatus, r.body)
 			}
+			if r.status == http.StatusUnprocessableEntity && r.text("#"+views.RenameViewInputID(shared[1].ID)+"-error") == "" {
+				t.Fatal("no message next to the view's name")
+			}
 		})
 	}
 	got := w.savedViews(t, w.ann)
