@@ -30,15 +30,8 @@ const viewCountBound = 1000
 // channel from the queue's order, reading at most viewCountBound
 // candidates, so a larger answer is "at least"; a search is not counted.
 func (s *Store) CountView(ctx context.Context, v authz.Viewer, f QueueFilter) (ViewCount, error) {
-	if strings.TrimSpace(f.Search) != "" {
-		return ViewCount{Unknown: true}, nil
-	}
-	c, err := s.QueueCounts(ctx, v, f.DepartmentID)
-	if err != nil {
-		return ViewCount{}, err
-	}
-	if n, ok := c.Matching(f); ok {
-		return ViewCount{N: n}, nil
+	if n, known, err := s.KeptViewCount(ctx, v, f); known || err != nil {
+		return n, err
 	}
 	q, args := viewCountSQL(v, f, viewCountBound)
 	var seen, n int
@@ -46,6 +39,22 @@ func (s *Store) CountView(ctx context.Context, v authz.Viewer, f QueueFilter) (V
 		return ViewCount{}, fmt.Errorf("store: count saved view: %w", err)
 	}
 	return ViewCount{N: n, AtLeast: seen >= viewCountBound}, nil
+}
+
+// KeptViewCount is CountView when it costs no more than the ready views'
+// counts: known is false when the filter needs counting (CountView).
+func (s *Store) KeptViewCount(ctx context.Context, v authz.Viewer, f QueueFilter) (n ViewCount, known bool, err error) {
+	if strings.TrimSpace(f.Search) != "" {
+		return ViewCount{Unknown: true}, true, nil
+	}
+	c, err := s.QueueCounts(ctx, v, f.DepartmentID)
+	if err != nil {
+		return ViewCount{}, false, err
+	}
+	if k, ok := c.Matching(f); ok {
+		return ViewCount{N: k}, true, nil
+	}
+	return ViewCount{}, false, nil
 }
 
 // viewCountSQL reads up to bound candidates of f from the narrowest index

@@ -12,6 +12,7 @@ const (
 	PathSavedView       = "/tickets/views/:id"
 	PathSavedViewMove   = "/tickets/views/:id/move"
 	PathSavedViewRemove = "/tickets/views/:id/remove"
+	PathSavedViewCount  = "/tickets/views/:id/count"
 )
 
 // RenameViewInputID is the name input of a view's row on the Saved views page.
@@ -26,6 +27,9 @@ type SavedViewItem struct {
 	Count     store.ViewCount
 	Current   bool // the queue shows exactly its filters
 	CanChange bool
+	// Lazy: the kept counts do not know it; the page asks for it after
+	// it is shown (PathSavedViewCount), so the queue never waits for it.
+	Lazy bool
 }
 
 // URL is the queue with the view's filters.

@@ -89,6 +89,8 @@ func TestBrowser_ProductFieldFromContactFormToSavedView(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.flash-success`)),
 		chromedp.WaitVisible(chromedp.CSS(`#saved-views a.queue-view`)),
 	)
+	// The count beside it comes after the page, from a bounded count.
+	run(t, ctx, "the view's count arrives", chromedp.Poll[chromedp.Void](`!document.querySelector('#saved-views [hx-get]')`))
 	got := read(t, ctx, "the saved view beside the queue", chromedp.Evaluate[string](
 		`[...document.querySelectorAll('#saved-views a.queue-view')].map(a => a.textContent.trim().replace(/\s+/g, ' ')).join('|')`))
 	if got != "Gadgets 1" {

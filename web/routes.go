@@ -101,6 +101,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathSavedViews, s.savedViewCreate, need(authz.TicketsRead)},
 		{http.MethodPost, views.PathSavedView, s.savedViewRename, need(authz.TicketsRead)},
 		{http.MethodPost, views.PathSavedViewMove, s.savedViewMove, need(authz.TicketsRead)},
+		{http.MethodGet, views.PathSavedViewCount, s.savedViewCount, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathSavedViewRemove, s.savedViewRemoveConfirm, need(authz.TicketsRead)},
 		{http.MethodPost, views.PathSavedViewRemove, s.savedViewRemove, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathContact, s.contactNew, Public},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,8 +33,9 @@ func (s *Server) viewFilter(ctx context.Context, query string) (views.QueueFilte
 }
 
 // savedViewItems lists the views v sees, each with its count, marking the
-// one whose filters are current ("" none).
-func (s *Server) savedViewItems(ctx context.Context, v authz.Viewer, current string) ([]views.SavedViewItem, error) {
+// one whose filters are current ("" none). With lazy, a count the kept
+// counts do not know is left for the page to ask for (savedViewCount).
+func (s *Server) savedViewItems(ctx context.Context, v authz.Viewer, current string, lazy bool) ([]views.SavedViewItem, error) {
 	saved, err := s.st.SavedViews(ctx, v)
 	if err != nil {
 		return nil, err
@@ -44,11 +46,16 @@ func (s *Server) savedViewItems(ctx context.Context, v authz.Viewer, current str
 		if err != nil {
 			return nil, err
 		}
-		n, err := s.st.CountView(ctx, v, f)
-		if err != nil {
+		items[i] = views.SavedViewItem{View: w, Current: current != "" && w.Query == current, CanChange: store.MayChangeView(v, w)}
+		known := false
+		if lazy {
+			if items[i].Count, known, err = s.st.KeptViewCount(ctx, v, f); err != nil {
+				return nil, err
+			}
+			items[i].Lazy = !known
+		} else if items[i].Count, err = s.st.CountView(ctx, v, f); err != nil {
 			return nil, err
 		}
-		items[i] = views.SavedViewItem{View: w, Count: n, Current: current != "" && w.Query == current, CanChange: store.MayChangeView(v, w)}
 	}
 	return items, nil
 }
@@ -57,7 +64,7 @@ func (s *Server) savedViewItems(ctx context.Context, v authz.Viewer, current str
 // Save view form for fv.
 func (s *Server) savedViewsProps(ctx context.Context, v authz.Viewer, fv views.QueueFilterValues) (views.SavedViewsProps, error) {
 	query := fv.Query().Encode()
-	items, err := s.savedViewItems(ctx, v, query)
+	items, err := s.savedViewItems(ctx, v, query, true)
 	if err != nil {
 		return views.SavedViewsProps{}, err
 	}
@@ -105,7 +112,7 @@ func (s *Server) savedViewCreate(c echo.Context) error {
 }
 
 func (s *Server) savedViewsPage(c echo.Context, status int, errs map[int64]views.FieldErrors, names map[int64]string) error {
-	items, err := s.savedViewItems(c.Request().Context(), viewer(c), "")
+	items, err := s.savedViewItems(c.Request().Context(), viewer(c), "", false)
 	if err != nil {
 		return err
 	}
@@ -187,4 +194,33 @@ func (s *Server) savedViewRemove(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, tf(c, "ViewRemoved", map[string]any{"Name": w.Name}))
 	return s.redirect(c, views.PathSavedViews)
+}
+
+// savedViewCount answers the count of one saved view that the kept counts
+// do not know, for the list beside the queue: read at most a bounded
+// number of tickets (store.CountView), and kept for the viewer until the
+// next change like the queue's pages.
+func (s *Server) savedViewCount(c echo.Context) error {
+	w, err := s.savedViewFromPath(c)
+	if err != nil {
+		return err
+	}
+	v := viewer(c)
+	ctx := c.Request().Context()
+	key := "view-count|" + views.Lang(ctx) + "|" + strconv.FormatInt(v.ID, 10) + "|" + strconv.FormatInt(w.ID, 10) + "|" + w.Query
+	body, err := s.fragments.get(ctx, key, s.st.Generation(), func(ctx context.Context) (piece, error) {
+		_, f, err := s.viewFilter(ctx, w.Query)
+		if err != nil {
+			return piece{}, err
+		}
+		n, err := s.st.CountView(ctx, v, f)
+		if err != nil {
+			return piece{}, err
+		}
+		return piece{Body: views.ViewCountBadge(n)}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, body.Body, body.Body)
 }

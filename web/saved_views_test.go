@@ -64,8 +64,33 @@ func TestSavedViews_SaveFromTheQueueAndListWithCounts(t *testing.T) {
 	}
 	side := ann.get(views.PathTickets).wantStatus(200)
 	link := side.doc().Find("#saved-view-link-" + idString(saved[0].ID))
-	if got := strings.Join(strings.Fields(link.Text()), " "); got != "Widgets 1" {
-		t.Fatalf("beside the queue: %q, want the view with its count", got)
+	if got := strings.Join(strings.Fields(link.Text()), " "); got != "Widgets …" {
+		t.Fatalf("beside the queue: %q, want the view with its count to come", got)
+	}
+	// The kept counts do not know a field's value: the page asks for the
+	// count after it is shown.
+	countURL, _ := link.Find("[hx-get]").Attr("hx-get")
+	if countURL != views.WithID(views.PathSavedViewCount, saved[0].ID) {
+		t.Fatalf("the count is asked of %q", countURL)
+	}
+	if got := ann.do(http.MethodGet, countURL, nil, true).wantStatus(200).text(".queue-view-n"); got != "1" {
+		t.Fatalf("the view's count is %q, want 1", got)
+	}
+	w.app.ticket(w.sales, "Widget again")
+	code := w.app.ticket(w.sales, "Widget once more")
+	ann.post(views.TicketActionPath(views.PathTicketFieldValues, code), url.Values{"field.product": {"Widget"}}).wantStatus(http.StatusSeeOther)
+	if got := ann.do(http.MethodGet, countURL, nil, true).text(".queue-view-n"); got != "2" {
+		t.Fatalf("after another Widget the count is %q, want 2", got)
+	}
+	w.as("bob@example.com").get(countURL).wantStatus(http.StatusNotFound)
+	// A view by status alone reads the kept counts at once.
+	ann.post(views.PathSavedViews, url.Values{"view_name": {"New"}, "query": {"status=new"}}).wantStatus(http.StatusSeeOther)
+	side = ann.get(views.PathTickets).wantStatus(200)
+	if got := strings.Join(strings.Fields(side.doc().Find(".saved-views li").Eq(1).Text()), " "); got != "New 4" {
+		t.Fatalf("a status view beside the queue reads %q, want its kept count", got)
+	}
+	if err := w.app.st.RemoveSavedView(context.Background(), w.ann.Viewer(), w.savedViews(t, w.ann)[1].ID); err != nil {
+		t.Fatal(err)
 	}
 	if href, _ := link.Attr("href"); href != views.PathTickets+"?field.product=Widget&status=new" {
 		t.Fatalf("the view links to %q", href)
