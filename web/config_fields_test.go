@@ -259,3 +259,24 @@ func TestQueue_FiltersByDropdownField(t *testing.T) {
 		t.Fatal("an unknown value changed the queue")
 	}
 }
+
+func TestQueue_FiltersByTickedCheckbox(t *testing.T) {
+	w := newFieldWorld(t)
+	if _, err := w.app.st.CreateTicketField(context.Background(), w.adam.ID, store.TicketFieldInput{Name: "Urgent", Code: "urgent",
+		Type: store.FieldCheckbox}); err != nil {
+		t.Fatal(err)
+	}
+	ann := w.as("ann@example.com")
+	calm := w.app.ticket(w.sales, "No hurry")
+	ann.post(views.TicketActionPath(views.PathTicketFieldValues, w.salesCode), url.Values{"field.urgent": {"1"}}).wantStatus(http.StatusSeeOther)
+	d := ann.get(views.PathTickets + "?field.urgent=1").wantStatus(200).doc()
+	if d.Find("#ticket-"+w.salesCode).Length() != 1 || d.Find("#ticket-"+calm).Length() != 0 {
+		t.Fatalf("the Urgent filter shows %q", d.Find("#tickets").Text())
+	}
+	if d.Find(`select[name="field.urgent"] option[selected]`).Text() != "Yes" {
+		t.Fatal("the filter does not show it is set")
+	}
+	if got := ann.get(views.TicketPath(w.salesCode)).text("#thread"); !strings.Contains(got, "Ann Sales ticked Urgent") {
+		t.Fatalf("history: %q", got)
+	}
+}
