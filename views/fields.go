@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	"helpline/desk"
@@ -36,16 +37,8 @@ func FieldParams(q url.Values) []FieldFilterValue {
 			out = append(out, FieldFilterValue{Code: code, Value: vs[0]})
 		}
 	}
-	sortFieldFilters(out)
+	slices.SortFunc(out, func(a, b FieldFilterValue) int { return strings.Compare(a.Code, b.Code) })
 	return out
-}
-
-func sortFieldFilters(fs []FieldFilterValue) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].Code < fs[j-1].Code; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
 }
 
 // FieldFilterValue is one field filter of the queue as the URL has it.
@@ -125,13 +118,10 @@ func FieldValueText(ctx context.Context, f store.TicketField, v string) string {
 
 // fieldHTMLType is the input type of a one-line field.
 func fieldHTMLType(t store.FieldType) string {
-	switch t {
-	case store.FieldNumber:
-		return "text"
-	case store.FieldDate:
+	if t == store.FieldDate {
 		return "date"
 	}
-	return "text"
+	return "text" // a Number too: "3,5" is a number in Polish and Romanian
 }
 
 // fieldMax is the most characters an input takes.
@@ -164,14 +154,7 @@ func (f QueueFilterValues) fieldValue(code string) string {
 
 func fieldTypes() []store.FieldType { return desk.FieldTypes }
 
-func hasOption(options []string, v string) bool {
-	for _, o := range options {
-		if o == v {
-			return true
-		}
-	}
-	return false
-}
+func hasOption(options []string, v string) bool { return slices.Contains(options, v) }
 
 func ticketFieldFormTitle(ctx context.Context, id int64) string {
 	if id == 0 {

@@ -16,6 +16,7 @@ import (
 // Configuration → Ticket fields: the fields tickets carry besides the
 // intake's own.
 
+// The audit log names this screen's actions and those of saved views.
 func init() {
 	for action, id := range map[store.AuditAction]string{
 		store.ActionTicketFieldCreate: "AuditTicketFieldCreate",

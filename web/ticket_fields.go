@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -127,7 +128,7 @@ func (s *Server) queueFieldFilters(ctx context.Context, fv *views.QueueFilterVal
 			continue
 		}
 		v := asked[fd.Code]
-		ok := v != "" && (fd.Type == store.FieldCheckbox && v == desk.CheckboxOn || fd.Type == store.FieldDropdown && contains(fd.Options, v))
+		ok := v != "" && (fd.Type == store.FieldCheckbox && v == desk.CheckboxOn || fd.Type == store.FieldDropdown && slices.Contains(fd.Options, v))
 		if !ok {
 			v = ""
 		} else {
@@ -137,13 +138,4 @@ func (s *Server) queueFieldFilters(ctx context.Context, fv *views.QueueFilterVal
 		offered = append(offered, views.QueueFieldFilter{Field: fd, Value: v})
 	}
 	return offered, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
