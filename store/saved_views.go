@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/text/cases"
+
 	"helpline/authz"
 )
 
@@ -89,6 +91,9 @@ func savedViewFor(ctx context.Context, q querier, v authz.Viewer, id int64) (Sav
 	return w, nil
 }
 
+// viewNameKey is what makes two names one: Unicode's case folding.
+func viewNameKey(name string) string { return cases.Fold().String(name) }
+
 // MayChangeView reports whether v may rename, move or remove w: their own
 // personal views anyone, shared ones those who manage ticket filters.
 func MayChangeView(v authz.Viewer, w SavedView) bool {
@@ -140,9 +145,9 @@ func (s *Store) CreateSavedView(ctx context.Context, v authz.Viewer, in SavedVie
 			ownerID = 0
 		}
 		now := s.nowMs()
-		err := tx.QueryRowContext(ctx, `INSERT INTO saved_views (agent_id, name, query, position, created_at, updated_at)
-			VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM saved_views WHERE coalesce(agent_id, 0) = ?), ?, ?)
-			RETURNING id`, owner, in.Name, in.Query, ownerID, now, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO saved_views (agent_id, name, name_key, query, position, created_at, updated_at)
+			VALUES (?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM saved_views WHERE coalesce(agent_id, 0) = ?), ?, ?)
+			RETURNING id`, owner, in.Name, viewNameKey(in.Name), in.Query, ownerID, now, now).Scan(&id)
 		if err != nil {
 			return uniqueViolation(err, "name")
 		}
@@ -170,7 +175,7 @@ func (s *Store) RenameSavedView(ctx context.Context, v authz.Viewer, id int64, n
 			return err
 		}
 		now := s.nowMs()
-		if _, err := tx.ExecContext(ctx, `UPDATE saved_views SET name = ?, updated_at = ? WHERE id = ?`, name, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE saved_views SET name = ?, name_key = ?, updated_at = ? WHERE id = ?`, name, viewNameKey(name), now, id); err != nil {
 			return uniqueViolation(err, "name")
 		}
 		return audit(ctx, tx, now, AuditEntry{ActorID: v.ID, Action: ActionSavedViewRename, TargetType: "saved_view", TargetID: id,

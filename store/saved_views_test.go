@@ -33,6 +33,13 @@ func TestSavedViews_ScopeNamesAndWhoMayChange(t *testing.T) {
 			_, err := s.CreateSavedView(ctx, w.annV, SavedViewInput{Name: "MY WIDGETS", Query: ""})
 			return err
 		}, ErrConflict{Field: "name"}},
+		{"a name again in other letters' case", func() error {
+			if _, err := s.CreateSavedView(ctx, w.bobV, SavedViewInput{Name: "Żółw", Query: ""}); err != nil {
+				return err
+			}
+			_, err := s.CreateSavedView(ctx, w.bobV, SavedViewInput{Name: "żÓŁW", Query: ""})
+			return err
+		}, ErrConflict{Field: "name"}},
 		{"a shared name again in another letter case", func() error {
 			_, err := s.CreateSavedView(ctx, w.adminV, SavedViewInput{Name: "urgent", Query: "", Shared: true})
 			return err
@@ -74,7 +81,7 @@ func TestSavedViews_ScopeNamesAndWhoMayChange(t *testing.T) {
 	if got := names(w.annV); !slices.Equal(got, []string{"Hot", "Widgets", "Urgent"}) {
 		t.Fatalf("Ann sees %q", got)
 	}
-	if got := names(w.bobV); !slices.Equal(got, []string{"Hot", "My widgets"}) {
+	if got := names(w.bobV); !slices.Equal(got, []string{"Hot", "Żółw", "My widgets"}) {
 		t.Fatalf("Bob sees %q", got)
 	}
 	if err := s.MoveSavedView(ctx, w.annV, annMine, false); err != nil {

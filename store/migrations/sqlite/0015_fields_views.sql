@@ -33,14 +33,17 @@ CREATE INDEX ticket_field_values_value ON ticket_field_values (field_id, value, 
 
 -- A saved view of the queue: its filters as the queue's URL query. A
 -- personal view belongs to its agent; a shared one (agent_id NULL) to the
--- desk. Names are unique within a scope in any letter case.
+-- desk. Names are unique within a scope in any letter case: name_key is the
+-- name case-folded by the store (Unicode's folding, so "Żółw" and "żółw"
+-- are one name on both engines, which SQLite's NOCASE would not see).
 CREATE TABLE saved_views (
     id         INTEGER PRIMARY KEY,
     agent_id   INTEGER REFERENCES agents (id) ON DELETE CASCADE,
     name       TEXT    NOT NULL,
+    name_key   TEXT    NOT NULL,
     query      TEXT    NOT NULL,
     position   INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX saved_views_name ON saved_views (coalesce(agent_id, 0), name COLLATE NOCASE);
+CREATE UNIQUE INDEX saved_views_name ON saved_views (coalesce(agent_id, 0), name_key);
