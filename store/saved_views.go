@@ -194,7 +194,14 @@ func (s *Store) MoveSavedView(ctx context.Context, v authz.Viewer, id int64, up 
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM saved_views WHERE coalesce(agent_id, 0) = ? ORDER BY position, id`, w.AgentID)
+		// On PostgreSQL the scope's rows are locked until the commit, so
+		// two moves at once take turns instead of both renumbering the
+		// order they read.
+		lock := ""
+		if s.pg {
+			lock = " FOR UPDATE"
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM saved_views WHERE coalesce(agent_id, 0) = ? ORDER BY position, id`+lock, w.AgentID)
 		if err != nil {
 			return err
 		}
