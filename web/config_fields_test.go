@@ -280,3 +280,18 @@ func TestQueue_FiltersByTickedCheckbox(t *testing.T) {
 		t.Fatalf("history: %q", got)
 	}
 }
+
+func TestEditor_SendAndNextKeepsTheViewsFieldFilter(t *testing.T) {
+	w := newFieldWorld(t)
+	gadget := w.app.ticket(w.sales, "Gadget question")
+	widget := w.app.ticket(w.sales, "Widget question")
+	ann := w.as("ann@example.com")
+	for code, product := range map[string]string{w.salesCode: "Widget", gadget: "Gadget", widget: "Widget"} {
+		ann.post(views.TicketActionPath(views.PathTicketFieldValues, code), url.Values{"field.product": {product}}).wantStatus(http.StatusSeeOther)
+	}
+	view := views.QueueFilterValues{Status: string(store.TicketNew), Fields: []views.FieldFilterValue{{Code: "product", Value: "Widget"}}}
+	r := ann.post(view.TicketActionURL(views.PathTicketMessages, w.salesCode), url.Values{"kind": {views.EditorNote}, "body": {"Text"}, "then": {"next"}})
+	if to := location(t, r, http.StatusSeeOther); to != view.TicketURL(widget) {
+		t.Fatalf("Send and next goes to %q, want the next Widget %q, past the Gadget", to, view.TicketURL(widget))
+	}
+}

@@ -139,3 +139,11 @@ func (s *Server) queueFieldFilters(ctx context.Context, fv *views.QueueFilterVal
 	}
 	return offered, nil
 }
+
+// queueFilterWithFields is queueFilter with its field filters checked and
+// applied, for the store's queries of the view a request came from.
+func (s *Server) queueFilterWithFields(c echo.Context) (views.QueueFilterValues, store.QueueFilter, error) {
+	fv, f := queueFilter(c)
+	_, err := s.queueFieldFilters(c.Request().Context(), &fv, &f)
+	return fv, f, err
+}

@@ -146,7 +146,10 @@ func (s *Server) ticketMessage(c echo.Context) error {
 	// Where the ticket stands before the message moves it: the next
 	// ticket is the one after that place.
 	next := c.FormValue("then") == "next"
-	_, qf := queueFilter(c)
+	_, qf, err := s.queueFilterWithFields(c)
+	if err != nil {
+		return err
+	}
 	var place store.QueuePlace
 	if next {
 		if place, err = s.st.PlaceInQueue(ctx, v, qf, before); err != nil {
@@ -174,7 +177,10 @@ func (s *Server) ticketMessage(c echo.Context) error {
 // openNext goes on to the ticket after place in the view of the queue the
 // request came from, or back to that view when none follows.
 func (s *Server) openNext(c echo.Context, place store.QueuePlace) error {
-	fv, f := queueFilter(c)
+	fv, f, err := s.queueFilterWithFields(c)
+	if err != nil {
+		return err
+	}
 	next, err := s.st.NextInQueue(c.Request().Context(), viewer(c), f, place)
 	if errors.Is(err, store.ErrNotFound) {
 		flash(c, views.FlashInfo, t(c, "QueueDone"))
