@@ -57,6 +57,10 @@ func fieldQueries(w *ticketWorld, field int64, common, rare string) []query {
 				}})
 		}
 	}
+	for _, value := range []string{common, rare} {
+		qs = append(qs, query{name: "field value rarity " + value, sql: `SELECT count(*) FROM (SELECT 1 FROM ticket_field_values WHERE field_id = ? AND value = ? ORDER BY ticket_id LIMIT ?) AS few`,
+			args: []any{field, value, defaultRareTagRows}})
+	}
 	for name, f := range map[string]QueueFilter{
 		"value":         {Fields: []FieldMatch{{field, common}}},
 		"status value":  {Status: TicketOpen, Fields: []FieldMatch{{field, rare}}},

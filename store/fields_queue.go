@@ -23,14 +23,16 @@ type FieldMatch struct {
 const fieldMatchSQL = "EXISTS (SELECT 1 FROM ticket_field_values fv WHERE fv.ticket_id = t.id AND fv.field_id = " + intArg + " AND fv.value = " + textArg + ")"
 
 // rareFieldValue returns the first of ms that fewer than s.rareTagRows
-// tickets have, or nil. Walking the queue and probing each ticket finds a
+// tickets have, or nil. The count reads the value's range of its index in
+// order (ORDER BY), which PostgreSQL would otherwise read from the table
+// for a common value. Walking the queue and probing each ticket finds a
 // page of a rare value only after reading every ticket in range; its few
 // tickets are read from ticket_field_values_value and sorted instead, as a
 // rare tag's are, which costs at most that many rows.
 func (s *Store) rareFieldValue(ctx context.Context, ms []FieldMatch) (*FieldMatch, error) {
 	for _, m := range ms {
 		var n int
-		err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_field_values WHERE field_id = ? AND value = ? LIMIT ?) AS few`,
+		err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_field_values WHERE field_id = ? AND value = ? ORDER BY ticket_id LIMIT ?) AS few`,
 			m.FieldID, m.Value, s.rareTagRows).Scan(&n)
 		if err != nil {
 			return nil, fmt.Errorf("store: count field %d value: %w", m.FieldID, err)
