@@ -244,6 +244,7 @@ type NewTicketProps struct {
 	Values      NewTicketValues
 	Errors      FieldErrors
 	Departments []store.Department
+	Fields      []FieldInput // every ticket field
 }
 
 // ContactValues are the fields of the public contact form.

@@ -295,3 +295,31 @@ func TestEditor_SendAndNextKeepsTheViewsFieldFilter(t *testing.T) {
 		t.Fatalf("Send and next goes to %q, want the next Widget %q, past the Gadget", to, view.TicketURL(widget))
 	}
 }
+
+func TestNewTicket_AsksEveryField(t *testing.T) {
+	w := newFieldWorld(t)
+	if _, err := w.app.st.CreateTicketField(context.Background(), w.adam.ID, store.TicketFieldInput{Name: "Order number", Code: "order_no",
+		Type: store.FieldNumber, Required: true}); err != nil {
+		t.Fatal(err)
+	}
+	ann := w.as("ann@example.com")
+	d := ann.get(views.PathTicketNew).wantStatus(200).doc()
+	if d.Find(`select[name="field.product"]`).Length() != 1 || d.Find(`input[name="field.order_no"]`).Length() != 1 {
+		t.Fatal("the New ticket form does not ask every field")
+	}
+	form := url.Values{"channel": {"call"}, "department": {idString(w.sales)}, "priority": {"1"}, "name": {"Carla"}, "email": {"carla@example.com"},
+		"subject": {"Called about an order"}, "message": {"Where is it?"}, "field.product": {"Widget"}, "field.order_no": {"twelve"}}
+	r := ann.post(views.PathTicketNew, form).wantStatus(http.StatusUnprocessableEntity)
+	if r.text("#f-field\\.order_no-error") != "Please enter a number, such as 12 or 3.5." {
+		t.Fatalf("message next to Order number: %q", r.text(".field-error"))
+	}
+	if page, _ := w.app.st.Queue(context.Background(), w.adam.Viewer(), store.QueueFilter{}); len(page.Tickets) != 2 {
+		t.Fatalf("a refused ticket was stored: %d tickets", len(page.Tickets))
+	}
+	form.Set("field.order_no", "12")
+	r = ann.post(views.PathTicketNew, form).wantStatus(http.StatusSeeOther)
+	code := strings.TrimPrefix(r.header.Get("Location"), "/tickets/")
+	if vals := w.values(t, code); len(vals) != 2 || vals[w.product] != "Widget" {
+		t.Fatalf("values of the logged ticket: %v", vals)
+	}
+}

@@ -93,8 +93,9 @@ func (s *Server) contactFields(ctx context.Context) ([]store.TicketField, error)
 	return out, nil
 }
 
-// contactFieldValues reads and checks the contact form's fields: the
-// values to store, or the problems added to errs.
+// contactFieldValues reads and checks the fields a new ticket is asked
+// (the contact form's, or every one on the New ticket form): the values to
+// store, or the problems added to errs.
 func contactFieldValues(c echo.Context, fields []store.TicketField, errs *views.FieldErrors) (given, values map[int64]string) {
 	given = postedFieldValues(c, fields)
 	values, err := store.CheckFieldValues(fields, given)
