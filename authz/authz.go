@@ -42,6 +42,8 @@ const (
 	CannedManageDepartments
 	TagsManage
 	LanguagesManage
+	TicketFieldsManage
+	TicketFiltersManage
 	numPerms
 )
 
@@ -89,6 +91,8 @@ var catalogue = []Info{
 	{Perm: RolesRead, Name: "roles:read", Group: GroupTeam, DescID: "PermRolesRead"},
 	{Perm: SettingsManage, Name: "settings:manage", Group: GroupSystem, DescID: "PermSettingsManage"},
 	{Perm: LanguagesManage, Name: "languages:manage", Group: GroupSystem, DescID: "PermLanguagesManage"},
+	{Perm: TicketFieldsManage, Name: "ticket_fields:manage", Group: GroupTickets, DescID: "PermTicketFieldsManage"},
+	{Perm: TicketFiltersManage, Name: "ticket_filters:manage", Group: GroupTickets, DescID: "PermTicketFiltersManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
@@ -223,7 +227,7 @@ var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
-		CannedManageDepartments, TagsManage, LanguagesManage)
+		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

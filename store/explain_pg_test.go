@@ -34,7 +34,7 @@ const pgRareTag = "legal"
 // with the desk.
 var pgWholeTables = map[string]bool{
 	"tickets": true, "messages": true, "contacts": true, "ticket_tags": true,
-	"ticket_search": true, "ticket_refs": true,
+	"ticket_search": true, "ticket_refs": true, "ticket_field_values": true,
 }
 
 // pgSortedRows is the most rows a plan may sort where SQLite reads an index

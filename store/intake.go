@@ -41,7 +41,10 @@ type intake struct {
 type intakeRequest struct {
 	actor *authz.Viewer
 	in    NewTicketInput
-	reply chan intakeReply // buffered: the loop never waits for the caller
+	// fields are the values of ticket fields it arrived with, by field id,
+	// already checked (CheckFieldValues).
+	fields map[int64]string
+	reply  chan intakeReply // buffered: the loop never waits for the caller
 }
 
 type intakeReply struct {
@@ -101,6 +104,13 @@ func (s *Store) runIntake(in *intake) {
 // Input that breaks desk's intake rules is refused with desk.FieldErrors
 // before anything is written, whoever the caller.
 func (s *Store) CreateTicket(ctx context.Context, actor *authz.Viewer, in NewTicketInput) (string, error) {
+	return s.CreateTicketWithFields(ctx, actor, in, nil)
+}
+
+// CreateTicketWithFields is CreateTicket for a ticket that arrives with
+// values of ticket fields (by field id, checked by CheckFieldValues): they
+// are written in the ticket's transaction.
+func (s *Store) CreateTicketWithFields(ctx context.Context, actor *authz.Viewer, in NewTicketInput, fields map[int64]string) (string, error) {
 	// The department is allowed here as given: whether it exists and the
 	// actor may log into it is checked in the transaction (lookUp), where it
 	// cannot change before the ticket is written.
@@ -111,7 +121,7 @@ func (s *Store) CreateTicket(ctx context.Context, actor *authz.Viewer, in NewTic
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: create ticket: %w", err)
 	}
-	r := &intakeRequest{in: in, reply: make(chan intakeReply, 1)}
+	r := &intakeRequest{in: in, fields: fields, reply: make(chan intakeReply, 1)}
 	if actor != nil {
 		a := *actor
 		r.actor = &a
@@ -243,7 +253,7 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 			replies[i].err = err
 			continue
 		}
-		row, err := st.insertTicket(ctx, s.nowMs(), r.actor, r.in, contactID)
+		row, err := st.insertTicket(ctx, s.nowMs(), r.actor, r.in, r.fields, contactID)
 		if err != nil {
 			return fmt.Errorf("%w: %w", errIsolate, err)
 		}
@@ -269,7 +279,7 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 		var row newTicketRow
 		contactID, err := st.lookUp(ctx, r.actor, r.in)
 		if err == nil {
-			row, err = st.insertTicket(ctx, s.nowMs(), r.actor, r.in, contactID)
+			row, err = st.insertTicket(ctx, s.nowMs(), r.actor, r.in, r.fields, contactID)
 		}
 		if err == nil {
 			err = st.insertFirstMessages(ctx, []newTicketRow{row})
@@ -323,7 +333,7 @@ func (st txStmts) lookUp(ctx context.Context, actor *authz.Viewer, in NewTicketI
 // a department already checked. The ticket counts its first message and
 // shows its preview from the start, so the message needs no update of the
 // ticket afterwards.
-func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.Viewer, in NewTicketInput, contactID int64) (newTicketRow, error) {
+func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.Viewer, in NewTicketInput, fields map[int64]string, contactID int64) (newTicketRow, error) {
 	row := newTicketRow{contactID: contactID, body: in.Body, channel: in.Channel, now: now}
 	if actor != nil {
 		row.author = actor.ID
@@ -342,6 +352,9 @@ func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.View
 		if err = uniqueViolation(err, "code"); !errors.As(err, new(ErrConflict)) {
 			break
 		}
+	}
+	if err == nil && len(fields) > 0 {
+		err = insertFieldValues(ctx, st.tx, row.id, fields)
 	}
 	return row, err
 }

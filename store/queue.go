@@ -29,7 +29,8 @@ type QueueFilter struct {
 	Assignee     string // AssigneeAnyone, AssigneeMe or AssigneeUnassigned
 	Channel      Channel
 	Tag          string
-	Search       string // words to find in subjects and messages
+	Fields       []FieldMatch // values of Dropdown and Checkbox fields, all must hold
+	Search       string       // words to find in subjects and messages
 	Sort         QueueSort
 	After        Cursor // the page after this ticket
 	Before       Cursor // or the page before this one
@@ -200,19 +201,25 @@ func (s *Store) Queue(ctx context.Context, v authz.Viewer, f QueueFilter) (Queue
 	if err != nil {
 		return QueuePage{}, err
 	}
-	if f.Sort == SortCreated && !rare {
+	var rareField *FieldMatch // a field's value few tickets have, read from its index
+	if !rare {
+		if rareField, err = s.rareFieldValue(ctx, f.Fields); err != nil {
+			return QueuePage{}, err
+		}
+	}
+	if f.Sort == SortCreated && !rare && rareField == nil {
 		if rows, err = s.queueCreated(ctx, v, f, depts, backward); err != nil {
 			return QueuePage{}, err
 		}
 		return s.finishPage(ctx, rows, f, backward, f.Sort.keyOf)
 	}
 	few := false
-	if !rare && f.Sort == SortUpdated && f.Assignee != AssigneeAnyone {
+	if !rare && rareField == nil && f.Sort == SortUpdated && f.Assignee != AssigneeAnyone {
 		if few, err = s.fewAssigned(ctx, v, f); err != nil {
 			return QueuePage{}, err
 		}
 	}
-	if depts == nil && f.Sort != SortPriority && !rare && !few {
+	if depts == nil && f.Sort != SortPriority && !rare && rareField == nil && !few {
 		if depts, err = s.departmentIDs(ctx); err != nil || len(depts) == 0 {
 			return QueuePage{}, err
 		}
@@ -220,6 +227,11 @@ func (s *Store) Queue(ctx context.Context, v authz.Viewer, f QueueFilter) (Queue
 	switch {
 	case rare:
 		q, args := rareTagSQL(v, f, depts, backward)
+		if rows, err = s.queryTickets(ctx, q, args); err != nil {
+			return QueuePage{}, err
+		}
+	case rareField != nil:
+		q, args := rareFieldSQL(v, f, *rareField, depts, backward)
 		if rows, err = s.queryTickets(ctx, q, args); err != nil {
 			return QueuePage{}, err
 		}
@@ -437,6 +449,10 @@ func filterSQL(v authz.Viewer, f QueueFilter) ([]string, []any) {
 	if tag := NormalizeTag(f.Tag); tag != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = "+textArg+")")
 		args = append(args, tag)
+	}
+	for _, m := range f.Fields {
+		where = append(where, fieldMatchSQL)
+		args = append(args, m.FieldID, m.Value)
 	}
 	return where, args
 }

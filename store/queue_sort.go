@@ -146,7 +146,7 @@ func (s *Store) fewAssigned(ctx context.Context, v authz.Viewer, f QueueFilter) 
 	if err != nil {
 		return false, err
 	}
-	f.Channel, f.Tag, f.Search = "", "", ""
+	f.Channel, f.Tag, f.Search, f.Fields = "", "", "", nil
 	n, _ := c.Matching(f)
 	return n < s.fewAssignedRows, nil
 }

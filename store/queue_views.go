@@ -71,7 +71,7 @@ type QueueCounts struct {
 // filter with those answers ok false, and the queue says "of many" rather
 // than counting a million rows.
 func (c QueueCounts) Matching(f QueueFilter) (n int, ok bool) {
-	if f.Channel != "" || NormalizeTag(f.Tag) != "" || strings.TrimSpace(f.Search) != "" {
+	if f.Channel != "" || NormalizeTag(f.Tag) != "" || strings.TrimSpace(f.Search) != "" || len(f.Fields) > 0 {
 		return 0, false
 	}
 	by := c.Status

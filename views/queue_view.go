@@ -104,7 +104,7 @@ func (f QueueFilterValues) MoreFilters() int {
 			n++
 		}
 	}
-	return n
+	return n + len(f.Fields)
 }
 
 var viewLabelIDs = map[store.QueueView]string{

@@ -48,6 +48,7 @@ type QueueFilterValues struct {
 	Assignee   string
 	Channel    string
 	Tag        string
+	Fields     []FieldFilterValue // Dropdown and Checkbox fields, by code
 	Q          string
 	Sort       string // a store.QueueSort
 	// From is where the page starts in the list (1 for the first), carried
@@ -71,6 +72,9 @@ func (f QueueFilterValues) Query() url.Values {
 	set("assignee", f.Assignee)
 	set("channel", f.Channel)
 	set("tag", f.Tag)
+	for _, ff := range f.Fields {
+		set(FieldInputName(ff.Code), ff.Value)
+	}
 	set("q", f.Q)
 	set("sort", f.Sort)
 	return q
@@ -128,6 +132,10 @@ type QueueProps struct {
 	// Start is set until the desk's first ticket arrives: the empty queue
 	// then says what to do next.
 	Start *SetupProps
+	// FieldFilters are the Dropdown and Checkbox fields the queue filters by.
+	FieldFilters []QueueFieldFilter
+	// Saved are the viewer's saved views and the Save view form.
+	Saved SavedViewsProps
 }
 
 // NextURL and PrevURL page by key; empty when there is no such page.
@@ -188,6 +196,7 @@ type TicketProps struct {
 	Body        string             // the editor's text
 	Errors      FieldErrors
 	Answers     AnswerPicker // Insert answer: the predefined answers usable here
+	Fields      []FieldInput // the ticket's fields and values
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.
@@ -236,6 +245,7 @@ type NewTicketProps struct {
 	Values      NewTicketValues
 	Errors      FieldErrors
 	Departments []store.Department
+	Fields      []FieldInput // every ticket field
 }
 
 // ContactValues are the fields of the public contact form.
@@ -252,6 +262,7 @@ type ContactProps struct {
 	Values      ContactValues
 	Errors      FieldErrors
 	Departments []store.Department
+	Fields      []FieldInput // the fields shown on the contact form
 }
 
 // statusLabelIDs name each status in the catalogue.
@@ -363,6 +374,9 @@ func EventText(ctx context.Context, m store.Message) string {
 		return Tf(ctx, "EventTagAdded", data)
 	case store.EventTagRemoved:
 		return Tf(ctx, "EventTagRemoved", data)
+	}
+	if text, ok := fieldEventText(ctx, m.Event, data); ok {
+		return text
 	}
 	return string(m.Event)
 }

@@ -19,6 +19,7 @@ var configSections = []navItem{
 	{"ConfigRoles", views.PathRoles, need(authz.RolesRead)},
 	{"ConfigAnswers", views.PathAnswers, need(authz.CannedManageOwn)},
 	{"ConfigTags", views.PathTags, need(authz.TagsManage)},
+	{"ConfigTicketFields", views.PathTicketFields, need(authz.TicketFieldsManage)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},

@@ -20,6 +20,11 @@ func (s *Server) ticketNew(c echo.Context) error {
 		return err
 	}
 	p := views.NewTicketProps{Values: views.NewTicketValues{Channel: string(store.ChannelCall)}, Errors: views.FieldErrors{}, Departments: depts}
+	fields, err := s.st.TicketFields(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p.Fields = fieldInputs(fields, nil)
 	if len(depts) == 1 {
 		p.Values.Department = depts[0].ID
 	}
@@ -42,16 +47,25 @@ func (s *Server) ticketCreate(c echo.Context) error {
 		Subject:      c.FormValue("subject"),
 		Body:         c.FormValue("message"),
 	}, desk.Intake{ByAgent: true, Departments: idsOf(depts)})
+	fields, err := s.st.TicketFields(ctx)
+	if err != nil {
+		return err
+	}
+	var errs views.FieldErrors
 	if problems != nil {
+		errs = intakeErrors(c, problems)
+	}
+	given, values := contactFieldValues(c, fields, &errs)
+	if len(errs) > 0 {
 		vals := views.NewTicketValues{Channel: string(in.Channel), Department: in.DepartmentID, ContactName: in.ContactName,
 			ContactEmail: in.ContactEmail, Subject: in.Subject, Message: in.Body}
 		if _, bad := problems[desk.FieldPriority]; !bad {
 			vals.Priority = strconv.Itoa(int(in.Priority))
 		}
-		p := views.NewTicketProps{Values: vals, Errors: intakeErrors(c, problems), Departments: depts}
+		p := views.NewTicketProps{Values: vals, Errors: errs, Departments: depts, Fields: fieldInputs(fields, given)}
 		return s.render(c, http.StatusUnprocessableEntity, views.NewTicketPage(p), views.NewTicketForm(p))
 	}
-	code, err := s.st.CreateTicket(ctx, &v, in)
+	code, err := s.st.CreateTicketWithFields(ctx, &v, in, values)
 	if err != nil {
 		return err
 	}
@@ -65,6 +79,11 @@ func (s *Server) contactNew(c echo.Context) error {
 		return err
 	}
 	p := views.ContactProps{Errors: views.FieldErrors{}, Departments: depts}
+	fields, err := s.contactFields(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p.Fields = fieldInputs(fields, nil)
 	if len(depts) == 1 {
 		p.Values.Department = depts[0].ID
 	}
@@ -94,15 +113,23 @@ func (s *Server) contactCreate(c echo.Context) error {
 	}, desk.Intake{Departments: idsOf(depts)})
 	p := views.ContactProps{Departments: depts, Values: views.ContactValues{Name: in.ContactName, Email: in.ContactEmail,
 		Department: in.DepartmentID, Subject: in.Subject, Message: in.Body}}
+	fields, err := s.contactFields(ctx)
+	if err != nil {
+		return err
+	}
 	if problems != nil {
 		p.Errors = intakeErrors(c, problems)
+	}
+	given, values := contactFieldValues(c, fields, &p.Errors)
+	p.Fields = fieldInputs(fields, given)
+	if len(p.Errors) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
 	}
 	if !s.contactIP.take(c.RealIP()) {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
-	code, err := s.st.CreateTicket(ctx, nil, in)
+	code, err := s.st.CreateTicketWithFields(ctx, nil, in, values)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Thread, err = s.st.Thread(ctx, tk.ID); err != nil {
 		return p, err
 	}
+	if p.Fields, err = s.ticketFieldInputs(ctx, tk.ID); err != nil {
+		return p, err
+	}
 	if !p.CanAct {
 		return p, nil
 	}
@@ -148,7 +151,10 @@ func (s *Server) ticketMessage(c echo.Context) error {
 	// Where the ticket stands before the message moves it: the next
 	// ticket is the one after that place.
 	next := c.FormValue("then") == "next"
-	_, qf := queueFilter(c)
+	_, qf, err := s.queueFilterWithFields(c)
+	if err != nil {
+		return err
+	}
 	var place store.QueuePlace
 	if next {
 		if place, err = s.st.PlaceInQueue(ctx, v, qf, before); err != nil {
@@ -176,7 +182,10 @@ func (s *Server) ticketMessage(c echo.Context) error {
 // openNext goes on to the ticket after place in the view of the queue the
 // request came from, or back to that view when none follows.
 func (s *Server) openNext(c echo.Context, place store.QueuePlace) error {
-	fv, f := queueFilter(c)
+	fv, f, err := s.queueFilterWithFields(c)
+	if err != nil {
+		return err
+	}
 	next, err := s.st.NextInQueue(c.Request().Context(), viewer(c), f, place)
 	if errors.Is(err, store.ErrNotFound) {
 		flash(c, views.FlashInfo, t(c, "QueueDone"))

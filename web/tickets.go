@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,13 @@ func viewer(c echo.Context) authz.Viewer { return currentAgent(c).Viewer() }
 // queueFilter reads the queue's filters from the URL. Unknown values are
 // dropped rather than refused: a stale bookmark still shows a queue.
 func queueFilter(c echo.Context) (views.QueueFilterValues, store.QueueFilter) {
-	q := c.QueryParams()
+	return queueFilterFrom(c.QueryParams())
+}
+
+// queueFilterFrom reads the queue's filters from a URL query. Field
+// filters are read as given; queueFieldFilters checks them against the
+// fields.
+func queueFilterFrom(q url.Values) (views.QueueFilterValues, store.QueueFilter) {
 	var v views.QueueFilterValues
 	var f store.QueueFilter
 	switch st := store.TicketStatus(q.Get("status")); {
@@ -50,6 +57,7 @@ func queueFilter(c echo.Context) (views.QueueFilterValues, store.QueueFilter) {
 	if tag := store.NormalizeTag(q.Get("tag")); tag != "" && len(tag) <= maxTag {
 		v.Tag, f.Tag = tag, tag
 	}
+	v.Fields = views.FieldParams(q)
 	if text := strings.TrimSpace(q.Get("q")); text != "" && len(text) <= maxSearch {
 		v.Q, f.Search = text, text
 	}
@@ -75,6 +83,10 @@ func (s *Server) queueShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewer(c)
 	fv, f := queueFilter(c)
+	fieldFilters, err := s.queueFieldFilters(ctx, &fv, &f)
+	if err != nil {
+		return err
+	}
 	density, err := s.st.QueueDensity(ctx, v.ID)
 	if err != nil {
 		return err
@@ -88,8 +100,11 @@ func (s *Server) queueShow(c echo.Context) error {
 		return err
 	}
 	build := func(ctx context.Context) (piece, error) {
-		p := views.QueueProps{Filter: fv, Start: start, Density: density}
+		p := views.QueueProps{Filter: fv, Start: start, Density: density, FieldFilters: fieldFilters}
 		var err error
+		if p.Saved, err = s.savedViewsProps(ctx, v, fv); err != nil {
+			return piece{}, err
+		}
 		if p.Page, err = s.st.Queue(ctx, v, f); err != nil {
 			return piece{}, err
 		}
@@ -172,7 +187,7 @@ func queueKey(c echo.Context, v authz.Viewer, fv views.QueueFilterValues, f stor
 	}
 	return fmt.Sprintf("queue-%s|%s|%s|%q|%t|%d|%q|%q|%q|%q|%q|%d.%d|%d.%d|%d|%s", part, views.Lang(c.Request().Context()), scope,
 		f.Status, f.Open, f.DepartmentID, f.Assignee, f.Channel, f.Tag, f.Search, f.Sort, f.After.Key, f.After.ID, f.Before.Key, f.Before.ID,
-		fv.From, d)
+		fv.From, d) + "|" + fv.Query().Encode()
 }
 
 // queueBulk applies one action to the selected tickets; the store leaves
