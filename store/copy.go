@@ -167,6 +167,9 @@ var copyOrder = []copyTable{
 	{name: "ticket_tags", key: "ticket_id, tag"},
 	{name: "messages", key: "id"},
 	{name: "audit_log", key: "id"},
+	{name: "customer_links", key: "ticket_id"},
+	{name: "mail_settings", key: "id"},
+	{name: "outbox", key: "id"},
 }
 
 // rebuilt are the tables the target computes from the copied rows, each

@@ -91,6 +91,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathContact, s.contactNew, Public},
 		{http.MethodPost, views.PathContact, s.contactCreate, Public},
 		{http.MethodGet, views.PathContactSent, s.contactSent, Public},
+		{http.MethodGet, views.PathCustomerTicket, s.customerTicketShow, Public},
+		{http.MethodPost, views.PathCustomerTicket, s.customerTicketReply, Public},
+		{http.MethodPost, views.PathTicketCustomerLink, s.ticketCustomerLinkReset, need(authz.TicketsReply)},
 	}
 }
 

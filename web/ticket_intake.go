@@ -107,10 +107,17 @@ func (s *Server) contactCreate(c echo.Context) error {
 		return err
 	}
 	flash(c, views.FlashSuccess, tf(c, "ContactSent", map[string]any{"Code": code}))
-	return s.redirect(c, views.PathContactSent)
+	to, err := s.contactSentPath(c, code)
+	if err != nil {
+		return err
+	}
+	return s.redirect(c, to)
 }
 
 func (s *Server) contactSent(c echo.Context) error {
+	if shown, err := s.contactSentLink(c); shown || err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, views.ContactSentPage(), nil)
 }
 
