@@ -37,6 +37,7 @@ const (
 	RolesManage
 	OwnersManage
 	SettingsManage
+	ChannelsManage
 	numPerms
 )
 
@@ -81,6 +82,7 @@ var catalogue = []Info{
 	{Perm: RolesRead, Name: "roles:read", Group: GroupTeam, DescID: "PermRolesRead"},
 	{Perm: SettingsManage, Name: "settings:manage", Group: GroupSystem, DescID: "PermSettingsManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
+	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 }
@@ -212,7 +214,8 @@ func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
-		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead)
+		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
+		ChannelsManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage)
 )
 

@@ -151,6 +151,9 @@ func (s *Store) Reply(ctx context.Context, v authz.Viewer, code, body string) er
 		if err := addMessage(ctx, tx, t.id, message{kind: KindReply, agentID: v.ID, body: body}, now); err != nil {
 			return err
 		}
+		if err := queueReplyMail(ctx, tx, t.id, now); err != nil {
+			return err
+		}
 		return setStatus(ctx, tx, t, TicketAnswered, 0, author{agentID: v.ID}, now)
 	})
 }

@@ -187,6 +187,9 @@ type TicketProps struct {
 	Kind        string             // the editor's tab: EditorReply or EditorNote
 	Body        string             // the editor's text
 	Errors      FieldErrors
+	// Deliveries are the replies' emails not sent yet or not delivered,
+	// by the reply's message id.
+	Deliveries map[int64]store.Delivery
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

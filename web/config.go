@@ -18,6 +18,7 @@ var configSections = []navItem{
 	{"ConfigDepartments", views.PathDepartments, need(authz.DepartmentsManage)},
 	{"ConfigRoles", views.PathRoles, need(authz.RolesRead)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
+	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }
 

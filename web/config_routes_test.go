@@ -158,7 +158,7 @@ func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	c.get(views.PathConfig).wantRedirect(views.PathAgents)
 	var sections []string
 	c.get(views.PathRoles).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
-	if strings.Join(sections, ",") != "Agents,Departments,Roles,General,Audit log" {
+	if strings.Join(sections, ",") != "Agents,Departments,Roles,General,Email,Audit log" {
 		t.Fatalf("sub-navigation %v", sections)
 	}
 }

@@ -64,6 +64,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathGeneral, s.generalShow, need(authz.SettingsManage)},
 		{http.MethodPost, views.PathGeneral, s.generalSave, need(authz.SettingsManage)},
 		{http.MethodGet, views.PathAudit, s.auditShow, need(authz.AuditRead)},
+		{http.MethodGet, views.PathEmail, s.emailShow, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathEmail, s.emailSave, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathEmailTest, s.emailTest, need(authz.ChannelsManage)},
 		{http.MethodGet, views.PathDepartments, s.departmentsList, need(authz.DepartmentsManage)},
 		{http.MethodPost, views.PathDepartments, s.departmentCreate, need(authz.DepartmentsManage)},
 		{http.MethodGet, views.PathDepartmentNew, s.departmentNew, need(authz.DepartmentsManage)},
@@ -94,6 +97,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathCustomerTicket, s.customerTicketShow, Public},
 		{http.MethodPost, views.PathCustomerTicket, s.customerTicketReply, Public},
 		{http.MethodPost, views.PathTicketCustomerLink, s.ticketCustomerLinkReset, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
 	}
 }
 

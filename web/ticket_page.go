@@ -49,6 +49,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Thread, err = s.st.Thread(ctx, tk.ID); err != nil {
 		return p, err
 	}
+	if p.Deliveries, err = s.st.Deliveries(ctx, tk.ID); err != nil {
+		return p, err
+	}
 	if !p.CanAct {
 		return p, nil
 	}

@@ -189,7 +189,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The jobs end with ctx, as the server does; Stop waits for a run in
 	// progress, and being deferred after st.Close it runs before it.
-	background := jobs.NewRunner(logger, jobs.Desk(st)...)
+	// Links in customers' emails: on --base-url, else on this address.
+	mailBase := cfg.BaseURL
+	if mailBase == "" {
+		mailBase = "http://" + ln.Addr().String()
+	}
+	background := jobs.NewRunner(logger, append(jobs.Desk(st), jobs.Mail(st, mailBase)...)...)
 	background.Start(ctx)
 	defer background.Stop()
 
