@@ -10,13 +10,17 @@ import (
 	"helpline/store"
 )
 
-// Mail is the background work of email: sending the outbox. baseURL is
+// Mail is the background work of email: sending the outbox and reading
+// the mailboxes. baseURL is
 // where customers open the desk, for the links in their emails.
 func Mail(st *store.Store, baseURL string) []Job {
 	return []Job{
 		alone(st, Job{Name: "send email", Every: 5 * time.Second, Run: func(ctx context.Context, log *slog.Logger) error {
 			_, err := DeliverOutbox(ctx, st, baseURL, log)
 			return err
+		}}),
+		alone(st, Job{Name: "check mailboxes", Every: time.Minute, Run: func(ctx context.Context, _ *slog.Logger) error {
+			return mail.CheckAll(ctx, st)
 		}}),
 	}
 }

@@ -170,6 +170,8 @@ var copyOrder = []copyTable{
 	{name: "customer_links", key: "ticket_id"},
 	{name: "mail_settings", key: "id"},
 	{name: "outbox", key: "id"},
+	{name: "mailboxes", key: "id"},
+	{name: "mail_refs", key: "header_id"},
 }
 
 // rebuilt are the tables the target computes from the copied rows, each

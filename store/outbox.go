@@ -134,10 +134,17 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 	return out, nil
 }
 
-// earlierHeaderIDs are the Message-IDs of a ticket's emails before the
-// outbox entry before, oldest first.
+// earlierHeaderIDs are the Message-IDs of a ticket's emails, in and out,
+// before the outbox entry before, oldest first.
 func (s *Store) earlierHeaderIDs(ctx context.Context, ticketID, before int64) ([]string, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT header_id FROM outbox WHERE ticket_id = ? AND id < ? ORDER BY id`, ticketID, before)
+	// The customer's emails (mail_refs) and the desk's (outbox), in the
+	// order they were written.
+	rows, err := s.rd.QueryContext(ctx, `SELECT header_id FROM (
+			SELECT header_id, created_at AS at, 0 AS k FROM mail_refs
+			WHERE ticket_id = ? AND created_at <= (SELECT created_at FROM outbox WHERE id = ?)
+			UNION ALL
+			SELECT header_id, created_at, id FROM outbox WHERE ticket_id = ? AND id < ?) r
+		ORDER BY at, k`, ticketID, before, ticketID, before)
 	if err != nil {
 		return nil, fmt.Errorf("store: earlier emails of ticket %d: %w", ticketID, err)
 	}

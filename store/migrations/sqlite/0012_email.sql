@@ -46,3 +46,32 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_at) WHERE status = 'pending';
 CREATE INDEX outbox_ticket ON outbox (ticket_id, message_id);
 CREATE UNIQUE INDEX outbox_header ON outbox (header_id);
+
+-- Mailboxes (IMAP) the desk reads; each files new tickets into its
+-- department. The password is sealed like the SMTP one. The last check's
+-- time and result are kept for Channels → Email.
+CREATE TABLE mailboxes (
+    id                INTEGER PRIMARY KEY,
+    department_id     INTEGER NOT NULL REFERENCES departments (id) ON DELETE CASCADE,
+    host              TEXT    NOT NULL,
+    port              INTEGER NOT NULL,
+    security          TEXT    NOT NULL CHECK (security IN ('none', 'starttls', 'tls')),
+    username          TEXT    NOT NULL,
+    password          BLOB,
+    folder            TEXT    NOT NULL DEFAULT 'INBOX',
+    last_check_at     INTEGER,
+    last_check_result TEXT    NOT NULL DEFAULT '',
+    last_check_ok     INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL
+);
+
+-- Every email the desk took in, by its Message-ID: a message is processed
+-- once even when a poll is interrupted before the server forgets it, and
+-- answers find their ticket by the ids they refer to. ticket_id is NULL
+-- for mail that was ignored (auto-replies, bounces, the desk's own).
+CREATE TABLE mail_refs (
+    header_id  TEXT    PRIMARY KEY,
+    ticket_id  INTEGER REFERENCES tickets (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX mail_refs_ticket ON mail_refs (ticket_id, created_at);
