@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,36 @@ const (
 	PathEmail           = "/config/email"
 	PathEmailTest       = "/config/email/test"
 	PathTicketMailRetry = "/tickets/:code/mail/:id/retry"
+	PathMailboxes       = "/config/email/mailboxes"
+	PathMailboxCheck    = "/config/email/mailboxes/:id/check"
+	PathMailboxRemove   = "/config/email/mailboxes/:id/remove"
 )
+
+// MailboxValues are the fields of the Add mailbox form.
+type MailboxValues struct {
+	Department int64
+	Host       string
+	Port       string
+	Security   string
+	Username   string
+	Folder     string
+}
+
+// MailboxRowID is a mailbox's row in the list.
+func MailboxRowID(id int64) string { return "mailbox-" + strconv.FormatInt(id, 10) }
+
+// mailboxResult says how a mailbox's last check went.
+func mailboxResult(ctx context.Context, m store.Mailbox) string {
+	if m.LastCheckAt.IsZero() {
+		return T(ctx, "MailboxNeverChecked")
+	}
+	if !m.LastCheckOK {
+		return deliveryReason(ctx, m.LastCheckText)
+	}
+	var n, a, i int
+	fmt.Sscanf(m.LastCheckText, "%d %d %d", &n, &a, &i)
+	return Tf(ctx, "MailboxCheckOK", map[string]any{"New": strconv.Itoa(n), "Added": strconv.Itoa(a), "Ignored": strconv.Itoa(i)})
+}
 
 // TicketMailRetryPath is the Retry of one outgoing email of a ticket.
 func TicketMailRetryPath(q QueueFilterValues, code string, id int64) string {
@@ -39,6 +69,10 @@ type EmailProps struct {
 	HasPassword bool
 	TestTo      string
 	TestErrors  FieldErrors
+	Mailboxes   []store.Mailbox
+	Departments []store.Department
+	Mailbox     MailboxValues
+	MailboxErrs FieldErrors
 }
 
 // EmailValuesOf fills the form from saved settings.
@@ -81,3 +115,5 @@ func deliveryReason(ctx context.Context, reason string) string {
 	}
 	return msg
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

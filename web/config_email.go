@@ -30,13 +30,13 @@ func (s *Server) emailProps(c echo.Context) (views.EmailProps, error) {
 		Values: views.EmailValues{Port: "587", Security: string(store.SecurityStartTLS)}, TestTo: currentAgent(c).Email}
 	m, err := s.st.MailSettings(c.Request().Context())
 	if errors.Is(err, store.ErrNotFound) {
-		return p, nil
+		return p, s.mailboxProps(c.Request().Context(), &p)
 	}
 	if err != nil {
 		return p, err
 	}
 	p.Values, p.Configured, p.HasPassword = views.EmailValuesOf(m), true, m.Password != ""
-	return p, nil
+	return p, s.mailboxProps(c.Request().Context(), &p)
 }
 
 func (s *Server) emailSave(c echo.Context) error {
