@@ -45,7 +45,11 @@ func DeliverOutbox(ctx context.Context, st *store.Store, baseURL string, log *sl
 	}
 	sent := 0
 	for _, out := range due {
-		msg, err := mail.Reply(cfg, out, baseURL)
+		files, err := st.MessageFiles(ctx, out.ID)
+		if err != nil {
+			return sent, err
+		}
+		msg, err := mail.Reply(cfg, out, files, baseURL)
 		if err == nil {
 			err = mail.Send(ctx, cfg, msg)
 		}

@@ -27,7 +27,7 @@ func newMsg(cfg store.MailSettings, toName, toEmail string) (*gomail.Msg, error)
 // Reply is the email that carries an agent's reply to the customer, in the
 // customer's language, threaded on the ticket's earlier emails. baseURL is
 // where customers open the desk (no trailing slash).
-func Reply(cfg store.MailSettings, out store.OutgoingMail, baseURL string) (*gomail.Msg, error) {
+func Reply(cfg store.MailSettings, out store.OutgoingMail, files []store.AttachmentFile, baseURL string) (*gomail.Msg, error) {
 	m, err := newMsg(cfg, out.ToName, out.ToEmail)
 	if err != nil {
 		return nil, err
@@ -61,6 +61,11 @@ func Reply(cfg store.MailSettings, out store.OutgoingMail, baseURL string) (*gom
 		return nil, err
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
+	for _, f := range files {
+		if err := m.AttachReader(f.Filename, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

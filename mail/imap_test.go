@@ -220,3 +220,42 @@ func TestMailbox_WrongPasswordIsRecordedAndNothingIsTaken(t *testing.T) {
 		t.Fatal("the message left the server")
 	}
 }
+
+func TestMailbox_AttachmentsAreKeptUnderTheMessage(t *testing.T) {
+	d := newIntakeDesk(t)
+	d.imap.Deliver(t, `From: dora@explore.example
+Subject: Invoice
+Message-ID: <att-1@explore.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=XX
+
+--XX
+Content-Type: text/plain; charset=utf-8
+
+Invoice attached.
+--XX
+Content-Type: application/pdf
+Content-Disposition: attachment; filename="invoice.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQKJcfsj6IK
+--XX--
+`)
+	if res := d.check(t); res.New != 1 {
+		t.Fatalf("check %+v", res)
+	}
+	tk, th := d.ticket(t, d.newestCode(t))
+	if err := d.st.WithAttachments(context.Background(), tk.ID, th); err != nil {
+		t.Fatal(err)
+	}
+	if len(th[0].Attachments) != 1 || th[0].Attachments[0].Filename != "invoice.pdf" || th[0].Attachments[0].ContentType != "application/pdf" {
+		t.Fatalf("attachments %+v", th[0].Attachments)
+	}
+	f, err := d.st.TicketAttachment(context.Background(), d.owner.Viewer(), tk.Code, th[0].Attachments[0].ID)
+	if err != nil || !strings.HasPrefix(string(f.Data), "%PDF-1.4") {
+		t.Fatalf("file %q, %v", f.Data, err)
+	}
+	if th[0].Body != "Invoice attached." {
+		t.Fatalf("body %q", th[0].Body)
+	}
+}

@@ -63,9 +63,22 @@ func Parse(raw []byte, own []string) (store.IncomingEmail, bool, error) {
 		if err != nil {
 			return in, true, err
 		}
+		if ah, ok := p.Header.(*gomessage.AttachmentHeader); ok {
+			name, _ := ah.Filename()
+			// One byte over the limit is enough to know it is too big:
+			// such a file is left out, the message is kept.
+			b, err := io.ReadAll(io.LimitReader(p.Body, store.DefaultAttachmentLimit+1))
+			if err != nil {
+				return in, true, err
+			}
+			if len(b) <= store.DefaultAttachmentLimit && len(in.Attachments) < store.MaxAttachments {
+				in.Attachments = append(in.Attachments, store.NewAttachment{Filename: name, Data: b})
+			}
+			continue
+		}
 		ih, ok := p.Header.(*gomessage.InlineHeader)
 		if !ok {
-			continue // attachments
+			continue
 		}
 		ct, _, _ := ih.ContentType()
 		b, err := io.ReadAll(io.LimitReader(p.Body, 1<<20))

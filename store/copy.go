@@ -172,6 +172,7 @@ var copyOrder = []copyTable{
 	{name: "outbox", key: "id"},
 	{name: "mailboxes", key: "id"},
 	{name: "mail_refs", key: "header_id"},
+	{name: "attachments", key: "id"},
 }
 
 // rebuilt are the tables the target computes from the copied rows, each

@@ -95,11 +95,12 @@ type CustomerTicket struct {
 // PublicMessage is a customer message or an agent reply, as the customer
 // sees it: agents by their alias when they have one.
 type PublicMessage struct {
-	ID         int64
-	FromAgent  bool
-	AuthorName string
-	Body       string
-	CreatedAt  time.Time
+	ID          int64
+	FromAgent   bool
+	AuthorName  string
+	Body        string
+	CreatedAt   time.Time
+	Attachments []Attachment
 }
 
 // CustomerTicketByToken finds the ticket a customer link opens, with only
@@ -121,6 +122,13 @@ func (s *Store) CustomerTicketByToken(ctx context.Context, token string) (Custom
 	ct.CreatedAt = msToTime(created)
 	if ct.Thread, err = s.publicThread(ctx, id); err != nil {
 		return CustomerTicket{}, err
+	}
+	files, err := s.Attachments(ctx, id)
+	if err != nil {
+		return CustomerTicket{}, err
+	}
+	for i := range ct.Thread {
+		ct.Thread[i].Attachments = files[ct.Thread[i].ID]
 	}
 	return ct, nil
 }
@@ -151,12 +159,12 @@ func (s *Store) publicThread(ctx context.Context, ticketID int64) ([]PublicMessa
 
 // CustomerReplyByToken adds the customer's message from their page (the
 // ticket opens again, SPEC §4) and remembers the language they wrote in.
-func (s *Store) CustomerReplyByToken(ctx context.Context, token, body, lang string) (string, error) {
+func (s *Store) CustomerReplyByToken(ctx context.Context, token, body, lang string, files []NewAttachment) (string, error) {
 	ct, err := s.CustomerTicketByToken(ctx, token)
 	if err != nil {
 		return "", err
 	}
-	if err := s.CustomerReply(ctx, ct.Code, body); err != nil {
+	if err := s.CustomerReplyWith(ctx, ct.Code, body, files); err != nil {
 		return "", err
 	}
 	if lang != "" {

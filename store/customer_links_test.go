@@ -42,7 +42,7 @@ func TestCustomerLink_OpensOnlyThePublicThreadUntilReset(t *testing.T) {
 			t.Fatal("the public thread holds a note")
 		}
 	}
-	if _, err := w.s.CustomerReplyByToken(ctx, token, "thanks, but", "ro"); err != nil {
+	if _, err := w.s.CustomerReplyByToken(ctx, token, "thanks, but", "ro", nil); err != nil {
 		t.Fatal(err)
 	}
 	if ct, _ = w.s.CustomerTicketByToken(ctx, token); ct.Status != TicketOpen || ct.Lang != "ro" {

@@ -26,6 +26,7 @@ type IncomingEmail struct {
 	Subject      string
 	Body         string
 	DepartmentID int64
+	Attachments  []NewAttachment
 }
 
 // IntakeResult says what became of an email.
@@ -86,6 +87,9 @@ func (s *Store) IntakeEmail(ctx context.Context, in IncomingEmail) (IntakeResult
 				return err
 			}
 			res.New = true
+		}
+		if err := addAttachments(ctx, tx, id, KindCustomer, in.Attachments, now); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO mail_refs (header_id, ticket_id, created_at) VALUES (?, ?, ?)`, in.MessageID, id, now)
 		return err

@@ -39,11 +39,12 @@ func (s *Server) customerTicketReply(c echo.Context) error {
 	}
 	f := newForm(c)
 	body := f.multiline("body", true, maxBody)
+	files := s.files(c, f, "files")
 	if !f.ok() {
 		p := views.CustomerTicketProps{Ticket: ct, Token: token, Body: body, Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.CustomerTicketPage(p), nil)
 	}
-	if _, err := s.st.CustomerReplyByToken(ctx, token, body, views.Lang(ctx)); err != nil {
+	if _, err := s.st.CustomerReplyByToken(ctx, token, body, views.Lang(ctx), files); err != nil {
 		return err
 	}
 	flash(c, views.FlashSuccess, t(c, "CustomerReplySent"))

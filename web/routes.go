@@ -101,6 +101,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathCustomerTicket, s.customerTicketReply, Public},
 		{http.MethodPost, views.PathTicketCustomerLink, s.ticketCustomerLinkReset, need(authz.TicketsReply)},
 		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
+		{http.MethodGet, views.PathTicketFile, s.ticketFile, need(authz.TicketsRead)},
+		{http.MethodGet, views.PathCustomerFile, s.customerFile, Public},
 	}
 }
 

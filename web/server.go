@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,8 @@ type Config struct {
 	// BaseURL is where people open the console (no trailing slash); links
 	// handed out are built on it. Empty: the address of the request.
 	BaseURL string
+	// AttachmentLimit is the largest file taken, in bytes (0: 10 MB).
+	AttachmentLimit int64
 }
 
 // Server serves the console.
@@ -79,7 +82,10 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
 	e.Use(securityHeaders(cfg.SecureCookies))
-	e.Use(middleware.BodyLimit("2M"))
+	// Forms with files may be as large as their files allow; others 2 MB.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "2M", Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(s.uploadBodyLimit(), 10) + "B",
+		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(parseForm)
 	e.Use(s.checkCSRF)

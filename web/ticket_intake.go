@@ -98,12 +98,21 @@ func (s *Server) contactCreate(c echo.Context) error {
 		p.Errors = intakeErrors(c, problems)
 		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
 	}
+	ff := newForm(c)
+	files := s.files(c, ff, "files")
+	if !ff.ok() {
+		p.Errors = ff.errs
+		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
+	}
 	if !s.contactIP.take(c.RealIP()) {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
 	code, err := s.st.CreateTicket(ctx, nil, in)
 	if err != nil {
+		return err
+	}
+	if err := s.st.AttachToFirstMessage(ctx, code, files); err != nil {
 		return err
 	}
 	flash(c, views.FlashSuccess, tf(c, "ContactSent", map[string]any{"Code": code}))

@@ -75,3 +75,20 @@ CREATE TABLE mail_refs (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX mail_refs_ticket ON mail_refs (ticket_id, created_at);
+
+-- Files attached to messages (contact form, customer page, email, reply
+-- box). They live in the database, beside what they belong to: a backup
+-- (VACUUM INTO) and a move to PostgreSQL carry them with no extra step,
+-- and instances sharing a PostgreSQL database share them with no shared
+-- disk. The size limit per file keeps rows reasonable.
+CREATE TABLE attachments (
+    id           INTEGER PRIMARY KEY,
+    ticket_id    INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    message_id   INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    filename     TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    size         INTEGER NOT NULL,
+    data         BLOB    NOT NULL,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX attachments_message ON attachments (ticket_id, message_id);
