@@ -80,3 +80,15 @@ func Test(cfg store.MailSettings, to, lang string) (*gomail.Msg, error) {
 	m.SetBodyString(gomail.TypeTextPlain, views.EmailTestText(ctx))
 	return m, nil
 }
+
+// PasswordLink is the email with a one-time link to choose a password.
+func PasswordLink(cfg store.MailSettings, name, to, lang string, p views.PasswordEmailProps) (*gomail.Msg, error) {
+	m, err := newMsg(cfg, name, to)
+	if err != nil {
+		return nil, err
+	}
+	ctx := views.EmailContext(context.Background(), lang)
+	m.Subject(views.PasswordEmailSubject(ctx, p))
+	m.SetBodyString(gomail.TypeTextPlain, views.PasswordEmailText(ctx, p))
+	return m, nil
+}

@@ -51,3 +51,26 @@ func EmailReplyText(ctx context.Context, p EmailReplyProps) string {
 func EmailTestSubject(ctx context.Context) string { return T(ctx, "EmailTestSubject") }
 
 func EmailTestText(ctx context.Context) string { return T(ctx, "EmailTestBody") + "\n" }
+
+// PasswordEmailProps is an email with a one-time link to choose a password.
+type PasswordEmailProps struct {
+	Name   string
+	Link   string
+	Forgot bool // asked for on Forgot password? (valid 1 hour), else a new or reset account
+}
+
+// PasswordEmailSubject and PasswordEmailText are that email.
+func PasswordEmailSubject(ctx context.Context, p PasswordEmailProps) string {
+	if p.Forgot {
+		return T(ctx, "EmailForgotSubject")
+	}
+	return T(ctx, "EmailSetPasswordSubject")
+}
+
+func PasswordEmailText(ctx context.Context, p PasswordEmailProps) string {
+	id := "EmailSetPasswordBody"
+	if p.Forgot {
+		id = "EmailForgotBody"
+	}
+	return Tf(ctx, id, map[string]any{"Name": p.Name}) + "\n\n" + p.Link + "\n"
+}

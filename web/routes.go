@@ -31,7 +31,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathSignUp, s.signUpCreate, Public},
 		{http.MethodGet, views.PathSignIn, s.signInNew, Public},
 		{http.MethodPost, views.PathSignIn, s.signInCreate, Public},
-		{http.MethodGet, views.PathForgot, s.forgotPassword, Public},
+		{http.MethodGet, views.PathForgot, s.forgotShow, Public},
+		{http.MethodPost, views.PathForgot, s.forgotSend, Public},
 		{http.MethodPost, views.PathSignOut, s.signOut, Public},
 
 		{http.MethodGet, views.PathHome, s.home, need(authz.ProfileEdit)},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,8 @@ type Server struct {
 	signInUser *limiter
 	contactIP  *limiter
 	fragments  *fragments
+	forgot     *forgotLimits
+	mailWG     sync.WaitGroup // password emails on their way
 }
 
 // New builds the server: middleware in order, then the route table. It fails
@@ -67,6 +70,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		signInIP:   newLimiter(20, 15*time.Minute),
 		signInUser: newLimiter(5, 15*time.Minute),
 		fragments:  newFragments(),
+		forgot:     newForgotLimits(),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20
