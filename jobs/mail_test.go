@@ -249,3 +249,26 @@ func decodeQP(t *testing.T, b []byte) string {
 	}
 	return string(out)
 }
+
+func TestOutbox_ServerHangingUpMidMessageLosesNothingAndSendsOnce(t *testing.T) {
+	d := newMailDesk(t, "carla@example.com")
+	d.smtp.DropNext(1)
+	if err := d.st.Reply(context.Background(), d.owner.Viewer(), d.code, "Cut off the first time."); err != nil {
+		t.Fatal(err)
+	}
+	if n := d.deliver(t); n != 0 {
+		t.Fatal("counted as sent though the server hung up")
+	}
+	if dl, ok := d.delivery(t); !ok || dl.Status != store.DeliveryPending || dl.Attempts != 1 {
+		t.Fatalf("after the hang-up: %+v", dl)
+	}
+	d.now = d.now.Add(time.Minute)
+	if n := d.deliver(t); n != 1 {
+		t.Fatalf("the retry sent %d emails", n)
+	}
+	d.now = d.now.Add(time.Hour)
+	d.deliver(t)
+	if got := d.smtp.Received(); len(got) != 1 || !strings.Contains(string(got[0].Data), "Cut off the first time.") {
+		t.Fatalf("the server took %d emails", len(got))
+	}
+}

@@ -68,7 +68,9 @@ const (
 )
 
 // Explain sorts a send error into a Problem, and says whether trying again
-// cannot help (the server refused the message for good).
+// cannot help: only a server's permanent refusal (a 5xx answer) is final; a
+// connection lost half way, even in the middle of the message, is tried
+// again.
 func Explain(err error) (p Problem, permanent bool) {
 	var dnsErr *net.DNSError
 	var tpErr *textproto.Error
@@ -83,15 +85,14 @@ func Explain(err error) (p Problem, permanent bool) {
 	case errors.As(err, &recErr), errors.As(err, &certErr), errors.As(err, &authorityErr), errors.As(err, &hostErr),
 		strings.Contains(err.Error(), "STARTTLS"), strings.Contains(err.Error(), "tls:"):
 		return ProblemTLS, false
-	case errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck:
-		return ProblemConnect, false
-	case errors.As(err, &sendErr):
-		return ProblemRejected, !sendErr.IsTemp()
 	case errors.As(err, &tpErr) && (tpErr.Code == 530 || tpErr.Code == 534 || tpErr.Code == 535 || tpErr.Code == 538):
 		return ProblemAuth, false
-	case errors.As(err, &tpErr) && tpErr.Code >= 500:
-		return ProblemRejected, true
-	case errors.Is(err, context.DeadlineExceeded), isNetError(err):
+	case errors.As(err, &tpErr):
+		return ProblemRejected, tpErr.Code >= 500
+	case errors.As(err, &sendErr) && sendErr.ErrorCode() >= 400:
+		return ProblemRejected, sendErr.ErrorCode() >= 500
+	case errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck,
+		errors.Is(err, context.DeadlineExceeded), isNetError(err):
 		return ProblemConnect, false
 	}
 	return ProblemOther, false

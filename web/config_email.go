@@ -125,3 +125,12 @@ func (s *Server) ticketMailRetry(c echo.Context) error {
 	}
 	return s.ticketDone(c, t(c, "RetryQueued"))
 }
+
+// The audit log names the changes of Channels → Email and the links asked
+// for on Forgot password?.
+func init() {
+	auditActionLabels[store.ActionMailSettings] = "AuditMailSettings"
+	auditActionLabels[store.ActionMailboxAdd] = "AuditMailboxAdd"
+	auditActionLabels[store.ActionMailboxRemove] = "AuditMailboxRemove"
+	auditActionLabels[store.ActionPasswordForgot] = "AuditPasswordForgot"
+}

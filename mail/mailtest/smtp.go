@@ -3,6 +3,7 @@
 package mailtest
 
 import (
+	"errors"
 	"io"
 	"net"
 	"strconv"
@@ -31,7 +32,8 @@ type SMTP struct {
 	User     string
 	Password string
 
-	t    testing.TB
+	t        testing.TB
+	dropNext int
 	mu   sync.Mutex
 	got  []Received
 	srv  *smtp.Server
@@ -61,7 +63,7 @@ func (s *SMTP) listen(addr string) {
 	if err != nil {
 		s.t.Fatalf("smtp listen: %v", err)
 	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{srv: s, conn: c}, nil }))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
@@ -114,7 +116,16 @@ func (s *SMTP) WaitFor(n int, within time.Duration) []Received {
 	}
 }
 
+// DropNext makes the server hang up in the middle of the next n messages'
+// data, as a server that crashes or loses its network does.
+func (s *SMTP) DropNext(n int) {
+	s.mu.Lock()
+	s.dropNext = n
+	s.mu.Unlock()
+}
+
 type session struct {
+	conn   *smtp.Conn
 	srv    *SMTP
 	authed bool
 	msg    Received
@@ -149,6 +160,17 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	ss.srv.mu.Lock()
+	drop := ss.srv.dropNext > 0
+	if drop {
+		ss.srv.dropNext--
+	}
+	ss.srv.mu.Unlock()
+	if drop {
+		io.ReadFull(r, make([]byte, 64))
+		ss.conn.Conn().Close()
+		return errors.New("connection lost")
+	}
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
