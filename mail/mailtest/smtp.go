@@ -34,10 +34,10 @@ type SMTP struct {
 
 	t        testing.TB
 	dropNext int
-	mu   sync.Mutex
-	got  []Received
-	srv  *smtp.Server
-	addr string
+	mu       sync.Mutex
+	got      []Received
+	srv      *smtp.Server
+	addr     string
 }
 
 // StartSMTP starts a server on a free port; it stops when the test ends.
