@@ -92,6 +92,7 @@ const firstEmail = `From: Dora Explorer <Dora@Explore.example>
 To: support@acme.example
 Subject: Parcel lost
 Message-ID: <first-1@explore.example>
+Content-Language: pl-PL
 Content-Type: text/plain; charset=utf-8
 
 My parcel never came.
@@ -114,6 +115,14 @@ func TestMailbox_EmailStartsATicketOnceAndIsDeletedAfterItCommits(t *testing.T) 
 	}
 	if th[0].Body != "My parcel never came." {
 		t.Fatalf("body %q", th[0].Body)
+	}
+	// The customer wrote in Polish: their emails will be in Polish.
+	token, err := d.st.CustomerLink(context.Background(), code, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct, err := d.st.CustomerTicketByToken(context.Background(), token); err != nil || ct.Lang != "pl" {
+		t.Fatalf("the customer's language %q, %v", ct.Lang, err)
 	}
 	// The same message again (a poll cut short before the delete): nothing new.
 	d.imap.Deliver(t, firstEmail)

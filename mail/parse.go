@@ -17,6 +17,7 @@ import (
 
 	"helpline/desk"
 	"helpline/store"
+	"helpline/views"
 )
 
 // strictHTML keeps no markup at all: an email's HTML part becomes its text,
@@ -46,6 +47,13 @@ func Parse(raw []byte, own []string) (store.IncomingEmail, bool, error) {
 		in.References[i], in.References[j] = in.References[j], in.References[i]
 	}
 	in.Subject, _ = h.Subject()
+	if lang := strings.ToLower(strings.TrimSpace(h.Get("Content-Language"))); lang != "" {
+		lang, _, _ = strings.Cut(lang, ",")
+		lang, _, _ = strings.Cut(lang, "-")
+		if views.IsLanguage(lang) {
+			in.Lang = lang
+		}
+	}
 	from, err := h.AddressList("From")
 	if err != nil || len(from) == 0 {
 		return in, true, nil

@@ -27,6 +27,9 @@ type IncomingEmail struct {
 	Body         string
 	DepartmentID int64
 	Attachments  []NewAttachment
+	// Lang is the language the customer wrote in, when the email says
+	// (Content-Language): their emails are written in it.
+	Lang string
 }
 
 // IntakeResult says what became of an email.
@@ -84,6 +87,9 @@ func (s *Store) IntakeEmail(ctx context.Context, in IncomingEmail) (IntakeResult
 				return fmt.Errorf("%w: %w", ErrEmailRefused, problems)
 			}
 			if id, res.Code, err = newEmailTicket(ctx, tx, ticket, now); err != nil {
+				return err
+			}
+			if _, err := customerLinkTx(ctx, tx, id, in.Lang, now); err != nil {
 				return err
 			}
 			res.New = true
