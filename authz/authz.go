@@ -44,6 +44,7 @@ const (
 	LanguagesManage
 	TicketFieldsManage
 	TicketFiltersManage
+	ChannelsManage
 	numPerms
 )
 
@@ -94,6 +95,7 @@ var catalogue = []Info{
 	{Perm: TicketFieldsManage, Name: "ticket_fields:manage", Group: GroupTickets, DescID: "PermTicketFieldsManage"},
 	{Perm: TicketFiltersManage, Name: "ticket_filters:manage", Group: GroupTickets, DescID: "PermTicketFiltersManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
+	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -227,7 +229,8 @@ var (
 	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
-		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage)
+		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
+		ChannelsManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

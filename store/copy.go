@@ -179,6 +179,12 @@ var copyOrder = []copyTable{
 	{name: "invoice_lines", key: "id"},
 	{name: "invoice_overdue", key: "invoice_id"},
 	{name: "payments", key: "id"},
+	{name: "customer_links", key: "ticket_id"},
+	{name: "mail_settings", key: "id"},
+	{name: "outbox", key: "id"},
+	{name: "mailboxes", key: "id"},
+	{name: "mail_refs", key: "header_id"},
+	{name: "attachments", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

@@ -54,6 +54,9 @@ type Message struct {
 	Event      Event
 	Details    EventDetails
 	CreatedAt  time.Time
+	// Attachments are its files, when the caller asked for them
+	// (WithAttachments).
+	Attachments []Attachment
 }
 
 // message is a thread entry to write.

@@ -144,15 +144,7 @@ func setStatus(ctx context.Context, tx *sql.Tx, t *ticketState, to TicketStatus,
 
 // Reply adds an agent's answer to the customer; the ticket becomes Answered.
 func (s *Store) Reply(ctx context.Context, v authz.Viewer, code, body string) error {
-	return s.act(ctx, v, code, "reply to", func(tx *sql.Tx, t *ticketState, now int64) error {
-		if t.status == TicketDeleted {
-			return RuleError{RuleTicketDeleted}
-		}
-		if err := addMessage(ctx, tx, t.id, message{kind: KindReply, agentID: v.ID, body: body}, now); err != nil {
-			return err
-		}
-		return setStatus(ctx, tx, t, TicketAnswered, 0, author{agentID: v.ID}, now)
-	})
+	return s.ReplyWith(ctx, v, code, body, nil)
 }
 
 // AddNote adds an internal note, never shown to the customer.

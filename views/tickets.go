@@ -197,6 +197,9 @@ type TicketProps struct {
 	Errors      FieldErrors
 	Answers     AnswerPicker // Insert answer: the predefined answers usable here
 	Fields      []FieldInput // the ticket's fields and values
+	// Deliveries are the replies' emails not sent yet or not delivered,
+	// by the reply's message id.
+	Deliveries map[int64]store.Delivery
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

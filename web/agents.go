@@ -217,6 +217,9 @@ func (s *Server) agentCreate(c echo.Context) error {
 // post itself: the link must never travel in a URL or a cookie.
 func (s *Server) showPasswordLink(c echo.Context, a store.Agent, token string) error {
 	link := s.absoluteURL(c, views.SetPasswordPath(token))
+	if note := s.emailPasswordLink(c, a, link); note != "" {
+		flash(c, views.FlashInfo, note)
+	}
 	return s.renderConfig(c, http.StatusOK, views.PasswordLinkPage(views.PasswordLinkProps{Name: a.Name, Link: link}), nil)
 }
 

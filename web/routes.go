@@ -31,7 +31,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathSignUp, s.signUpCreate, Public},
 		{http.MethodGet, views.PathSignIn, s.signInNew, Public},
 		{http.MethodPost, views.PathSignIn, s.signInCreate, Public},
-		{http.MethodGet, views.PathForgot, s.forgotPassword, Public},
+		{http.MethodGet, views.PathForgot, s.forgotShow, Public},
+		{http.MethodPost, views.PathForgot, s.forgotSend, Public},
 		{http.MethodPost, views.PathSignOut, s.signOut, Public},
 
 		{http.MethodGet, views.PathHome, s.home, need(authz.ProfileEdit)},
@@ -82,6 +83,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTagMerge, s.tagMerge, need(authz.TagsManage)},
 		{http.MethodGet, views.PathTagRemove, s.tagRemoveConfirm, need(authz.TagsManage)},
 		{http.MethodPost, views.PathTagRemove, s.tagRemove, need(authz.TagsManage)},
+		{http.MethodGet, views.PathEmail, s.emailShow, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathEmail, s.emailSave, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathEmailTest, s.emailTest, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathMailboxes, s.mailboxAdd, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathMailboxCheck, s.mailboxCheck, need(authz.ChannelsManage)},
+		{http.MethodPost, views.PathMailboxRemove, s.mailboxRemove, need(authz.ChannelsManage)},
 		{http.MethodGet, views.PathDepartments, s.departmentsList, need(authz.DepartmentsManage)},
 		{http.MethodPost, views.PathDepartments, s.departmentCreate, need(authz.DepartmentsManage)},
 		{http.MethodGet, views.PathDepartmentNew, s.departmentNew, need(authz.DepartmentsManage)},
@@ -142,6 +149,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathContact, s.inDefaultLanguage(s.contactNew), Public},
 		{http.MethodPost, views.PathContact, s.inDefaultLanguage(s.contactCreate), Public},
 		{http.MethodGet, views.PathContactSent, s.inDefaultLanguage(s.contactSent), Public},
+		{http.MethodGet, views.PathCustomerTicket, s.customerTicketShow, Public},
+		{http.MethodPost, views.PathCustomerTicket, s.customerTicketReply, Public},
+		{http.MethodPost, views.PathTicketCustomerLink, s.ticketCustomerLinkReset, need(authz.TicketsReply)},
+		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
+		{http.MethodGet, views.PathTicketFile, s.ticketFile, need(authz.TicketsRead)},
+		{http.MethodGet, views.PathCustomerFile, s.customerFile, Public},
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +32,8 @@ type Config struct {
 	// BaseURL is where people open the console (no trailing slash); links
 	// handed out are built on it. Empty: the address of the request.
 	BaseURL string
+	// AttachmentLimit is the largest file taken, in bytes (0: 10 MB).
+	AttachmentLimit int64
 }
 
 // Server serves the console.
@@ -44,6 +48,8 @@ type Server struct {
 	signInUser *limiter
 	contactIP  *limiter
 	fragments  *fragments
+	forgot     *forgotLimits
+	mailWG     sync.WaitGroup // password emails on their way
 }
 
 // New builds the server: middleware in order, then the route table. It fails
@@ -64,6 +70,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		signInIP:   newLimiter(20, 15*time.Minute),
 		signInUser: newLimiter(5, 15*time.Minute),
 		fragments:  newFragments(),
+		forgot:     newForgotLimits(),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20
@@ -79,7 +86,10 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
 	e.Use(securityHeaders(cfg.SecureCookies))
-	e.Use(middleware.BodyLimit("2M"))
+	// Forms with files may be as large as their files allow; others 2 MB.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "2M", Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(s.uploadBodyLimit(), 10) + "B",
+		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(parseForm)
 	e.Use(s.checkCSRF)

@@ -125,6 +125,12 @@ func (s *Server) contactCreate(c echo.Context) error {
 	if len(p.Errors) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
 	}
+	ff := newForm(c)
+	files := s.files(c, ff, "files")
+	if !ff.ok() {
+		p.Errors = ff.errs
+		return s.render(c, http.StatusUnprocessableEntity, views.ContactPage(p), views.ContactForm(p))
+	}
 	if !s.contactIP.take(c.RealIP()) {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
@@ -133,11 +139,21 @@ func (s *Server) contactCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.st.AttachToFirstMessage(ctx, code, files); err != nil {
+		return err
+	}
 	flash(c, views.FlashSuccess, tf(c, "ContactSent", map[string]any{"Code": code}))
-	return s.redirect(c, views.PathContactSent)
+	to, err := s.contactSentPath(c, code)
+	if err != nil {
+		return err
+	}
+	return s.redirect(c, to)
 }
 
 func (s *Server) contactSent(c echo.Context) error {
+	if shown, err := s.contactSentLink(c); shown || err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, views.ContactSentPage(), nil)
 }
 

@@ -53,6 +53,12 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Fields, err = s.ticketFieldInputs(ctx, tk.ID); err != nil {
 		return p, err
 	}
+	if p.Deliveries, err = s.st.Deliveries(ctx, tk.ID); err != nil {
+		return p, err
+	}
+	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
+		return p, err
+	}
 	if !p.CanAct {
 		return p, nil
 	}
@@ -141,6 +147,10 @@ func (s *Server) ticketMessage(c echo.Context) error {
 		kind = views.EditorReply
 	}
 	body := f.multiline("body", true, maxBody)
+	var files []store.NewAttachment
+	if kind == views.EditorReply {
+		files = s.files(c, f, "files")
+	}
 	if !f.ok() {
 		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Kind, p.Body, p.Errors = kind, body, f.errs })
 	}
@@ -166,7 +176,7 @@ func (s *Server) ticketMessage(c echo.Context) error {
 		err = s.st.AddNote(ctx, v, code, body)
 		msg = t(c, "NoteAddedInternal")
 	} else {
-		err = s.st.Reply(ctx, v, code, body)
+		err = s.st.ReplyWith(ctx, v, code, body, files)
 		msg = tf(c, "ReplySentTo", map[string]any{"Name": before.ContactName, "Status": views.StatusLabel(ctx, store.TicketAnswered)})
 	}
 	if err != nil {

@@ -83,6 +83,8 @@ type Config struct {
 	CSRFSecret    string
 	ContactLimit  int
 	BaseURL       string
+	// AttachmentMB is the largest attached file in megabytes (0: 10).
+	AttachmentMB int
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -107,6 +109,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.ContactLimit = n
 	}
+	if v := getenv("HELPLINE_ATTACHMENT_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("HELPLINE_ATTACHMENT_LIMIT: %q is not a positive number of megabytes", v)
+		}
+		cfg.AttachmentMB = n
+	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
@@ -117,6 +126,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
 	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
+	fs.IntVar(&cfg.AttachmentMB, "attachment-limit", cfg.AttachmentMB, "largest attached file in MB; 0 means 10 (HELPLINE_ATTACHMENT_LIMIT)")
 	if err := parseCommand(fs, args); err != nil {
 		return cfg, err
 	}
@@ -171,6 +181,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:        logger,
 		ContactLimit:  cfg.ContactLimit,
 		BaseURL:       cfg.BaseURL,
+		// Files live in the database: see store/attachments.go.
+		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
 	}, st)
 	if err != nil {
 		return err
@@ -189,7 +201,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The jobs end with ctx, as the server does; Stop waits for a run in
 	// progress, and being deferred after st.Close it runs before it.
-	background := jobs.NewRunner(logger, jobs.Desk(st)...)
+	// Links in customers' emails: on --base-url, else on this address.
+	mailBase := cfg.BaseURL
+	if mailBase == "" {
+		mailBase = "http://" + ln.Addr().String()
+	}
+	background := jobs.NewRunner(logger, append(jobs.Desk(st), jobs.Mail(st, mailBase)...)...)
 	background.Start(ctx)
 	defer background.Stop()
 
