@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"helpline/authz"
@@ -422,12 +421,7 @@ func (s *Server) agentRemove(c echo.Context) error {
 	if err := s.st.RemoveAgent(ctx, currentAgent(c).ID, id, c.RealIP()); err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, tf(c, "AgentRemoved", map[string]any{"Name": target.Name}))
-	if !isHTMX(c) {
-		return s.redirect(c, views.PathAgents)
-	}
-	// An empty answer swapped over the row removes it in place.
-	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+	return s.removed(c, tf(c, "AgentRemoved", map[string]any{"Name": target.Name}), views.PathAgents)
 }
 
 func (s *Server) agentStatusUpdate(c echo.Context) error {

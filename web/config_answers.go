@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"helpline/authz"
@@ -179,9 +178,5 @@ func (s *Server) answerRemove(c echo.Context) error {
 	if err := s.st.RemoveAnswer(c.Request().Context(), currentAgent(c).ID, a.ID, c.RealIP()); err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, tf(c, "AnswerRemoved", map[string]any{"Name": a.Title}))
-	if !isHTMX(c) {
-		return s.redirect(c, views.PathAnswers)
-	}
-	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+	return s.removed(c, tf(c, "AnswerRemoved", map[string]any{"Name": a.Title}), views.PathAnswers)
 }

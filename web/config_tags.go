@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"helpline/store"
@@ -205,11 +204,7 @@ func (s *Server) tagRemove(c echo.Context) error {
 	if err := s.st.RemoveTagEverywhere(c.Request().Context(), currentAgent(c).ID, tg.ID, c.RealIP()); err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, tf(c, "TagRemovedEverywhere", map[string]any{"Name": tg.Name}))
-	if !isHTMX(c) {
-		return s.redirect(c, views.PathTags)
-	}
-	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+	return s.removed(c, tf(c, "TagRemovedEverywhere", map[string]any{"Name": tg.Name}), views.PathTags)
 }
 
 // tagColours serves the style sheet of the tags' colours. It changes only

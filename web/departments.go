@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"helpline/store"
@@ -244,9 +243,5 @@ func (s *Server) departmentRemove(c echo.Context) error {
 	if err := s.st.RemoveDepartment(c.Request().Context(), currentAgent(c).ID, d.ID); err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, tf(c, "DepartmentRemoved", map[string]any{"Name": d.Name}))
-	if !isHTMX(c) {
-		return s.redirect(c, views.PathDepartments)
-	}
-	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+	return s.removed(c, tf(c, "DepartmentRemoved", map[string]any{"Name": d.Name}), views.PathDepartments)
 }

@@ -70,6 +70,17 @@ func putPageBuffer(b *bytes.Buffer) {
 
 // redirect answers a successful action: 303 for a plain form post, or an
 // HX-Redirect for htmx so the whole page changes.
+// removed answers a removal done from a list: the confirmation is flashed,
+// then a plain form goes back to the list, and htmx gets an empty answer,
+// which swapped over the row removes it in place.
+func (s *Server) removed(c echo.Context, message, list string) error {
+	flash(c, views.FlashSuccess, message)
+	if !isHTMX(c) {
+		return s.redirect(c, list)
+	}
+	return s.render(c, http.StatusOK, nil, templ.NopComponent)
+}
+
 func (s *Server) redirect(c echo.Context, to string) error {
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", to)
