@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 )
 
 // MailSecurity is how the connection to the mail server is protected.
@@ -114,6 +115,9 @@ func (s *Store) SaveMailSettings(ctx context.Context, actorID int64, m MailSetti
 		}
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.ChannelsManage); err != nil {
+			return err
+		}
 		now := s.nowMs()
 		_, err := tx.ExecContext(ctx, `INSERT INTO mail_settings (id, host, port, security, username, password, from_name, from_address, updated_at)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)

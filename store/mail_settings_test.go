@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"helpline/authz"
 	"testing"
 )
 
@@ -81,5 +82,43 @@ func TestOutbox_ReplyQueuesItsEmailInTheSameTransactionOnlyWhenMailIsOn(t *testi
 	due, err := w.s.DueMail(ctx, 10)
 	if err != nil || len(due) != 1 || due[0].Body != "with mail" || due[0].Token == "" || due[0].Code != code {
 		t.Fatalf("due mail %+v, %v", due, err)
+	}
+}
+
+// The store refuses the mail server and the mailboxes to anyone without
+// channels:manage, whatever screen let the request through.
+func TestMailSettings_OnlyThoseWhoManageChannelsChangeThem(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	o := signUpOwner(t, s)
+	agent := addAgent(t, s, o.ID, "alice", authz.RoleAgent)
+	dept, err := s.CreateDepartment(ctx, o.ID, DepartmentInput{Name: "Support"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := MailSettings{Host: "smtp.example.com", Port: 587, Security: "starttls", FromAddress: "help@example.com"}
+	if err := s.SaveMailSettings(ctx, agent.ID, m, ""); !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent saving the mail server: %v, want not permitted", err)
+	}
+	if got, _ := s.MailSettings(ctx); got.Host != "" {
+		t.Fatalf("mail server after a refused save: %+v", got)
+	}
+	box := Mailbox{DepartmentID: dept, Host: "imap.example.com", Port: 993, Security: "tls", Username: "help", Password: "secret"}
+	if _, err := s.AddMailbox(ctx, agent.ID, box, ""); !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent adding a mailbox: %v, want not permitted", err)
+	}
+	admin := addAgent(t, s, o.ID, "adam", authz.RoleAdmin)
+	if err := s.SaveMailSettings(ctx, admin.ID, m, ""); err != nil {
+		t.Fatalf("an Administrator saving the mail server: %v", err)
+	}
+	id, err := s.AddMailbox(ctx, admin.ID, box, "")
+	if err != nil {
+		t.Fatalf("an Administrator adding a mailbox: %v", err)
+	}
+	if err := s.RemoveMailbox(ctx, agent.ID, id, ""); !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent removing a mailbox: %v, want not permitted", err)
+	}
+	if boxes, _ := s.Mailboxes(ctx); len(boxes) != 1 {
+		t.Fatalf("mailboxes after a refused removal: %d, want 1", len(boxes))
 	}
 }

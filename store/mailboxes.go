@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"helpline/authz"
 	"time"
 )
 
@@ -92,6 +93,9 @@ func (s *Store) AddMailbox(ctx context.Context, actorID int64, m Mailbox, ip str
 	}
 	var id int64
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.ChannelsManage); err != nil {
+			return err
+		}
 		now := s.nowMs()
 		var ok bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM departments WHERE id = ?)`, m.DepartmentID).Scan(&ok); err != nil {
@@ -116,6 +120,9 @@ func (s *Store) AddMailbox(ctx context.Context, actorID int64, m Mailbox, ip str
 // RemoveMailbox stops reading a mailbox.
 func (s *Store) RemoveMailbox(ctx context.Context, actorID, id int64, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.ChannelsManage); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM mailboxes WHERE id = ?`, id)
 		if err != nil {
 			return err
