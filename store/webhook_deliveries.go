@@ -43,6 +43,7 @@ type WebhookDelivery struct {
 	ID          int64
 	WebhookID   int64
 	TicketID    int64
+	TicketCode  string // in lists; "" once the ticket is gone
 	Event       WebhookEvent
 	EventID     string
 	Payload     string
@@ -151,9 +152,10 @@ func (s *Store) WebhookFailed(ctx context.Context, id int64, code int, response,
 
 // WebhookDeliveries lists a webhook's latest deliveries, newest first.
 func (s *Store) WebhookDeliveries(ctx context.Context, webhookID int64) ([]WebhookDelivery, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT id, webhook_id, ticket_id, event, event_id, payload, status, attempts, status_code,
-			response, last_error, created_at, attempted_at
-		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, webhookListLimit)
+	rows, err := s.rd.QueryContext(ctx, `SELECT d.id, d.webhook_id, d.ticket_id, coalesce(t.code, ''), d.event, d.event_id, d.payload, d.status,
+			d.attempts, d.status_code, d.response, d.last_error, d.created_at, d.attempted_at
+		FROM webhook_deliveries d LEFT JOIN tickets t ON t.id = d.ticket_id
+		WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, webhookListLimit)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of webhook %d: %w", webhookID, err)
 	}
@@ -163,7 +165,7 @@ func (s *Store) WebhookDeliveries(ctx context.Context, webhookID int64) ([]Webho
 		var d WebhookDelivery
 		var created int64
 		var attempted sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.TicketID, &d.Event, &d.EventID, &d.Payload, &d.Status, &d.Attempts, &d.StatusCode,
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.TicketID, &d.TicketCode, &d.Event, &d.EventID, &d.Payload, &d.Status, &d.Attempts, &d.StatusCode,
 			&d.Response, &d.Error, &created, &attempted); err != nil {
 			return nil, fmt.Errorf("store: deliveries of webhook %d: %w", webhookID, err)
 		}
