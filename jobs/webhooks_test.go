@@ -135,7 +135,7 @@ func newHookDesk(t *testing.T, url string) *hookDesk {
 func (d *hookDesk) ticket(t *testing.T, subject string) string {
 	t.Helper()
 	code, err := d.st.CreateTicket(context.Background(), nil, store.NewTicketInput{Subject: subject, Body: "Hello",
-		Channel: store.ChannelContactForm, DepartmentID: d.sales, ContactName: "Carla Customer", ContactEmail: "carla@example.com"})
+		Channel: store.ChannelContactForm, Priority: store.PriorityHigh, DepartmentID: d.sales, ContactName: "Carla Customer", ContactEmail: "carla@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestWebhooks_DeliveryIsSignedWithTheSecret(t *testing.T) {
 	}
 	p := h.event
 	if p.Event != store.HookTicketCreated || p.Ticket.Code != code || p.Ticket.Subject != "Parcel lost" || p.Ticket.Department.Name != "Sales" ||
-		p.Ticket.Contact.Email != "carla@example.com" || p.Message == nil || p.Message.Body != "Hello" || p.Message.Author.Type != "contact" ||
+		p.Ticket.Contact.Email != "carla@example.com" || p.Ticket.Priority != "high" || p.Message == nil || p.Message.Body != "Hello" || p.Message.Author.Type != "contact" ||
 		p.ID == "" || h.header.Get("Helpline-Event-Id") != p.ID {
 		t.Fatalf("payload %s", h.body)
 	}

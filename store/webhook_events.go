@@ -31,7 +31,7 @@ type HookTicket struct {
 	Code       string       `json:"code"`
 	Subject    string       `json:"subject"`
 	Status     TicketStatus `json:"status"`
-	Priority   Priority     `json:"priority"`
+	Priority   string       `json:"priority"` // low, normal, high or urgent
 	Channel    Channel      `json:"channel"`
 	Department HookRef      `json:"department"`
 	Assignee   *HookRef     `json:"assignee"`
@@ -75,6 +75,10 @@ type HookChange struct {
 	Until *time.Time `json:"until,omitempty"` // a postponement's end
 }
 
+// hookPriorities name the priorities for receivers, who should not need
+// to know how the desk sorts them.
+var hookPriorities = map[Priority]string{PriorityLow: "low", PriorityNormal: "normal", PriorityHigh: "high", PriorityUrgent: "urgent"}
+
 // hookSubscribers are the active webhooks that want ev.
 func hookSubscribers(ctx context.Context, tx *sql.Tx, ev WebhookEvent) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM webhooks WHERE active = 1 AND ',' || events || ',' LIKE ? ORDER BY id`, "%,"+string(ev)+",%")
@@ -104,6 +108,7 @@ func newEventID() string {
 // hookTicket reads the ticket as the transaction has it now.
 func hookTicket(ctx context.Context, tx *sql.Tx, ticketID int64) (HookTicket, error) {
 	var t HookTicket
+	var priority Priority
 	var assigneeID int64
 	var assignee string
 	var created int64
@@ -113,7 +118,7 @@ func hookTicket(ctx context.Context, tx *sql.Tx, ticketID int64) (HookTicket, er
 		JOIN departments d ON d.id = t.department_id
 		JOIN contacts c ON c.id = t.contact_id
 		LEFT JOIN agents a ON a.id = t.assignee_id
-		WHERE t.id = ?`, ticketID).Scan(&t.Code, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.Department.ID, &t.Department.Name,
+		WHERE t.id = ?`, ticketID).Scan(&t.Code, &t.Subject, &t.Status, &priority, &t.Channel, &t.Department.ID, &t.Department.Name,
 		&assigneeID, &assignee, &t.Contact.Name, &t.Contact.Email, &created)
 	if err != nil {
 		return t, fmt.Errorf("ticket %d for webhooks: %w", ticketID, err)
@@ -121,7 +126,7 @@ func hookTicket(ctx context.Context, tx *sql.Tx, ticketID int64) (HookTicket, er
 	if assigneeID != 0 {
 		t.Assignee = &HookRef{ID: assigneeID, Name: assignee}
 	}
-	t.CreatedAt = msToTime(created).UTC()
+	t.CreatedAt, t.Priority = msToTime(created).UTC(), hookPriorities[priority]
 	return t, nil
 }
 
