@@ -67,6 +67,10 @@ func SignWebhook(secret string, t time.Time, body []byte) string {
 // outcome; it returns how many were taken.
 func DeliverWebhooks(ctx context.Context, st *store.Store, client *http.Client, log *slog.Logger) (int, error) {
 	sent := 0
+	// Receivers that gave no answer this time: their other deliveries wait
+	// for the next run rather than each wait for a timeout, so one receiver
+	// that is away does not hold up the others (nor the email).
+	away := map[int64]bool{}
 	for range webhookRounds {
 		due, err := st.DueWebhookDeliveries(ctx, webhookBatch)
 		if err != nil || len(due) == 0 {
@@ -76,6 +80,9 @@ func DeliverWebhooks(ctx context.Context, st *store.Store, client *http.Client, 
 		for _, d := range due {
 			if ctx.Err() != nil {
 				return sent, nil
+			}
+			if away[d.WebhookID] {
+				continue
 			}
 			code, response, err := postWebhook(ctx, client, d)
 			if err == nil && code >= 200 && code < 300 {
@@ -89,6 +96,7 @@ func DeliverWebhooks(ctx context.Context, st *store.Store, client *http.Client, 
 			reason := ""
 			if err != nil {
 				reason = err.Error()
+				away[d.WebhookID] = true
 			}
 			log.Warn("webhook not delivered", "webhook", d.WebhookID, "event", d.Event, "attempt", d.Attempts+1, "status", code, "err", err)
 			if err := st.WebhookFailed(ctx, d.ID, code, response, reason); err != nil {

@@ -417,3 +417,31 @@ func TestWebhooks_AReceiverThatHangsIsCutOff(t *testing.T) {
 		t.Fatalf("after a hanging receiver: %+v", ds[0])
 	}
 }
+
+func TestWebhooks_AReceiverThatIsAwayHoldsUpNoOther(t *testing.T) {
+	gone := startReceiver(t)
+	gone.srv.Close()
+	up := startReceiver(t)
+	d := newHookDesk(t, gone.srv.URL)
+	other, err := d.st.CreateWebhook(context.Background(), d.owner.ID, store.WebhookInput{URL: up.srv.URL, Events: store.WebhookEvents, Active: true}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"One", "Two", "Three"} {
+		d.ticket(t, s)
+	}
+	d.deliver(t)
+	if n := len(up.received()); n != 3 {
+		t.Fatalf("the receiver that is up got %d deliveries, want 3", n)
+	}
+	tried := 0
+	for _, ds := range d.deliveries(t) {
+		tried += ds.Attempts
+	}
+	if tried != 1 {
+		t.Fatalf("the receiver that is away was tried %d times in one run, want once", tried)
+	}
+	if ds, _ := d.st.WebhookDeliveries(context.Background(), other); len(ds) != 3 || ds[0].Status != store.DeliverySent {
+		t.Fatalf("the other webhook's deliveries %+v", ds)
+	}
+}

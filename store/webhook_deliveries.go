@@ -131,7 +131,11 @@ func (s *Store) WebhookDelivered(ctx context.Context, id int64, code int, respon
 func (s *Store) WebhookFailed(ctx context.Context, id int64, code int, response, reason string) error {
 	err := s.writeUnkept(ctx, func(tx *sql.Tx) error {
 		var attempts int
-		if err := tx.QueryRowContext(ctx, `SELECT attempts FROM webhook_deliveries WHERE id = ?`, id).Scan(&attempts); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT attempts FROM webhook_deliveries WHERE id = ?`, id).Scan(&attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // its webhook was removed meanwhile
+		}
+		if err != nil {
 			return err
 		}
 		attempts++
@@ -140,7 +144,7 @@ func (s *Store) WebhookFailed(ctx context.Context, id int64, code int, response,
 		if attempts >= MaxWebhookAttempts {
 			status, next = DeliveryFailed, now
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?, status_code = ?, response = ?,
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?, status_code = ?, response = ?,
 			last_error = ?, attempted_at = ? WHERE id = ?`, status, attempts, next, code, excerpt(response), truncate(reason, 500), now, id)
 		return err
 	})
