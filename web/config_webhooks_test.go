@@ -81,6 +81,16 @@ func TestWebhooks_AdminAddsEditsAndRemovesAWebhook(t *testing.T) {
 		t.Fatalf("new secret not made: %+v", again)
 	}
 
+	// Removed from the list's dialog with htmx: the row goes, the flash says so.
+	second, err := app.st.CreateWebhook(context.Background(), tm.admin.ID, store.WebhookInput{URL: "https://b.example.com/", Events: store.WebhookEvents}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.get(views.PathWebhooks)
+	admin.hxPost(views.WithID(views.PathWebhookRemove, second), nil).wantStatus(200).wantContains("The webhook was removed.")
+	if _, err := app.st.WebhookByID(context.Background(), second); err == nil {
+		t.Fatal("the htmx removal left the webhook")
+	}
 	admin.get(views.WithID(views.PathWebhookRemove, hook.ID)).wantStatus(200).wantContains("Remove the webhook to http://127.0.0.1:9999/in?")
 	admin.post(views.WithID(views.PathWebhookRemove, hook.ID), nil).wantRedirect(views.PathWebhooks)
 	if hooks, _ := app.st.Webhooks(context.Background()); len(hooks) != 0 {
@@ -248,6 +258,9 @@ func TestWebhooks_DeliveryListShowsWhatTheReceiverAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := app.signedIn(tm.admin)
+	if got := strings.TrimSpace(admin.get(views.PathWebhooks).doc().Find("#" + views.WebhookRowID(hookID) + " .badge-warning").Text()); got != "1 waiting" {
+		t.Fatalf("the list counts %q", got)
+	}
 	page := admin.get(views.WithID(views.PathWebhookDeliveries, hookID)).wantStatus(200).doc()
 	rows := page.Find(".deliveries-table tbody tr")
 	if rows.Length() != 1 {
