@@ -23,6 +23,13 @@ func Mail(st *store.Store, baseURL string) []Job {
 			_, hookErr := DeliverWebhooks(ctx, st, hooks, log)
 			return errors.Join(mailErr, hookErr)
 		}}),
+		alone(st, Job{Name: "purge webhook deliveries", Every: time.Hour, Run: func(ctx context.Context, log *slog.Logger) error {
+			n, err := st.PurgeWebhookDeliveries(ctx)
+			if n > 0 {
+				log.Info("old webhook deliveries deleted", "count", n)
+			}
+			return err
+		}}),
 		alone(st, Job{Name: "check mailboxes", Every: time.Minute, Run: func(ctx context.Context, _ *slog.Logger) error {
 			return mail.CheckAll(ctx, st)
 		}}),

@@ -445,3 +445,25 @@ func TestWebhooks_AReceiverThatIsAwayHoldsUpNoOther(t *testing.T) {
 		t.Fatalf("the other webhook's deliveries %+v", ds)
 	}
 }
+
+func TestWebhooks_DeliveriesAreListedForAMonthThenPurged(t *testing.T) {
+	rcv := startReceiver(t, 200)
+	d := newHookDesk(t, rcv.srv.URL)
+	d.ticket(t, "Sent")
+	d.deliver(t)
+	d.now = d.now.Add(store.WebhookKeep - time.Hour)
+	if n, err := d.st.PurgeWebhookDeliveries(context.Background()); err != nil || n != 0 {
+		t.Fatalf("purged %d (%v) within the month", n, err)
+	}
+	rcv.srv.Close()
+	d.ticket(t, "Waiting") // its delivery waits: the receiver is away
+	d.deliver(t)
+	d.now = d.now.Add(2 * time.Hour)
+	if n, err := d.st.PurgeWebhookDeliveries(context.Background()); err != nil || n != 1 {
+		t.Fatalf("purged %d (%v) after the month, want the sent one", n, err)
+	}
+	ds := d.deliveries(t)
+	if len(ds) != 1 || ds[0].Status != store.DeliveryPending {
+		t.Fatalf("left %+v, want the waiting one", ds)
+	}
+}

@@ -205,3 +205,39 @@ func (s *Store) Redeliver(ctx context.Context, actorID, webhookID, deliveryID in
 	}
 	return nil
 }
+
+// WebhookKeep is how long a delivery stays listed once it was sent or
+// given up; PurgeWebhookDeliveries deletes it after that.
+const WebhookKeep = 30 * 24 * time.Hour
+
+// webhookPurgeBatch bounds the rows one purge deletes, so it holds the
+// writer only briefly; the next run takes the rest.
+const webhookPurgeBatch = 1000
+
+// PurgeWebhookDeliveries deletes deliveries sent or given up more than
+// WebhookKeep ago and returns how many. It asks the reader first, so an
+// idle desk writes nothing.
+func (s *Store) PurgeWebhookDeliveries(ctx context.Context) (int, error) {
+	before := s.nowMs() - WebhookKeep.Milliseconds()
+	var old bool
+	if err := s.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status <> 'pending' AND attempted_at < ?)`, before).Scan(&old); err != nil {
+		return 0, fmt.Errorf("store: old webhook deliveries: %w", err)
+	}
+	if !old {
+		return 0, nil
+	}
+	var n int64
+	err := s.writeUnkept(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries
+			WHERE status <> 'pending' AND attempted_at < ? LIMIT ?)`, before, webhookPurgeBatch)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge webhook deliveries: %w", err)
+	}
+	return int(n), nil
+}

@@ -31,3 +31,5 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status
 CREATE INDEX webhook_deliveries_ticket ON webhook_deliveries (webhook_id, ticket_id, id) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_list ON webhook_deliveries (webhook_id, id);
 CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (webhook_id) WHERE status = 'failed';
+-- Sent and given-up deliveries are kept a while for the list, then purged.
+CREATE INDEX webhook_deliveries_done ON webhook_deliveries (attempted_at) WHERE status <> 'pending';
