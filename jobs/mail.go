@@ -10,13 +10,24 @@ import (
 	"helpline/store"
 )
 
-// Mail is the background work of email: sending the outbox and reading
-// the mailboxes. baseURL is
+// Mail is the background work of email: sending the outbox (the emails
+// and the webhook deliveries) and reading the mailboxes. baseURL is
 // where customers open the desk, for the links in their emails.
 func Mail(st *store.Store, baseURL string) []Job {
+	hooks := WebhookClient()
 	return []Job{
-		alone(st, Job{Name: "send email", Every: 5 * time.Second, Run: func(ctx context.Context, log *slog.Logger) error {
-			_, err := DeliverOutbox(ctx, st, baseURL, log)
+		alone(st, Job{Name: "send outbox", Every: 5 * time.Second, Run: func(ctx context.Context, log *slog.Logger) error {
+			// A mail server that is away must not hold up the webhooks,
+			// nor the other way round.
+			_, mailErr := DeliverOutbox(ctx, st, baseURL, log)
+			_, hookErr := DeliverWebhooks(ctx, st, hooks, log)
+			return errors.Join(mailErr, hookErr)
+		}}),
+		alone(st, Job{Name: "purge webhook deliveries", Every: time.Hour, Run: func(ctx context.Context, log *slog.Logger) error {
+			n, err := st.PurgeWebhookDeliveries(ctx)
+			if n > 0 {
+				log.Info("old webhook deliveries deleted", "count", n)
+			}
 			return err
 		}}),
 		alone(st, Job{Name: "check mailboxes", Every: time.Minute, Run: func(ctx context.Context, _ *slog.Logger) error {

@@ -266,6 +266,9 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 	if err := st.insertFirstMessages(ctx, rows); err != nil {
 		return fmt.Errorf("%w: %w", errIsolate, err)
 	}
+	if err := queueHooksCreated(ctx, st.tx, rows); err != nil {
+		return fmt.Errorf("%w: %w", errIsolate, err)
+	}
 	return nil
 }
 
@@ -283,6 +286,9 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 		}
 		if err == nil {
 			err = st.insertFirstMessages(ctx, []newTicketRow{row})
+		}
+		if err == nil {
+			err = queueHooksCreated(ctx, st.tx, []newTicketRow{row})
 		}
 		if err != nil {
 			if _, rerr := st.rollbackTo.ExecContext(ctx); rerr != nil {

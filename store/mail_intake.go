@@ -202,7 +202,7 @@ func newEmailTicket(ctx context.Context, tx *sql.Tx, in desk.TicketInput, now in
 	if err != nil {
 		return 0, "", err
 	}
-	if err := addMessage(ctx, tx, id, message{kind: KindCustomer, contactID: contactID, body: in.Body}, now); err != nil {
+	if err := addMessage(ctx, tx, id, message{kind: KindCustomer, contactID: contactID, body: in.Body, first: true}, now); err != nil {
 		return 0, "", err
 	}
 	details, err := json.Marshal(EventDetails{To: string(in.Channel)})
@@ -211,6 +211,9 @@ func newEmailTicket(ctx context.Context, tx *sql.Tx, in desk.TicketInput, now in
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_id, kind, agent_id, contact_id, body, event, details, created_at)
 		VALUES (?, 'event', NULL, ?, '', ?, ?, ?)`, id, contactID, EventCreated, string(details), now); err != nil {
+		return 0, "", err
+	}
+	if err := queueHookCreated(ctx, tx, id, now); err != nil {
 		return 0, "", err
 	}
 	return id, code, nil

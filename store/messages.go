@@ -67,10 +67,14 @@ type message struct {
 	body      string
 	event     Event
 	details   EventDetails
+	// first marks a ticket's first message, which ticket.created tells
+	// of rather than message.added.
+	first bool
 }
 
 // addMessage appends to a ticket's thread. Messages other than events count
-// and update the queue's preview; the search index follows by trigger.
+// and update the queue's preview; the search index follows by trigger, and
+// the webhooks' events are written with it.
 func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now int64) error {
 	details := ""
 	if m.kind == KindEvent {
@@ -94,7 +98,7 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	if err != nil {
 		return fmt.Errorf("count message of ticket %d: %w", ticketID, err)
 	}
-	return nil
+	return queueHookForMessage(ctx, tx, ticketID, m, now)
 }
 
 // Thread returns a ticket's messages and events, oldest first. The caller

@@ -23,6 +23,7 @@ var configSections = []navItem{
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
+	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }
 

@@ -36,6 +36,12 @@ func newEveryPageDesk(t *testing.T) everyPageDesk {
 	if err := app.st.SetDepartmentMembers(bg, tm.creator.ID, dep, map[int64]store.Channels{tm.creator.ID: {Tickets: true}, tm.agent.ID: {Tickets: true, Calls: true}}); err != nil {
 		t.Fatal(err)
 	}
+	// A webhook before the tickets, so its deliveries list has rows.
+	hook, err := app.st.CreateWebhook(bg, tm.creator.ID, store.WebhookInput{URL: "https://hooks.example.com/integrations/helpline/a-rather-long-receiver-path",
+		Events: store.WebhookEvents, Active: true}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	role := app.customRole(tm.creator.ID, "Team lead", authz.TicketsReadAll, authz.AgentsManage, authz.AgentsRole)
 	target := app.addAgent(tm.creator.ID, "Lena Leadbetter-Longname", role)
 	code := app.ticket(dep, "The printer in the second-floor meeting room prints everything twice")
@@ -75,6 +81,8 @@ func newEveryPageDesk(t *testing.T) everyPageDesk {
 			p = strings.Replace(p, ":id", strconv.FormatInt(answer, 10), 1)
 		case strings.HasPrefix(p, views.PathTags+"/"):
 			p = strings.Replace(p, ":id", strconv.FormatInt(tag, 10), 1)
+		case strings.HasPrefix(p, views.PathWebhooks+"/"):
+			p = strings.Replace(p, ":id", strconv.FormatInt(hook, 10), 1)
 		case strings.HasPrefix(p, "/config/roles/"):
 			p = strings.Replace(p, ":id", strconv.FormatInt(role.CustomID(), 10), 1)
 		}
