@@ -24,6 +24,7 @@ var configSections = []navItem{
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
+	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.
