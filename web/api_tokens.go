@@ -8,16 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"helpline/authz"
 	"helpline/store"
 	"helpline/views"
 )
-
-// viewerOf is the signed-in agent as the store's rules see them.
-func viewerOf(c echo.Context) authz.Viewer {
-	a := currentAgent(c)
-	return authz.Viewer{ID: a.ID, Perms: a.Perms}
-}
 
 func (s *Server) apiTokensShow(c echo.Context) error {
 	return s.renderAPITokens(c, http.StatusOK, views.APITokensProps{Values: views.APITokenValues{Expiry: "90"}})
@@ -62,7 +55,7 @@ func (s *Server) apiTokenRevoke(c echo.Context) error {
 }
 
 func (s *Server) configAPITokensShow(c echo.Context) error {
-	rows, err := s.st.AllAPITokens(c.Request().Context(), viewerOf(c))
+	rows, err := s.st.AllAPITokens(c.Request().Context(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -81,7 +74,7 @@ func (s *Server) revokeAPIToken(c echo.Context, back string) error {
 	if err != nil {
 		return err
 	}
-	name, err := s.st.RevokeAPIToken(c.Request().Context(), viewerOf(c), id, c.RealIP())
+	name, err := s.st.RevokeAPIToken(c.Request().Context(), viewer(c), id, c.RealIP())
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.ErrNotFound
 	}
