@@ -33,6 +33,12 @@ var apiConsoleTwin = map[string]struct{ method, path string }{
 	"disableAgent":    {http.MethodPost, views.PathAgentStatus},
 	"listDepartments": {http.MethodGet, views.PathTickets}, // the queue's department filter
 	"getDepartment":   {http.MethodGet, views.PathTickets},
+	// Contacts have no console screen of their own yet: they are read
+	// through tickets, added by logging a ticket and changed by replying.
+	"listContacts":  {http.MethodGet, views.PathTickets},
+	"getContact":    {http.MethodGet, views.PathTicket},
+	"createContact": {http.MethodPost, views.PathTicketNew},
+	"updateContact": {http.MethodPost, views.PathTicketMessages},
 }
 
 // TestAPI_EveryOperationNeedsWhatItsConsoleRouteNeeds: the two tables
@@ -65,9 +71,13 @@ func TestAPI_ReplaysTheConsolesPermissionMatrix(t *testing.T) {
 	custom := app.customRole(w.tm.creator.ID, "Team lead", authz.TicketsReadAll, authz.AgentsManage)
 	lead := app.addAgent(w.tm.creator.ID, "Lena Lead", custom)
 	target := app.addAgent(w.tm.creator.ID, "Tom Target", authz.RoleAgent)
+	salesContact := app.ticketAs(w.inSales).ContactID
 	fill := func(p string) string {
 		p = strings.ReplaceAll(p, ":code", w.inSales)
 		p = strings.ReplaceAll(p, ":tag", "vip")
+		if strings.HasPrefix(p, "/contacts/") {
+			return strings.ReplaceAll(p, ":id", strconvFormat(salesContact))
+		}
 		return strings.ReplaceAll(p, ":id", strconvFormat(target.ID))
 	}
 	ctx := context.Background()

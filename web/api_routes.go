@@ -6,5 +6,6 @@ func (s *Server) apiOps() []apiOp {
 	var ops []apiOp
 	ops = append(ops, s.apiTicketOps()...)
 	ops = append(ops, s.apiTeamOps()...)
+	ops = append(ops, s.apiContactOps()...)
 	return ops
 }

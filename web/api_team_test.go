@@ -94,3 +94,45 @@ func TestAPI_TicketFieldsSetByCodeCheckedByTheFieldsRules(t *testing.T) {
 		t.Fatalf("a field filter: %+v", list.Tickets)
 	}
 }
+
+func TestAPI_ContactsOfTheAgentsDepartmentsWithTheirTickets(t *testing.T) {
+	w := newAPIWorld(t)
+	alice := w.app.apiToken(w.alice)
+	var c apiContact
+	alice.call(http.MethodPost, "/contacts", map[string]string{"name": " Dora Buyer ", "email": "Dora@Example.com"}).wantStatus(http.StatusCreated).decode(&c)
+	if c.Name != "Dora Buyer" || c.Email != "dora@example.com" {
+		t.Fatalf("created %+v", c)
+	}
+	alice.call(http.MethodPost, "/contacts", map[string]string{"name": "Dora Again", "email": "dora@example.com"}).wantStatus(http.StatusConflict).problem()
+	p := alice.call(http.MethodPost, "/contacts", map[string]string{"name": "", "email": "nope"}).wantStatus(http.StatusUnprocessableEntity).problem()
+	if len(p.Errors) != 2 {
+		t.Fatalf("errors %+v", p.Errors)
+	}
+	// Carla wrote to Sales (and to Billing): Alice sees her, with the Sales ticket only.
+	carla := w.app.ticketAs(w.inSales).ContactID
+	var full apiContactFull
+	alice.get("/contacts/" + strconvFormat(carla)).wantStatus(http.StatusOK).decode(&full)
+	if len(full.Tickets) != 1 || full.Tickets[0].Code != w.inSales {
+		t.Fatalf("Carla's tickets for Alice %+v", full.Tickets)
+	}
+	// Dora wrote to nobody yet: outside Alice's scope, as a ticket would be.
+	alice.get("/contacts/" + strconvFormat(c.ID)).wantStatus(http.StatusNotFound)
+	var list apiContactList
+	alice.get("/contacts").wantStatus(http.StatusOK).decode(&list)
+	if len(list.Contacts) != 1 || list.Contacts[0].ID != carla {
+		t.Fatalf("Alice's contacts %+v", list.Contacts)
+	}
+	var renamed apiContact
+	alice.call(http.MethodPut, "/contacts/"+strconvFormat(carla), map[string]string{"name": "Carla Cruz", "email": "carla@example.com"}).
+		wantStatus(http.StatusOK).decode(&renamed)
+	if renamed.Name != "Carla Cruz" {
+		t.Fatalf("renamed %+v", renamed)
+	}
+	w.app.apiToken(w.tm.agent).call(http.MethodPut, "/contacts/"+strconvFormat(carla), map[string]string{"name": "X", "email": "x@example.com"}).
+		wantStatus(http.StatusNotFound)
+	var all apiContactList
+	w.app.apiToken(w.tm.owner).get("/contacts?q=dora").wantStatus(http.StatusOK).decode(&all)
+	if len(all.Contacts) != 1 {
+		t.Fatalf("the Owner's search %+v", all.Contacts)
+	}
+}
