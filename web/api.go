@@ -280,7 +280,7 @@ func (s *Server) registerAPI(ops []apiOp) error {
 		}
 		s.e.Add(op.method, apiPrefix+op.path, s.apiServe(op))
 	}
-	doc, err := apiDocument(ops)
+	doc, err := apiDocument(ops, s.apiRate.limit)
 	if err != nil {
 		return err
 	}

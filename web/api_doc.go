@@ -14,13 +14,13 @@ import (
 
 // apiDocument builds the OpenAPI 3.1 document of ops from the Go types
 // their handlers decode and answer.
-func apiDocument(ops []apiOp) ([]byte, error) {
+func apiDocument(ops []apiOp, rateLimit int) ([]byte, error) {
 	doc := &openapi3.T{
 		OpenAPI: "3.1.0",
 		Info: &openapi3.Info{Title: "Helpline API", Version: "1",
 			Description: "Every call acts as the agent whose token it sends (Authorization: Bearer), with that agent's " +
 				"permissions and departments as they are at the moment of the call. Errors are application/problem+json " +
-				"(RFC 9457). Writes accept an Idempotency-Key header. Each token may make " + strconv.Itoa(apiRateLimit) +
+				"(RFC 9457). Writes accept an Idempotency-Key header. Each token may make " + strconv.Itoa(rateLimit) +
 				" requests a minute; RateLimit headers say how many are left."},
 		Servers: openapi3.Servers{{URL: apiPrefix}},
 		Paths:   openapi3.NewPaths(),

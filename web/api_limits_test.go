@@ -82,7 +82,7 @@ func TestAPI_RateLimitPerTokenWithHeadersAnd429(t *testing.T) {
 	if r.header.Get("RateLimit-Policy") != `"token";q=600;w=60` || !strings.HasPrefix(r.header.Get("RateLimit"), `"token";r=599;t=`) {
 		t.Fatalf("headers %q %q", r.header.Get("RateLimit-Policy"), r.header.Get("RateLimit"))
 	}
-	for i := 1; i < apiRateLimit; i++ {
+	for i := 1; i < defaultAPIRateLimit; i++ {
 		w.app.srv.apiRate.take(mustTokenID(t, w, api))
 	}
 	p := api.get("/departments").wantStatus(http.StatusTooManyRequests).problem()

@@ -9,8 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// apiRateLimit is how many requests one token may make in a minute.
-const apiRateLimit = 600
+// defaultAPIRateLimit is how many requests one token may make in a minute
+// unless Config.APIRateLimit says otherwise.
+const defaultAPIRateLimit = 600
 
 // apiWindow counts a token's requests in fixed one-minute windows.
 //
@@ -19,13 +20,19 @@ const apiRateLimit = 600
 // runs n instances behind a load balancer lets a token make at most n times
 // the limit, which still stops a runaway script. The README says so.
 type apiWindow struct {
+	limit  int
 	mu     sync.Mutex
 	start  time.Time
 	counts map[int64]int
 	now    func() time.Time
 }
 
-func newAPIWindow() *apiWindow { return &apiWindow{counts: map[int64]int{}, now: time.Now} }
+func newAPIWindow(limit int) *apiWindow {
+	if limit <= 0 {
+		limit = defaultAPIRateLimit
+	}
+	return &apiWindow{limit: limit, counts: map[int64]int{}, now: time.Now}
+}
 
 // take counts one request of token and returns how many remain in this
 // window, -1 when none did, and when the window ends.
@@ -37,11 +44,11 @@ func (w *apiWindow) take(token int64) (remaining int, reset time.Time) {
 		w.start, w.counts = start, map[int64]int{}
 	}
 	reset = w.start.Add(time.Minute)
-	if w.counts[token] >= apiRateLimit {
+	if w.counts[token] >= w.limit {
 		return -1, reset
 	}
 	w.counts[token]++
-	return apiRateLimit - w.counts[token], reset
+	return w.limit - w.counts[token], reset
 }
 
 // apiRateLimit counts the request against its token and sets the RateLimit
@@ -54,7 +61,7 @@ func (s *Server) apiRateLimit(c echo.Context, ac *apiCall) *apiProblem {
 		secs = 1
 	}
 	h := c.Response().Header()
-	h.Set("RateLimit-Policy", `"token";q=`+strconv.Itoa(apiRateLimit)+`;w=60`)
+	h.Set("RateLimit-Policy", `"token";q=`+strconv.Itoa(s.apiRate.limit)+`;w=60`)
 	h.Set("RateLimit", `"token";r=`+strconv.Itoa(max(remaining, 0))+`;t=`+strconv.Itoa(secs))
 	if remaining < 0 {
 		h.Set("Retry-After", strconv.Itoa(secs))

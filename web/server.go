@@ -34,6 +34,9 @@ type Config struct {
 	BaseURL string
 	// AttachmentLimit is the largest file taken, in bytes (0: 10 MB).
 	AttachmentLimit int64
+	// APIRateLimit is how many API requests one token may make in a
+	// minute, on each instance (0: 600).
+	APIRateLimit int
 }
 
 // Server serves the console.
@@ -72,7 +75,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		signInUser: newLimiter(5, 15*time.Minute),
 		fragments:  newFragments(),
 		forgot:     newForgotLimits(),
-		apiRate:    newAPIWindow(),
+		apiRate:    newAPIWindow(cfg.APIRateLimit),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20
