@@ -209,3 +209,11 @@ func (w *apiWorld) countTickets(t *testing.T) int {
 	}
 	return n
 }
+
+func TestAPI_UnknownPathsAndOversizedBodiesAnswerProblemJSON(t *testing.T) {
+	w := newAPIWorld(t)
+	api := w.app.apiToken(w.tm.owner)
+	api.get("/nothing-here").wantStatus(http.StatusNotFound).problem()
+	big := `{"body": "` + strings.Repeat("x", 3<<20) + `"}`
+	api.call(http.MethodPost, "/tickets/"+w.inSales+"/notes", big).wantStatus(http.StatusRequestEntityTooLarge).problem()
+}
