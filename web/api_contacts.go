@@ -34,6 +34,11 @@ type apiContactInput struct {
 	Email string `json:"email"`
 }
 
+func init() {
+	auditActionLabels[store.ActionContactCreate] = "AuditContactCreate"
+	auditActionLabels[store.ActionContactUpdate] = "AuditContactUpdate"
+}
+
 func (s *Server) apiContactOps() []apiOp {
 	id := []apiParam{pathIDParam("id", "the contact's id")}
 	return []apiOp{

@@ -12,6 +12,11 @@ import (
 	"helpline/views"
 )
 
+func init() {
+	auditActionLabels[store.ActionAPITokenCreate] = "AuditAPITokenCreate"
+	auditActionLabels[store.ActionAPITokenRevoke] = "AuditAPITokenRevoke"
+}
+
 func (s *Server) apiTokensShow(c echo.Context) error {
 	return s.renderAPITokens(c, http.StatusOK, views.APITokensProps{Values: views.APITokenValues{Expiry: "90"}})
 }

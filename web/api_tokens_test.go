@@ -126,4 +126,5 @@ func TestAPITokens_AgentsSeeTheirOwnAdministratorsEveryones(t *testing.T) {
 	if rows[0].RevokedAt.IsZero() {
 		t.Fatal("the administrator's Revoke left the token live")
 	}
+	admin.get(views.PathAudit).wantContains("API token revoked").wantContains("API token created")
 }
