@@ -74,9 +74,14 @@ func apiDocument(ops []apiOp, rateLimit int) ([]byte, error) {
 			return nil, err
 		}
 		desc := http.StatusText(op.status)
-		o.Responses.Set(strconv.Itoa(op.status), &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).WithJSONSchemaRef(out)})
+		ok := openapi3.NewResponse().WithDescription(desc).WithJSONSchemaRef(out)
+		ok.Headers = rateHeaders()
+		if op.write {
+			ok.Headers["Idempotent-Replayed"] = textHeader("true when this is the first answer to the Idempotency-Key, given again")
+		}
+		o.Responses.Set(strconv.Itoa(op.status), &openapi3.ResponseRef{Value: ok})
 		errDesc := "An error, as application/problem+json"
-		o.Responses.Set("default", &openapi3.ResponseRef{Value: &openapi3.Response{Description: &errDesc,
+		o.Responses.Set("default", &openapi3.ResponseRef{Value: &openapi3.Response{Description: &errDesc, Headers: rateHeaders(),
 			Content: openapi3.Content{"application/problem+json": &openapi3.MediaType{Schema: problemRef}}}})
 		path := apiDocPath(op.path)
 		item := doc.Paths.Value(path)
@@ -126,4 +131,17 @@ func requireUnlessOmitempty(name string, t reflect.Type, tag reflect.StructTag, 
 		}
 	}
 	return nil
+}
+
+// rateHeaders are the rate limit's headers, on every answer to a token.
+func rateHeaders() openapi3.Headers {
+	return openapi3.Headers{
+		"RateLimit-Policy": textHeader(`the token's limit, such as "token";q=600;w=60 (600 requests in 60 seconds)`),
+		"RateLimit":        textHeader(`what is left, such as "token";r=599;t=42 (599 requests in the next 42 seconds)`),
+	}
+}
+
+func textHeader(desc string) *openapi3.HeaderRef {
+	return &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{Description: desc,
+		Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}}}}}
 }
