@@ -16,17 +16,17 @@ import (
 // tickets:read_all, every contact. Others answer ErrNotFound, as tickets
 // out of scope do.
 
-// ContactRow is a contact with when they first wrote in.
-type ContactRow struct {
+// ScopedContact is a contact with when they first wrote in.
+type ScopedContact struct {
 	Contact
 	CreatedAt time.Time
 }
 
-// ActionContactCreate and ActionContactUpdate are the audit entries of
+// ActionContactAdd and ActionContactEdit are the audit entries of
 // contacts changed by agents.
 const (
-	ActionContactCreate AuditAction = "contact.create"
-	ActionContactUpdate AuditAction = "contact.update"
+	ActionContactAdd  AuditAction = "contact.add"
+	ActionContactEdit AuditAction = "contact.edit"
 )
 
 // contactScopeSQL limits contacts aliased c to the viewer's.
@@ -41,7 +41,7 @@ func contactScopeSQL(v authz.Viewer) (string, []any) {
 // Contacts lists the viewer's contacts by id, newest first, limit after
 // the contact afterID (0: from the newest); search matches part of a name
 // or email. next is the cursor of the next page (0 on the last).
-func (s *Store) Contacts(ctx context.Context, v authz.Viewer, search string, afterID int64, limit int) (rows []ContactRow, next int64, err error) {
+func (s *Store) ContactsInScope(ctx context.Context, v authz.Viewer, search string, afterID int64, limit int) (rows []ScopedContact, next int64, err error) {
 	scope, args := contactScopeSQL(v)
 	q := `SELECT c.id, c.name, c.email, c.created_at FROM contacts c WHERE ` + scope
 	if afterID > 0 {
@@ -61,7 +61,7 @@ func (s *Store) Contacts(ctx context.Context, v authz.Viewer, search string, aft
 	}
 	defer r.Close()
 	for r.Next() {
-		var c ContactRow
+		var c ScopedContact
 		var created int64
 		if err := r.Scan(&c.ID, &c.Name, &c.Email, &created); err != nil {
 			return nil, 0, fmt.Errorf("store: contacts: %w", err)
@@ -79,30 +79,30 @@ func (s *Store) Contacts(ctx context.Context, v authz.Viewer, search string, aft
 	return rows, next, nil
 }
 
-// ContactByID returns a contact of the viewer's.
-func (s *Store) ContactByID(ctx context.Context, v authz.Viewer, id int64) (ContactRow, error) {
-	return contactByID(ctx, s.rd, v, id)
+// ContactInScope returns a contact of the viewer's.
+func (s *Store) ContactInScope(ctx context.Context, v authz.Viewer, id int64) (ScopedContact, error) {
+	return contactInScope(ctx, s.rd, v, id)
 }
 
-func contactByID(ctx context.Context, q querier, v authz.Viewer, id int64) (ContactRow, error) {
+func contactInScope(ctx context.Context, q querier, v authz.Viewer, id int64) (ScopedContact, error) {
 	scope, args := contactScopeSQL(v)
-	var c ContactRow
+	var c ScopedContact
 	var created int64
 	err := q.QueryRowContext(ctx, `SELECT c.id, c.name, c.email, c.created_at FROM contacts c WHERE c.id = ? AND `+scope,
 		append([]any{id}, args...)...).Scan(&c.ID, &c.Name, &c.Email, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ContactRow{}, ErrNotFound
+		return ScopedContact{}, ErrNotFound
 	}
 	if err != nil {
-		return ContactRow{}, fmt.Errorf("store: contact %d: %w", id, err)
+		return ScopedContact{}, fmt.Errorf("store: contact %d: %w", id, err)
 	}
 	c.CreatedAt = msToTime(created)
 	return c, nil
 }
 
-// ContactTickets lists the contact's tickets the viewer may see, newest
+// ContactTicketsInScope lists the contact's tickets the viewer may see, newest
 // first, at most limit.
-func (s *Store) ContactTickets(ctx context.Context, v authz.Viewer, contactID int64, limit int) ([]Ticket, error) {
+func (s *Store) ContactTicketsInScope(ctx context.Context, v authz.Viewer, contactID int64, limit int) ([]Ticket, error) {
 	scope, args := scopeSQL(v)
 	r, err := s.rd.QueryContext(ctx, `SELECT `+ticketColumns+ticketJoins+` WHERE t.contact_id = ? AND `+scope+` ORDER BY t.id DESC LIMIT ?`,
 		append(append([]any{contactID}, args...), limit)...)
@@ -133,9 +133,9 @@ func (s *Store) ContactTickets(ctx context.Context, v authz.Viewer, contactID in
 	return out, nil
 }
 
-// CreateContact adds a contact; an email another contact has is
+// AddContact adds a contact; an email another contact has is
 // ErrConflict{"email"}.
-func (s *Store) CreateContact(ctx context.Context, actorID int64, name, email, ip string) (int64, error) {
+func (s *Store) AddContact(ctx context.Context, actorID int64, name, email, ip string) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
@@ -143,7 +143,7 @@ func (s *Store) CreateContact(ctx context.Context, actorID int64, name, email, i
 			name, NormalizeEmail(email), now).Scan(&id); err != nil {
 			return uniqueViolation(err, "email")
 		}
-		return audit(ctx, tx, now, AuditEntry{ActorID: actorID, Action: ActionContactCreate, TargetType: "contact", TargetID: id,
+		return audit(ctx, tx, now, AuditEntry{ActorID: actorID, Action: ActionContactAdd, TargetType: "contact", TargetID: id,
 			Details: fmt.Sprintf("%s <%s>", name, NormalizeEmail(email)), IP: ip})
 	})
 	if err != nil {
@@ -152,17 +152,17 @@ func (s *Store) CreateContact(ctx context.Context, actorID int64, name, email, i
 	return id, nil
 }
 
-// UpdateContact renames a contact of the viewer's or changes their email.
-func (s *Store) UpdateContact(ctx context.Context, v authz.Viewer, id int64, name, email, ip string) error {
+// EditContact renames a contact of the viewer's or changes their email.
+func (s *Store) EditContact(ctx context.Context, v authz.Viewer, id int64, name, email, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := contactByID(ctx, tx, v, id); err != nil {
+		if _, err := contactInScope(ctx, tx, v, id); err != nil {
 			return err
 		}
 		now := s.nowMs()
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET name = ?, email = ? WHERE id = ?`, name, NormalizeEmail(email), id); err != nil {
 			return uniqueViolation(err, "email")
 		}
-		return audit(ctx, tx, now, AuditEntry{ActorID: v.ID, Action: ActionContactUpdate, TargetType: "contact", TargetID: id,
+		return audit(ctx, tx, now, AuditEntry{ActorID: v.ID, Action: ActionContactEdit, TargetType: "contact", TargetID: id,
 			Details: fmt.Sprintf("%s <%s>", name, NormalizeEmail(email)), IP: ip})
 	})
 	if err != nil {

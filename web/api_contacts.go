@@ -35,8 +35,8 @@ type apiContactInput struct {
 }
 
 func init() {
-	auditActionLabels[store.ActionContactCreate] = "AuditContactCreate"
-	auditActionLabels[store.ActionContactUpdate] = "AuditContactUpdate"
+	auditActionLabels[store.ActionContactAdd] = "AuditContactAdd"
+	auditActionLabels[store.ActionContactEdit] = "AuditContactEdit"
 }
 
 func (s *Server) apiContactOps() []apiOp {
@@ -50,7 +50,7 @@ func (s *Server) apiContactOps() []apiOp {
 	}
 }
 
-func apiContactOf(c store.ContactRow) apiContact {
+func apiContactOf(c store.ScopedContact) apiContact {
 	return apiContact{ID: c.ID, Name: c.Name, Email: c.Email, CreatedAt: c.CreatedAt.UTC()}
 }
 
@@ -64,7 +64,7 @@ func (s *Server) apiListContacts(ac *apiCall) (apiContactList, error) {
 		}
 		after = n
 	}
-	rows, next, err := s.st.Contacts(ac.c.Request().Context(), ac.viewer(), q.Get("q"), after, 50)
+	rows, next, err := s.st.ContactsInScope(ac.c.Request().Context(), ac.viewer(), q.Get("q"), after, 50)
 	if err != nil {
 		return apiContactList{}, err
 	}
@@ -84,11 +84,11 @@ func (s *Server) apiGetContact(ac *apiCall) (apiContactFull, error) {
 		return apiContactFull{}, err
 	}
 	ctx, v := ac.c.Request().Context(), ac.viewer()
-	c, err := s.st.ContactByID(ctx, v, id)
+	c, err := s.st.ContactInScope(ctx, v, id)
 	if err != nil {
 		return apiContactFull{}, err
 	}
-	tickets, err := s.st.ContactTickets(ctx, v, id, 100)
+	tickets, err := s.st.ContactTicketsInScope(ctx, v, id, 100)
 	if err != nil {
 		return apiContactFull{}, err
 	}
@@ -121,7 +121,7 @@ func (s *Server) apiCreateContact(ac *apiCall, in apiContactInput) (apiContact, 
 	if err != nil {
 		return apiContact{}, err
 	}
-	id, err := s.st.CreateContact(ac.c.Request().Context(), ac.agent.ID, in.Name, in.Email, ac.c.RealIP())
+	id, err := s.st.AddContact(ac.c.Request().Context(), ac.agent.ID, in.Name, in.Email, ac.c.RealIP())
 	if err != nil {
 		return apiContact{}, err
 	}
@@ -137,10 +137,10 @@ func (s *Server) apiUpdateContact(ac *apiCall, in apiContactInput) (apiContact, 
 		return apiContact{}, err
 	}
 	ctx, v := ac.c.Request().Context(), ac.viewer()
-	if err := s.st.UpdateContact(ctx, v, id, in.Name, in.Email, ac.c.RealIP()); err != nil {
+	if err := s.st.EditContact(ctx, v, id, in.Name, in.Email, ac.c.RealIP()); err != nil {
 		return apiContact{}, err
 	}
-	c, err := s.st.ContactByID(ctx, v, id)
+	c, err := s.st.ContactInScope(ctx, v, id)
 	if err != nil {
 		return apiContact{}, err
 	}

@@ -138,6 +138,8 @@ func pageTargets(base string, fx fixtures, agent, admin session, agentToken stri
 		{name: "text search, 20 tickets/s arriving", path: "/tickets?q=" + url.QueryEscape(fx.searchWord), cookie: admin.cookie, arrivals: 20},
 		{name: "queue, Agent, a different page each time", path: "/tickets", cookie: agent.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
 		{name: "queue, Administrator, a different page each time", path: "/tickets", cookie: admin.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
+		{name: "API GET /api/v1/tickets, Agent (50), a different page each time", path: "/api/v1/tickets", auth: "Bearer " + agentToken,
+			paths: prefixed("/api/v1/tickets?limit=50&after=", fx.spreadCursors)},
 		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
 	}, nil
 }
