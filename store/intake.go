@@ -114,7 +114,10 @@ func (s *Store) CreateTicketWithFields(ctx context.Context, actor *authz.Viewer,
 	// The department is allowed here as given: whether it exists and the
 	// actor may log into it is checked in the transaction (lookUp), where it
 	// cannot change before the ticket is written.
-	in, problems := desk.ValidateTicket(in, desk.Intake{ByAgent: actor != nil, Departments: []int64{in.DepartmentID}})
+	// A ticket an agent's API token sends arrives by the API channel, not
+	// one an agent logs by hand; its department is checked all the same.
+	byHand := actor != nil && in.Channel != desk.ChannelAPI
+	in, problems := desk.ValidateTicket(in, desk.Intake{ByAgent: byHand, Departments: []int64{in.DepartmentID}})
 	if problems != nil {
 		return "", fmt.Errorf("store: create ticket: %w", problems)
 	}

@@ -20,6 +20,15 @@ const (
 	PathStaticPrefix = "/static/"
 )
 
+// API token paths: Profile → API tokens for one's own, Configuration → API
+// tokens for everyone's. :id is a token.
+const (
+	PathAPITokens            = "/profile/tokens"
+	PathAPITokenRevoke       = "/profile/tokens/:id/revoke"
+	PathConfigAPITokens      = "/config/api-tokens"
+	PathConfigAPITokenRevoke = "/config/api-tokens/:id/revoke"
+)
+
 // Configuration paths. Parameters are :id (agent or department) and :token.
 const (
 	PathConfig            = "/config"

@@ -25,6 +25,7 @@ var configSections = []navItem{
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
+	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.

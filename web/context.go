@@ -50,7 +50,7 @@ var endMessages = map[store.EndReason]string{
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
-		if strings.HasPrefix(p, static.Prefix) || p == views.PathHealth {
+		if strings.HasPrefix(p, static.Prefix) || p == views.PathHealth || isAPI(c) {
 			return next(c)
 		}
 		ctx := c.Request().Context()
@@ -158,6 +158,9 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
 		case "GET", "HEAD", "OPTIONS":
+			return next(c)
+		}
+		if isAPI(c) { // a token, never a cookie, opens the API
 			return next(c)
 		}
 		st := state(c)

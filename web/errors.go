@@ -44,6 +44,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("error after response started", "path", logPath(c), "err", err)
 		return
 	}
+	if isAPI(c) { // the API answers problem+json, never a page
+		_ = writeProblem(c, s.problemFor(c, err))
+		return
+	}
 	if errors.Is(err, errSignInRequired) {
 		to := views.PathSignIn
 		if c.Request().Method == http.MethodGet && !isHTMX(c) {

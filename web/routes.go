@@ -164,6 +164,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
 		{http.MethodGet, views.PathTicketFile, s.ticketFile, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathCustomerFile, s.customerFile, Public},
+
+		{http.MethodGet, views.PathAPITokens, s.apiTokensShow, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathAPITokens, s.apiTokenCreate, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathAPITokenRevoke, s.apiTokenRevoke, need(authz.ProfileEdit)},
+		{http.MethodGet, views.PathConfigAPITokens, s.configAPITokensShow, need(authz.APITokensManageAll)},
+		{http.MethodPost, views.PathConfigAPITokenRevoke, s.configAPITokenRevoke, need(authz.APITokensManageAll)},
 	}
 }
 

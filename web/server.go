@@ -34,6 +34,9 @@ type Config struct {
 	BaseURL string
 	// AttachmentLimit is the largest file taken, in bytes (0: 10 MB).
 	AttachmentLimit int64
+	// APIRateLimit is how many API requests one token may make in a
+	// minute, on each instance (0: 600).
+	APIRateLimit int
 }
 
 // Server serves the console.
@@ -50,6 +53,7 @@ type Server struct {
 	fragments  *fragments
 	forgot     *forgotLimits
 	mailWG     sync.WaitGroup // password emails on their way
+	apiRate    *apiWindow     // requests per API token and minute
 }
 
 // New builds the server: middleware in order, then the route table. It fails
@@ -71,6 +75,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		signInUser: newLimiter(5, 15*time.Minute),
 		fragments:  newFragments(),
 		forgot:     newForgotLimits(),
+		apiRate:    newAPIWindow(cfg.APIRateLimit),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20
@@ -96,6 +101,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	e.Use(s.firstRun)
 
 	if err := s.register(s.routes()); err != nil {
+		return nil, err
+	}
+	if err := s.registerAPI(s.apiOps()); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -130,6 +138,9 @@ func parseForm(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		switch req.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if isAPI(c) { // JSON, read by the operation itself
 			return next(c)
 		}
 		var err error
@@ -183,7 +194,7 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 // firstRun sends every page to sign-up until the account exists.
 func (s *Server) firstRun(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.hasAccount.Load() {
+		if s.hasAccount.Load() || isAPI(c) {
 			return next(c)
 		}
 		ok, err := s.st.HasAccount(c.Request().Context())

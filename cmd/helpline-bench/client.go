@@ -60,3 +60,36 @@ func signIn(base, email, password string) (session, error) {
 	}
 	return session{cookie: strings.Join(parts, "; ")}, nil
 }
+
+var tokenOnPage = regexp.MustCompile(`<code class="api-token-secret">(hlp_[A-Za-z0-9_-]+)</code>`)
+
+// createAPIToken makes an API token for the signed-in s through Profile →
+// API tokens, as a person would, and returns its secret.
+func createAPIToken(base string, s session) (string, error) {
+	req, _ := http.NewRequest(http.MethodGet, base+"/profile/tokens", nil)
+	req.Header.Set("Cookie", s.cookie)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		return "", fmt.Errorf("no CSRF token on /profile/tokens (status %d)", res.StatusCode)
+	}
+	form := url.Values{"_csrf": {string(m[1])}, "name": {"helpline-bench"}, "expiry": {"30"}}
+	req, _ = http.NewRequest(http.MethodPost, base+"/profile/tokens", strings.NewReader(form.Encode()))
+	req.Header.Set("Cookie", s.cookie)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if t := tokenOnPage.FindSubmatch(page); t != nil {
+		return string(t[1]), nil
+	}
+	return "", fmt.Errorf("creating a token answered %d without one", res.StatusCode)
+}

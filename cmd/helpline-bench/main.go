@@ -178,7 +178,11 @@ func measure(ctx context.Context, o options, e engine) (engineRun, error) {
 			return run, fmt.Errorf("the session signed in on %s does not open the queue on %s: %w", bases[0], base, err)
 		}
 	}
-	targets, err := pageTargets(bases[0], fx, agent, admin)
+	agentToken, err := createAPIToken(bases[0], agent)
+	if err != nil {
+		return run, fmt.Errorf("API token for %s: %w", fx.agentEmail, err)
+	}
+	targets, err := pageTargets(bases[0], fx, agent, admin, agentToken)
 	if err != nil {
 		return run, err
 	}
@@ -190,7 +194,14 @@ func measure(ctx context.Context, o options, e engine) (engineRun, error) {
 		if tg.arrivals > 0 {
 			stopArrivals = trickle(ctx, bases, fx, tg.arrivals)
 		}
-		r, err := runWrk(ctx, tg.name, bases, tg.path, tg.paths, tg.cookie, o.conns, o.duration)
+		header := ""
+		switch {
+		case tg.auth != "":
+			header = "Authorization: " + tg.auth
+		case tg.cookie != "":
+			header = "Cookie: " + tg.cookie
+		}
+		r, err := runWrk(ctx, tg.name, bases, tg.path, tg.paths, header, o.conns, o.duration)
 		if stopArrivals != nil {
 			n, terr := stopArrivals()
 			if err == nil && terr != nil {
@@ -267,7 +278,8 @@ func startServer(ctx context.Context, o options, db string) (*server, error) {
 	ln.Close()
 	cmd := exec.Command(o.bin, "--db", db, "--addr", addr)
 	// One client address sends every contact form here: lift the per-IP limit.
-	cmd.Env = append(os.Environ(), "HELPLINE_CONTACT_LIMIT=1000000000")
+	// The same for the API's per-token limit: wrk sends one token.
+	cmd.Env = append(os.Environ(), "HELPLINE_CONTACT_LIMIT=1000000000", "HELPLINE_API_RATE_LIMIT=1000000000")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -100,6 +100,9 @@ func loadSpread(ctx context.Context, e engine, db *sql.DB, fx *fixtures) error {
 
 type target struct {
 	name, path, cookie string
+	// auth, when set, is sent as the Authorization header (an API token)
+	// instead of the cookie.
+	auth string
 	// paths, when set, are asked for in random order instead of path: one
 	// page each, so nothing is served from what was kept for an earlier view.
 	paths []string
@@ -113,7 +116,7 @@ var nextCursor = regexp.MustCompile(`[?&;]after=([0-9]+\.[0-9]+)`)
 
 // pageTargets lists the measured pages; the deep page is found by following
 // the queue's Next links, as a person paging would.
-func pageTargets(base string, fx fixtures, agent, admin session) ([]target, error) {
+func pageTargets(base string, fx fixtures, agent, admin session, agentToken string) ([]target, error) {
 	filtered := fmt.Sprintf("/tickets?department=%d&status=open&tag=%s", fx.filterDepartment, url.QueryEscape(fx.filterTag))
 	deep, err := followNext(base, "/tickets", admin.cookie, 200)
 	if err != nil {
@@ -122,6 +125,8 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 	return []target{
 		{name: nameHealth, path: "/healthz"},
 		{name: "queue, Agent", path: "/tickets", cookie: agent.cookie},
+		// The same queue as JSON, a page of 50, beside the console's in the same run.
+		{name: "API GET /api/v1/tickets, Agent (50)", path: "/api/v1/tickets?limit=50", auth: "Bearer " + agentToken},
 		{name: "queue, Administrator", path: "/tickets", cookie: admin.cookie},
 		{name: "filtered queue (dept+status+tag)", path: filtered, cookie: admin.cookie},
 		{name: "deep page (200 pages in)", path: deep, cookie: admin.cookie},
@@ -133,6 +138,8 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 		{name: "text search, 20 tickets/s arriving", path: "/tickets?q=" + url.QueryEscape(fx.searchWord), cookie: admin.cookie, arrivals: 20},
 		{name: "queue, Agent, a different page each time", path: "/tickets", cookie: agent.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
 		{name: "queue, Administrator, a different page each time", path: "/tickets", cookie: admin.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
+		{name: "API GET /api/v1/tickets, Agent (50), a different page each time", path: "/api/v1/tickets", auth: "Bearer " + agentToken,
+			paths: prefixed("/api/v1/tickets?limit=50&after=", fx.spreadCursors)},
 		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
 	}, nil
 }

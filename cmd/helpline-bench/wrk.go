@@ -23,15 +23,15 @@ type wrkResult struct {
 }
 
 // runWrk loads path on the instances at bases with wrk for d over conns
-// connections, sending cookie. With paths, each request asks for one of them
+// connections, sending header ("Name: value", if any). With paths, each request asks for one of them
 // at random. wrk runs two threads with conns/2 connections each; with two
 // instances, each thread connects to one of them (a script sets the
 // thread's address), so the load is split evenly and wrk still reports one
 // rate and one latency distribution over every request.
-func runWrk(ctx context.Context, name string, bases []string, path string, paths []string, cookie string, conns int, d time.Duration) (wrkResult, error) {
+func runWrk(ctx context.Context, name string, bases []string, path string, paths []string, header string, conns int, d time.Duration) (wrkResult, error) {
 	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
-	if cookie != "" {
-		args = append(args, "-H", "Cookie: "+cookie)
+	if header != "" {
+		args = append(args, "-H", header)
 	}
 	var addrs []string
 	if len(bases) > 1 {

@@ -85,6 +85,9 @@ type Config struct {
 	BaseURL       string
 	// AttachmentMB is the largest attached file in megabytes (0: 10).
 	AttachmentMB int
+	// APIRateLimit is how many API requests a token may make a minute on
+	// each instance (0: 600).
+	APIRateLimit int
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -116,6 +119,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.AttachmentMB = n
 	}
+	if v := getenv("HELPLINE_API_RATE_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("HELPLINE_API_RATE_LIMIT: %q is not a positive number", v)
+		}
+		cfg.APIRateLimit = n
+	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
@@ -126,6 +136,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; use behind HTTPS (HELPLINE_SECURE_COOKIES)")
 	fs.IntVar(&cfg.ContactLimit, "contact-limit", cfg.ContactLimit, "contact-form tickets one address may send in 10 minutes; 0 means 20 (HELPLINE_CONTACT_LIMIT)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
+	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "API requests one token may make a minute, on each instance; 0 means 600 (HELPLINE_API_RATE_LIMIT)")
 	fs.IntVar(&cfg.AttachmentMB, "attachment-limit", cfg.AttachmentMB, "largest attached file in MB; 0 means 10 (HELPLINE_ATTACHMENT_LIMIT)")
 	if err := parseCommand(fs, args); err != nil {
 		return cfg, err
@@ -183,6 +194,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL:       cfg.BaseURL,
 		// Files live in the database: see store/attachments.go.
 		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
+		APIRateLimit:    cfg.APIRateLimit,
 	}, st)
 	if err != nil {
 		return err
