@@ -45,6 +45,8 @@ const (
 	TicketFieldsManage
 	TicketFiltersManage
 	ChannelsManage
+	TicketsEdit
+	TicketsMerge
 	numPerms
 )
 
@@ -96,6 +98,8 @@ var catalogue = []Info{
 	{Perm: TicketFiltersManage, Name: "ticket_filters:manage", Group: GroupTickets, DescID: "PermTicketFiltersManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
+	{Perm: TicketsEdit, Name: "tickets:edit", Group: GroupTickets, DescID: "PermTicketsEdit"},
+	{Perm: TicketsMerge, Name: "tickets:merge", Group: GroupTickets, DescID: "PermTicketsMerge"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -226,13 +230,17 @@ func (r Role) Builtin() bool { return r == RoleAgent || r == RoleAdmin || r == R
 func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 
 var (
-	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn)
+	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn).With(togetherAgent...)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
+
+// togetherAgent: every agent fixes the tickets in their departments
+// (Edit ticket) and merges duplicates among them (Merge into…).
+var togetherAgent = []Perm{TicketsEdit, TicketsMerge}
 
 // BuiltinPerms returns the permissions of a built-in role (none for others).
 func BuiltinPerms(r Role) Set {

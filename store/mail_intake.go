@@ -150,8 +150,19 @@ func (s *Store) answeredTicket(ctx context.Context, tx *sql.Tx, in IncomingEmail
 // requestersTicket locks the ticket where says, if the email's sender is
 // its requester and it is not deleted.
 func (s *Store) requestersTicket(ctx context.Context, tx *sql.Tx, where string, arg any, from string) (ticketState, bool, error) {
-	t, err := scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t JOIN contacts c ON c.id = t.contact_id
-		WHERE `+where+` AND c.email = ? AND t.status <> 'deleted'`+s.forUpdate(false), arg, from))
+	// The requester is checked on the ticket the email answers; a merged
+	// one hands the message on to the ticket it was merged into.
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(t.merged_into, t.id) FROM tickets t JOIN contacts c ON c.id = t.contact_id
+		WHERE `+where+` AND c.email = ?`, arg, from).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ticketState{}, false, nil
+	}
+	if err != nil {
+		return ticketState{}, false, err
+	}
+	t, err := scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t
+		WHERE t.id = ? AND t.status <> 'deleted'`+s.forUpdate(false), id))
 	if errors.Is(err, ErrNotFound) {
 		return ticketState{}, false, nil
 	}

@@ -97,7 +97,8 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	return nil
 }
 
-// Thread returns a ticket's messages and events, oldest first. The caller
+// Thread returns a ticket's messages and events, oldest first (by time:
+// the threads of merged tickets interleave). The caller
 // has found the ticket through TicketByCode, which applies the scope.
 func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT m.id, m.kind, coalesce(a.name, c.name, ''), a.removed_at IS NOT NULL,
@@ -105,7 +106,7 @@ func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 		FROM messages m
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN contacts c ON c.id = m.contact_id
-		WHERE m.ticket_id = `+intArg+` ORDER BY m.id`, ticketID)
+		WHERE m.ticket_id = `+intArg+` ORDER BY m.created_at, m.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread of ticket %d: %w", ticketID, err)
 	}

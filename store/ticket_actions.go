@@ -56,11 +56,11 @@ func scanState(row *sql.Row) (ticketState, error) {
 }
 
 // lockTicket reads a ticket the viewer may touch, inside the write
-// transaction; on PostgreSQL it locks the row until the commit, so two
+// transaction (a merged ticket is a pointer and takes no actions); on PostgreSQL it locks the row until the commit, so two
 // instances changing one ticket take turns.
 func (s *Store) lockTicket(ctx context.Context, tx *sql.Tx, v authz.Viewer, code string) (ticketState, error) {
 	scope, args := scopeSQL(v)
-	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope+s.forUpdate(false),
+	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND t.merged_into IS NULL AND `+scope+s.forUpdate(false),
 		append([]any{code}, args...)...))
 }
 

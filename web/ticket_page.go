@@ -59,6 +59,12 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
 		return p, err
 	}
+	if p.Together.MergedInto, err = s.st.MergedInto(ctx, v, code); err != nil {
+		return p, err
+	}
+	// A merged ticket is a pointer: it shows its history and the link.
+	p.CanAct = p.CanAct && p.Together.MergedInto == ""
+	p.Together.CanEdit, p.Together.CanMerge = v.Can(authz.TicketsEdit), v.Can(authz.TicketsMerge)
 	if !p.CanAct {
 		return p, nil
 	}
@@ -98,6 +104,12 @@ func (s *Server) ticketShow(c echo.Context) error {
 	access := "read"
 	if v.Can(authz.TicketsReply) {
 		access = "act"
+	}
+	if v.Can(authz.TicketsEdit) {
+		access += "+edit"
+	}
+	if v.Can(authz.TicketsMerge) {
+		access += "+merge"
 	}
 	// Insert answer lists the viewer's own personal answers: the page is theirs.
 	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + strconv.FormatInt(v.ID, 10) + "|" + access + "|" + code + "|" + fv.Query().Encode()

@@ -1,0 +1,21 @@
+-- +goose Up
+-- Working together (issue 21): merged tickets, who has a ticket open, and
+-- agents' notifications. Times are Unix milliseconds.
+
+-- A ticket merged into another keeps its code and becomes a pointer: its
+-- messages moved to merged_into, and what arrives for it (email answers,
+-- the customer's page) lands there. Pointers are kept one step deep: a
+-- ticket merged further takes the tickets merged into it along.
+ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets (id) ON DELETE SET NULL;
+CREATE INDEX tickets_merged_into ON tickets (merged_into) WHERE merged_into IS NOT NULL;
+
+-- Who has a ticket page open, and whether they are writing a reply: each
+-- open page refreshes its row every few seconds; a row not refreshed for a
+-- while is someone who left. In the database, so every instance sees it.
+CREATE TABLE ticket_presence (
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    agent_id  INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    replying  INTEGER NOT NULL DEFAULT 0,
+    seen_at   INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, agent_id)
+) WITHOUT ROWID;

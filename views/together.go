@@ -1,0 +1,63 @@
+package views
+
+import (
+	"context"
+
+	"helpline/desk"
+	"helpline/store"
+)
+
+// Paths of Edit ticket and Merge into….
+const (
+	PathTicketEdit  = "/tickets/:code/edit"
+	PathTicketMerge = "/tickets/:code/merge"
+)
+
+// TicketTogether is what the ticket page shows of editing and merging.
+type TicketTogether struct {
+	CanEdit    bool
+	CanMerge   bool
+	MergedInto string // the code of the ticket this one was merged into
+}
+
+// TicketEditValues are the Edit ticket form's fields as typed.
+type TicketEditValues struct {
+	Subject   string
+	Priority  string
+	Requester string // the requester's email
+}
+
+// TicketEditProps is the Edit ticket page.
+type TicketEditProps struct {
+	Ticket store.Ticket
+	Queue  QueueFilterValues
+	Values TicketEditValues
+	Errors FieldErrors
+}
+
+// TicketMergeProps is the Merge into… page.
+type TicketMergeProps struct {
+	Ticket store.Ticket
+	Queue  QueueFilterValues
+	Into   string
+	Errors FieldErrors
+}
+
+// togetherEventText describes the history's entries of editing and
+// merging tickets.
+func togetherEventText(ctx context.Context, m store.Message, data map[string]any) (string, bool) {
+	switch m.Event {
+	case store.EventSubjectChanged:
+		return Tf(ctx, "EventSubjectChanged", data), true
+	case store.EventPriorityChanged:
+		data["From"], data["To"] = PriorityLabel(ctx, desk.ParsePriority(m.Details.From)), PriorityLabel(ctx, desk.ParsePriority(m.Details.To))
+		return Tf(ctx, "EventPriorityChanged", data), true
+	case store.EventRequesterChanged:
+		return Tf(ctx, "EventRequesterChanged", data), true
+	case store.EventMergedInto:
+		return Tf(ctx, "EventMergedInto", data), true
+	case store.EventMergedFrom:
+		return Tf(ctx, "EventMergedFrom", data), true
+	}
+	return "", false
+}
