@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"time"
 
 	"helpline/desk"
 	"helpline/store"
@@ -11,6 +12,10 @@ import (
 const (
 	PathTicketEdit  = "/tickets/:code/edit"
 	PathTicketMerge = "/tickets/:code/merge"
+	// PathTicketPresence is polled by an open ticket page; PathTicketLeave
+	// is called as it closes.
+	PathTicketPresence = "/tickets/:code/presence"
+	PathTicketLeave    = "/tickets/:code/leave"
 )
 
 // TicketTogether is what the ticket page shows of editing and merging.
@@ -18,6 +23,19 @@ type TicketTogether struct {
 	CanEdit    bool
 	CanMerge   bool
 	MergedInto string // the code of the ticket this one was merged into
+	// Seen is the newest message the page shows; Collision, when set, is a
+	// reply another agent sent since, which the editor asks about.
+	Seen      int64
+	Collision *store.LatestReply
+}
+
+// ReplyAgo says how long ago another agent replied, in seconds under a
+// minute ("30 seconds ago"): the question before sending is about moments.
+func ReplyAgo(ctx context.Context, at time.Time) string {
+	if d := time.Since(at); d < time.Minute {
+		return Tn(ctx, "SecondsAgo", int(max(d, 0)/time.Second), nil)
+	}
+	return TimeAgo(ctx, at)
 }
 
 // TicketEditValues are the Edit ticket form's fields as typed.

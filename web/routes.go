@@ -117,6 +117,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketEdit, s.ticketUpdate, need(authz.TicketsEdit)},
 		{http.MethodGet, views.PathTicketMerge, s.ticketMergeForm, need(authz.TicketsMerge)},
 		{http.MethodPost, views.PathTicketMerge, s.ticketMerge, need(authz.TicketsMerge)},
+		{http.MethodPost, views.PathTicketPresence, s.ticketPresence, need(authz.TicketsRead)},
+		{http.MethodPost, views.PathTicketLeave, s.ticketLeave, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathAccount, s.accountShow, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountPlan, s.planShow, need(authz.BillingManage)},
 		{http.MethodPost, views.PathAccountPlan, s.planChange, need(authz.BillingManage)},

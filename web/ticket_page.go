@@ -59,6 +59,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
 		return p, err
 	}
+	for _, m := range p.Thread {
+		p.Together.Seen = max(p.Together.Seen, m.ID)
+	}
 	if p.Together.MergedInto, err = s.st.MergedInto(ctx, v, code); err != nil {
 		return p, err
 	}
@@ -165,6 +168,9 @@ func (s *Server) ticketMessage(c echo.Context) error {
 	}
 	if !f.ok() {
 		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Kind, p.Body, p.Errors = kind, body, f.errs })
+	}
+	if asked, err := s.replyCollision(c, kind, body); asked || err != nil {
+		return err
 	}
 	before, err := s.st.TicketByCode(ctx, v, code)
 	if err != nil {
