@@ -186,6 +186,7 @@ var copyOrder = []copyTable{
 	{name: "mail_refs", key: "header_id"},
 	{name: "attachments", key: "id"},
 	{name: "ticket_presence", key: "ticket_id, agent_id"},
+	{name: "notifications", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

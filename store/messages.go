@@ -85,6 +85,12 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	if err != nil {
 		return fmt.Errorf("add %s to ticket %d: %w", m.kind, ticketID, err)
 	}
+	if m.kind == KindCustomer {
+		// The customer answered: the assignee, if any, is told.
+		if err := notifyAssignee(ctx, tx, ticketID, now); err != nil {
+			return err
+		}
+	}
 	switch m.kind {
 	case KindCustomer, KindReply:
 		_, err = tx.ExecContext(ctx, `UPDATE tickets SET message_count = message_count + 1, preview = ? WHERE id = ?`, preview(m.body), ticketID)

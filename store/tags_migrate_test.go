@@ -21,8 +21,10 @@ func TestMigrate0014_CountsTheTagsTicketsCarryAlready(t *testing.T) {
 	dep := addDept(t, s, "Support")
 	for i, tags := range [][]string{{"vip", "refund"}, {"vip"}, {}} {
 		code := contactTicket(t, s, dep, "Ticket", "Body")
+		// Tagged with SQL of that time: today's code reads columns later
+		// migrations add.
 		for _, tag := range tags {
-			if err := s.AddTag(ctx, v, code, tag); err != nil {
+			if _, err := s.w.ExecContext(ctx, `INSERT INTO ticket_tags (ticket_id, tag) SELECT id, ? FROM tickets WHERE code = ?`, tag, code); err != nil {
 				t.Fatalf("ticket %d: %v", i, err)
 			}
 		}

@@ -153,7 +153,10 @@ func (s *Store) AddNote(ctx context.Context, v authz.Viewer, code, body string) 
 		if t.status == TicketDeleted {
 			return RuleError{RuleTicketDeleted}
 		}
-		return addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now)
+		if err := addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now); err != nil {
+			return err
+		}
+		return notifyMentions(ctx, tx, t.id, v.ID, body, now)
 	})
 }
 
@@ -236,6 +239,11 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 		return fmt.Errorf("assign ticket %d: %w", t.id, err)
 	}
 	t.assigneeID = agentID
+	if agentID != 0 && agentID != by.agentID {
+		if err := notify(ctx, tx, agentID, t.id, NotifyAssigned, by.agentID, now); err != nil {
+			return err
+		}
+	}
 	return addMessage(ctx, tx, t.id, by.event(EventAssigned, EventDetails{Name: name}), now)
 }
 

@@ -57,6 +57,7 @@ func (s *Store) MergeTicket(ctx context.Context, v authz.Viewer, code, into stri
 		steps := []string{
 			`UPDATE messages SET ticket_id = ? WHERE ticket_id = ?`,
 			`UPDATE attachments SET ticket_id = ? WHERE ticket_id = ?`,
+			`UPDATE notifications SET ticket_id = ? WHERE ticket_id = ?`,
 			`UPDATE tickets SET merged_into = ? WHERE merged_into = ?`,
 		}
 		for _, q := range steps {

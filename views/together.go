@@ -27,6 +27,8 @@ type TicketTogether struct {
 	// reply another agent sent since, which the editor asks about.
 	Seen      int64
 	Collision *store.LatestReply
+	// Mentionable are the agents a note can mention (@alias or @Name).
+	Mentionable []store.Mentionable
 }
 
 // ReplyAgo says how long ago another agent replied, in seconds under a
@@ -78,4 +80,45 @@ func togetherEventText(ctx context.Context, m store.Message, data map[string]any
 		return Tf(ctx, "EventMergedFrom", data), true
 	}
 	return "", false
+}
+
+// Paths of notifications.
+const (
+	PathNotifications     = "/notifications"
+	PathNotificationsRead = "/notifications/read"
+)
+
+// NotificationsProps is the list of notifications.
+type NotificationsProps struct {
+	List []store.Notification
+}
+
+// HasUnread reports whether Mark all as read has anything to do.
+func (p NotificationsProps) HasUnread() bool {
+	for _, n := range p.List {
+		if !n.Read {
+			return true
+		}
+	}
+	return false
+}
+
+// unreadCount is the top bar's count of unread notifications.
+func unreadCount(ctx context.Context) int {
+	if f := envOf(ctx).Unread; f != nil {
+		return f()
+	}
+	return 0
+}
+
+// NotificationText says why the agent is told.
+func NotificationText(ctx context.Context, n store.Notification) string {
+	data := map[string]any{"Name": n.ActorName, "Contact": n.Contact}
+	switch n.Kind {
+	case store.NotifyAssigned:
+		return Tf(ctx, "NotifyAssigned", data)
+	case store.NotifyCustomerReply:
+		return Tf(ctx, "NotifyCustomerReply", data)
+	}
+	return Tf(ctx, "NotifyMention", data)
 }

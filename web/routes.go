@@ -119,6 +119,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketMerge, s.ticketMerge, need(authz.TicketsMerge)},
 		{http.MethodPost, views.PathTicketPresence, s.ticketPresence, need(authz.TicketsRead)},
 		{http.MethodPost, views.PathTicketLeave, s.ticketLeave, need(authz.TicketsRead)},
+		{http.MethodGet, views.PathNotifications, s.notificationsShow, need(authz.TicketsRead)},
+		{http.MethodPost, views.PathNotificationsRead, s.notificationsReadAll, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathAccount, s.accountShow, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountPlan, s.planShow, need(authz.BillingManage)},
 		{http.MethodPost, views.PathAccountPlan, s.planChange, need(authz.BillingManage)},

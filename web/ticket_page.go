@@ -74,6 +74,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Assignable, err = s.st.AssignableAgents(ctx, tk.DepartmentID); err != nil {
 		return p, err
 	}
+	if p.Together.Mentionable, err = s.st.MentionableAgents(ctx, tk.DepartmentID); err != nil {
+		return p, err
+	}
 	if p.Answers, err = s.answerPicker(ctx, v, tk.DepartmentID, ""); err != nil {
 		return p, err
 	}
@@ -127,6 +130,10 @@ func (s *Server) ticketShow(c echo.Context) error {
 		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject}, nil
 	})
 	if err != nil {
+		return err
+	}
+	// Opening the ticket reads its notifications, before the top bar counts them.
+	if err := s.st.ReadTicket(ctx, v, code); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.TicketPage(body.Title, body.Body), nil)

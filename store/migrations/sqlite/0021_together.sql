@@ -19,3 +19,19 @@ CREATE TABLE ticket_presence (
     seen_at   INTEGER NOT NULL,
     PRIMARY KEY (ticket_id, agent_id)
 ) WITHOUT ROWID;
+
+-- What an agent is told about: a ticket assigned to them, a customer's
+-- answer on a ticket of theirs, a mention in a note. Read when they open
+-- the ticket or mark all as read. Lists read the newest first by agent;
+-- the unread ones are few and read by ticket.
+CREATE TABLE notifications (
+    id         INTEGER PRIMARY KEY,
+    agent_id   INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind       TEXT    NOT NULL CHECK (kind IN ('assigned', 'customer_reply', 'mention')),
+    actor_id   INTEGER REFERENCES agents (id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    read_at    INTEGER
+);
+CREATE INDEX notifications_agent ON notifications (agent_id, id);
+CREATE INDEX notifications_unread ON notifications (agent_id, ticket_id) WHERE read_at IS NULL;
