@@ -47,6 +47,8 @@ const (
 	ChannelsManage
 	TicketsEdit
 	TicketsMerge
+	ContactsRead
+	ContactsEdit
 	numPerms
 )
 
@@ -100,6 +102,8 @@ var catalogue = []Info{
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: TicketsEdit, Name: "tickets:edit", Group: GroupTickets, DescID: "PermTicketsEdit"},
 	{Perm: TicketsMerge, Name: "tickets:merge", Group: GroupTickets, DescID: "PermTicketsMerge"},
+	{Perm: ContactsRead, Name: "contacts:read", Group: GroupTickets, DescID: "PermContactsRead"},
+	{Perm: ContactsEdit, Name: "contacts:edit", Group: GroupTickets, DescID: "PermContactsEdit"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -239,8 +243,9 @@ var (
 )
 
 // togetherAgent: every agent fixes the tickets in their departments
-// (Edit ticket) and merges duplicates among them (Merge into…).
-var togetherAgent = []Perm{TicketsEdit, TicketsMerge}
+// (Edit ticket), merges duplicates among them (Merge into…), and looks up
+// and keeps the cards of their requesters (Contacts, in the same scope).
+var togetherAgent = []Perm{TicketsEdit, TicketsMerge, ContactsRead, ContactsEdit}
 
 // BuiltinPerms returns the permissions of a built-in role (none for others).
 func BuiltinPerms(r Role) Set {

@@ -29,6 +29,8 @@ type TicketTogether struct {
 	Collision *store.LatestReply
 	// Mentionable are the agents a note can mention (@alias or @Name).
 	Mentionable []store.Mentionable
+	// Requester are the requester's other recent tickets.
+	Requester RequesterTicketsProps
 }
 
 // ReplyAgo says how long ago another agent replied, in seconds under a

@@ -121,6 +121,10 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketLeave, s.ticketLeave, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathNotifications, s.notificationsShow, need(authz.TicketsRead)},
 		{http.MethodPost, views.PathNotificationsRead, s.notificationsReadAll, need(authz.TicketsRead)},
+		{http.MethodGet, views.PathContacts, s.contactsList, need(authz.ContactsRead)},
+		{http.MethodGet, views.PathContactCard, s.contactShow, need(authz.ContactsRead)},
+		{http.MethodGet, views.PathContactEdit, s.contactEdit, need(authz.ContactsEdit)},
+		{http.MethodPost, views.PathContactCard, s.contactUpdate, need(authz.ContactsEdit)},
 		{http.MethodGet, views.PathAccount, s.accountShow, need(authz.BillingManage)},
 		{http.MethodGet, views.PathAccountPlan, s.planShow, need(authz.BillingManage)},
 		{http.MethodPost, views.PathAccountPlan, s.planChange, need(authz.BillingManage)},
@@ -177,6 +181,7 @@ type navItem struct {
 // a registered GET route guarded by the same permission.
 var navigation = []navItem{
 	{"NavTickets", views.PathTickets, need(authz.TicketsRead)},
+	{"NavContacts", views.PathContacts, need(authz.ContactsRead)},
 	{"NavConfiguration", views.PathConfig, configAccess},
 	{"NavMyAccount", views.PathAccount, need(authz.BillingManage)},
 }

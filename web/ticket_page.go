@@ -65,6 +65,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Together.MergedInto, err = s.st.MergedInto(ctx, v, code); err != nil {
 		return p, err
 	}
+	if err := s.requesterTickets(ctx, v, tk, &p.Together.Requester); err != nil {
+		return p, err
+	}
 	// A merged ticket is a pointer: it shows its history and the link.
 	p.CanAct = p.CanAct && p.Together.MergedInto == ""
 	p.Together.CanEdit, p.Together.CanMerge = v.Can(authz.TicketsEdit), v.Can(authz.TicketsMerge)
@@ -116,6 +119,9 @@ func (s *Server) ticketShow(c echo.Context) error {
 	}
 	if v.Can(authz.TicketsMerge) {
 		access += "+merge"
+	}
+	if v.Can(authz.ContactsRead) {
+		access += "+contacts"
 	}
 	// Insert answer lists the viewer's own personal answers: the page is theirs.
 	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + strconv.FormatInt(v.ID, 10) + "|" + access + "|" + code + "|" + fv.Query().Encode()

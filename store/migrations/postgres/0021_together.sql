@@ -23,3 +23,7 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_agent ON notifications (agent_id, id);
 CREATE INDEX notifications_unread ON notifications (agent_id, ticket_id) WHERE read_at IS NULL;
+
+ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN company TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
