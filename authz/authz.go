@@ -49,6 +49,7 @@ const (
 	TicketsMerge
 	ContactsRead
 	ContactsEdit
+	ContactsRemove
 	numPerms
 )
 
@@ -104,6 +105,7 @@ var catalogue = []Info{
 	{Perm: TicketsMerge, Name: "tickets:merge", Group: GroupTickets, DescID: "PermTicketsMerge"},
 	{Perm: ContactsRead, Name: "contacts:read", Group: GroupTickets, DescID: "PermContactsRead"},
 	{Perm: ContactsEdit, Name: "contacts:edit", Group: GroupTickets, DescID: "PermContactsEdit"},
+	{Perm: ContactsRemove, Name: "contacts:remove", Group: GroupTickets, DescID: "PermContactsRemove"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -238,7 +240,7 @@ var (
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
-		ChannelsManage)
+		ChannelsManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 
@@ -246,6 +248,10 @@ var (
 // (Edit ticket), merges duplicates among them (Merge into…), and looks up
 // and keeps the cards of their requesters (Contacts, in the same scope).
 var togetherAgent = []Perm{TicketsEdit, TicketsMerge, ContactsRead, ContactsEdit}
+
+// togetherAdmin: removing a person's data (anonymising a contact) is a
+// privacy decision for Administrators and Owners.
+var togetherAdmin = []Perm{ContactsRemove}
 
 // BuiltinPerms returns the permissions of a built-in role (none for others).
 func BuiltinPerms(r Role) Set {

@@ -23,6 +23,8 @@ type ContactCard struct {
 	Company   string
 	Notes     string
 	CreatedAt time.Time
+	// OtherEmails are the addresses besides Email that find the contact.
+	OtherEmails []string
 }
 
 // ContactInput is what Edit contact changes.
@@ -31,6 +33,8 @@ type ContactInput struct {
 	Phone   string
 	Company string
 	Notes   string
+	// OtherEmails replace the contact's other addresses.
+	OtherEmails []string
 }
 
 // ContactTicket is one ticket in a contact's list.
@@ -60,6 +64,10 @@ func scanContactCard(row interface{ Scan(...any) error }) (ContactCard, error) {
 	return c, err
 }
 
+// searchContacts: a name or an email, first or other.
+const searchContacts = ` AND (lower(c.name) LIKE ? ESCAPE '\' OR c.email LIKE ? ESCAPE '\'
+	OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id AND e.email LIKE ? ESCAPE '\'))`
+
 // ContactsPage is a page of the Contacts list, newest first.
 type ContactsPage struct {
 	Contacts []ContactCard
@@ -78,9 +86,9 @@ func (s *Store) Contacts(ctx context.Context, v authz.Viewer, search string, aft
 		args = append(args, after)
 	}
 	if search != "" {
-		where += " AND (lower(c.name) LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\')"
+		where += searchContacts
 		like := "%" + escapeLike(NormalizeEmail(search)) + "%"
-		args = append(args, like, like)
+		args = append(args, like, like, like)
 	}
 	rows, err := s.rd.QueryContext(ctx, `SELECT `+contactCardColumns+` FROM contacts c WHERE `+where+` ORDER BY c.id DESC LIMIT ?`,
 		append(args, limit+1)...)
@@ -113,6 +121,9 @@ func (s *Store) ContactByID(ctx context.Context, v authz.Viewer, id int64) (Cont
 	}
 	if err != nil {
 		return ContactCard{}, fmt.Errorf("store: contact %d: %w", id, err)
+	}
+	if c.OtherEmails, err = otherEmails(ctx, s.rd, id); err != nil {
+		return ContactCard{}, fmt.Errorf("store: emails of contact %d: %w", id, err)
 	}
 	return c, nil
 }
@@ -154,6 +165,9 @@ func (s *Store) UpdateContact(ctx context.Context, v authz.Viewer, id int64, in 
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET name = ?, phone = ?, company = ?, notes = ? WHERE id = ?`,
 			in.Name, in.Phone, in.Company, in.Notes, id); err != nil {
+			return err
+		}
+		if err := setOtherEmails(ctx, tx, id, in.OtherEmails, s.nowMs()); err != nil {
 			return err
 		}
 		if name == in.Name {

@@ -96,10 +96,21 @@ func (s *Store) EditTicket(ctx context.Context, v authz.Viewer, code string, in 
 func (s *Store) visibleContact(ctx context.Context, q querier, v authz.Viewer, email string) (int64, error) {
 	scope, args := scopeSQL(v)
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT c.id FROM contacts c WHERE c.email = ?
-		AND EXISTS (SELECT 1 FROM tickets t WHERE t.contact_id = c.id AND `+scope+`)`, append([]any{email}, args...)...).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT c.id FROM contacts c
+		WHERE (c.email = ? OR c.id = (SELECT contact_id FROM contact_emails WHERE email = ?))
+		AND EXISTS (SELECT 1 FROM tickets t WHERE t.contact_id = c.id AND `+scope+`)`, append([]any{email, email}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, RuleError{RuleRequesterNotVisible}
+	}
+	return id, err
+}
+
+// VisibleContactByEmail finds the contact with that email, first or
+// other, among those the viewer may see (ErrNotFound otherwise).
+func (s *Store) VisibleContactByEmail(ctx context.Context, v authz.Viewer, email string) (int64, error) {
+	id, err := s.visibleContact(ctx, s.rd, v, NormalizeEmail(email))
+	if IsRule(err, RuleRequesterNotVisible) {
+		return 0, ErrNotFound
 	}
 	return id, err
 }

@@ -13,7 +13,16 @@ const (
 	PathContacts    = "/contacts"
 	PathContactCard = "/contacts/:id"
 	PathContactEdit = "/contacts/:id/edit"
+	// PathContactMerge merges the contact into another; PathContactRemove
+	// anonymises it.
+	PathContactMerge  = "/contacts/:id/merge"
+	PathContactRemove = "/contacts/:id/remove"
 )
+
+// ContactActionPath is one of a contact's actions (a PathContact* pattern).
+func ContactActionPath(pattern string, id int64) string {
+	return strings.Replace(pattern, ":id", strconv.FormatInt(id, 10), 1)
+}
 
 // ContactPath is a contact's page; ContactEditPath its Edit contact form.
 func ContactPath(id int64) string {
@@ -44,16 +53,22 @@ func (p ContactsProps) NextURL() string {
 
 // ContactCardProps is a contact's page.
 type ContactCardProps struct {
-	Contact store.ContactCard
-	Tickets []store.ContactTicket
-	CanEdit bool
+	Contact   store.ContactCard
+	Tickets   []store.ContactTicket
+	CanEdit   bool
+	CanRemove bool
+	// Into is the Merge form's email, with its message in Errors.
+	Into   string
+	Errors FieldErrors
 }
 
 // ContactFormProps is Edit contact.
 type ContactFormProps struct {
 	Contact store.ContactCard
 	Values  store.ContactInput
-	Errors  FieldErrors
+	// OtherEmails is the Other emails field as typed, one per line.
+	OtherEmails string
+	Errors      FieldErrors
 }
 
 // RequesterTicketsProps is the ticket page's card of the requester's

@@ -78,3 +78,52 @@ func TestTicketPage_ShowsTheRequestersOtherRecentTickets(t *testing.T) {
 		t.Fatalf("Ann's card of Carla's other tickets: %q", got)
 	}
 }
+
+func TestContacts_MergeAndRemoveFromTheContactPage(t *testing.T) {
+	w := newTicketWorld(t)
+	ctx := context.Background()
+	dup, err := w.app.st.CreateTicket(ctx, nil, store.NewTicketInput{Subject: "From home", Body: "Hi", Channel: store.ChannelContactForm,
+		DepartmentID: w.sales, ContactName: "Carla at home", ContactEmail: "carla@home.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, adam := w.as("ann@example.com"), w.as("adam@example.com")
+	from, keep := w.contactOf(dup), w.contactOf(w.salesCode)
+	merge := views.ContactActionPath(views.PathContactMerge, from)
+	for _, into := range []string{"not-an-email", "nobody@example.com", "carla@home.example"} {
+		r := ann.post(merge, url.Values{"into": {into}}).wantStatus(http.StatusUnprocessableEntity)
+		if r.text("#f-into-error") == "" {
+			t.Errorf("merge into %q: no message next to the field", into)
+		}
+	}
+	// Other emails: a bad address is refused next to the field.
+	r := ann.post(views.ContactPath(keep), url.Values{"name": {"Carla Customer"}, "emails": {"carla@home.example"}}).wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.text("#f-emails-error"), "belongs to another contact") {
+		t.Fatalf("other email of another contact: %q", r.text("#f-emails-error"))
+	}
+	ann.post(merge, url.Values{"into": {"carla@example.com"}}).wantRedirect(views.ContactPath(keep))
+	page := ann.get(views.ContactPath(keep)).wantContains("Carla at home was merged into this contact.")
+	if got := page.text(".contact-tickets"); !strings.Contains(got, dup) || !strings.Contains(got, w.salesCode) {
+		t.Fatalf("kept contact's tickets: %q", got)
+	}
+	if got := page.text("#contact-other-emails"); got != "carla@home.example" {
+		t.Fatalf("kept contact's other emails: %q", got)
+	}
+	ann.get(views.ContactPath(from)).wantStatus(http.StatusNotFound)
+
+	// Removing is for Administrators: Ann may not, Adam may.
+	remove := views.ContactActionPath(views.PathContactRemove, keep)
+	if page.doc().Find("#remove-contact").Length() != 0 {
+		t.Fatal("an Agent is offered Remove contact")
+	}
+	ann.get(remove).wantStatus(http.StatusForbidden)
+	ann.post(remove, url.Values{}).wantStatus(http.StatusForbidden)
+	adam.get(remove).wantStatus(http.StatusOK)
+	adam.post(remove, url.Values{}).wantRedirect(views.ContactPath(keep))
+	card := adam.get(views.ContactPath(keep)).wantStatus(http.StatusOK)
+	if body := card.text("main"); strings.Contains(body, "Carla") || strings.Contains(body, "carla@") {
+		t.Fatalf("the removed contact's page still names her: %q", body)
+	}
+	// The ticket stays readable.
+	ann.get(views.TicketPath(w.salesCode)).wantStatus(http.StatusOK).wantContains("Price list please")
+}

@@ -27,3 +27,10 @@ CREATE INDEX notifications_unread ON notifications (agent_id, ticket_id) WHERE r
 ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN company TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE contact_emails (
+    email      TEXT   PRIMARY KEY,
+    contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX contact_emails_contact ON contact_emails (contact_id);

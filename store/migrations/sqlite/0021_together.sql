@@ -41,3 +41,13 @@ CREATE INDEX notifications_unread ON notifications (agent_id, ticket_id) WHERE r
 ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN company TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+-- A contact's other email addresses (the first stays in contacts.email):
+-- mail from any of them finds the contact. Unique across contacts, as the
+-- first ones are.
+CREATE TABLE contact_emails (
+    email      TEXT    PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX contact_emails_contact ON contact_emails (contact_id);
