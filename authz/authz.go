@@ -46,6 +46,11 @@ const (
 	TicketFiltersManage
 	ChannelsManage
 	APITokensManageAll
+	TicketsEdit
+	TicketsMerge
+	ContactsRead
+	ContactsEdit
+	ContactsRemove
 	numPerms
 )
 
@@ -98,6 +103,11 @@ var catalogue = []Info{
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: APITokensManageAll, Name: "api_tokens:manage_all", Group: GroupSystem, DescID: "PermAPITokensManageAll", BuiltinOnly: true},
+	{Perm: TicketsEdit, Name: "tickets:edit", Group: GroupTickets, DescID: "PermTicketsEdit"},
+	{Perm: TicketsMerge, Name: "tickets:merge", Group: GroupTickets, DescID: "PermTicketsMerge"},
+	{Perm: ContactsRead, Name: "contacts:read", Group: GroupTickets, DescID: "PermContactsRead"},
+	{Perm: ContactsEdit, Name: "contacts:edit", Group: GroupTickets, DescID: "PermContactsEdit"},
+	{Perm: ContactsRemove, Name: "contacts:remove", Group: GroupTickets, DescID: "PermContactsRemove"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -228,14 +238,23 @@ func (r Role) Builtin() bool { return r == RoleAgent || r == RoleAdmin || r == R
 func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 
 var (
-	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn)
+	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn).With(togetherAgent...)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage,
-		APITokensManageAll)
+		APITokensManageAll).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
+
+// togetherAgent: every agent fixes the tickets in their departments
+// (Edit ticket), merges duplicates among them (Merge into…), and looks up
+// and keeps the cards of their requesters (Contacts, in the same scope).
+var togetherAgent = []Perm{TicketsEdit, TicketsMerge, ContactsRead, ContactsEdit}
+
+// togetherAdmin: removing a person's data (anonymising a contact) is a
+// privacy decision for Administrators and Owners.
+var togetherAdmin = []Perm{ContactsRemove}
 
 // BuiltinPerms returns the permissions of a built-in role (none for others).
 func BuiltinPerms(r Role) Set {

@@ -187,6 +187,9 @@ var copyOrder = []copyTable{
 	{name: "attachments", key: "id"},
 	{name: "webhooks", key: "id"},
 	{name: "webhook_deliveries", key: "id"},
+	{name: "ticket_presence", key: "ticket_id, agent_id"},
+	{name: "notifications", key: "id"},
+	{name: "contact_emails", key: "email"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

@@ -110,8 +110,11 @@ type PublicMessage struct {
 func (s *Store) CustomerTicketByToken(ctx context.Context, token string) (CustomerTicket, error) {
 	var ct CustomerTicket
 	var id, created int64
+	// The link of a merged ticket opens the ticket it was merged into, when
+	// that is the same customer's: never another requester's conversation.
 	err := s.rd.QueryRowContext(ctx, `SELECT t.id, t.code, t.subject, t.status, t.created_at, l.lang
-		FROM customer_links l JOIN tickets t ON t.id = l.ticket_id
+		FROM customer_links l JOIN tickets o ON o.id = l.ticket_id
+		JOIN tickets t ON t.id = coalesce(o.merged_into, o.id) AND t.contact_id = o.contact_id
 		WHERE l.token = ? AND t.status NOT IN ('deleted', 'spam')`, token).Scan(&id, &ct.Code, &ct.Subject, &ct.Status, &created, &ct.Lang)
 	if errors.Is(err, sql.ErrNoRows) || token == "" {
 		return CustomerTicket{}, ErrNotFound
@@ -139,7 +142,7 @@ func (s *Store) publicThread(ctx context.Context, ticketID int64) ([]PublicMessa
 		FROM messages m
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN contacts c ON c.id = m.contact_id
-		WHERE m.ticket_id = `+intArg+` AND m.kind IN ('customer', 'reply') ORDER BY m.id`, ticketID)
+		WHERE m.ticket_id = `+intArg+` AND m.kind IN ('customer', 'reply') ORDER BY m.created_at, m.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: public thread of ticket %d: %w", ticketID, err)
 	}

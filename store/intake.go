@@ -328,7 +328,8 @@ func (st txStmts) lookUp(ctx context.Context, actor *authz.Viewer, in NewTicketI
 	}
 	var ok bool
 	var contactID int64
-	err := st.lookup.QueryRowContext(ctx, in.DepartmentID, seesAll, actorID, NormalizeEmail(in.ContactEmail)).Scan(&ok, &contactID)
+	email := NormalizeEmail(in.ContactEmail)
+	err := st.lookup.QueryRowContext(ctx, in.DepartmentID, seesAll, actorID, email, email).Scan(&ok, &contactID)
 	if err != nil {
 		return 0, fmt.Errorf("department %d: %w", in.DepartmentID, err)
 	}
@@ -439,7 +440,7 @@ func prepareIntake(ctx context.Context, w *sql.DB) (*intakeStmts, error) {
 		{&st.release, `RELEASE new_ticket`},
 		{&st.lookup, `SELECT EXISTS (SELECT 1 FROM departments WHERE id = ?
 				AND (? OR id IN (SELECT department_id FROM department_members WHERE agent_id = ?))),
-			coalesce((SELECT id FROM contacts WHERE email = ?), 0)`},
+			coalesce((SELECT id FROM contacts WHERE email = ?), (SELECT contact_id FROM contact_emails WHERE email = ?), 0)`},
 		// An existing contact keeps its name: a public form must not rename
 		// people. lookUp finds existing ones (also those made earlier in the
 		// batch), so the conflict clause only keeps emails unique.

@@ -150,8 +150,19 @@ func (s *Store) answeredTicket(ctx context.Context, tx *sql.Tx, in IncomingEmail
 // requestersTicket locks the ticket where says, if the email's sender is
 // its requester and it is not deleted.
 func (s *Store) requestersTicket(ctx context.Context, tx *sql.Tx, where string, arg any, from string) (ticketState, bool, error) {
-	t, err := scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t JOIN contacts c ON c.id = t.contact_id
-		WHERE `+where+` AND c.email = ? AND t.status <> 'deleted'`+s.forUpdate(false), arg, from))
+	// The requester is checked on the ticket the email answers; a merged
+	// one hands the message on to the ticket it was merged into.
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(t.merged_into, t.id) FROM tickets t JOIN contacts c ON c.id = t.contact_id
+		WHERE `+where+` AND (c.email = ? OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id AND e.email = ?))`, arg, from, from).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ticketState{}, false, nil
+	}
+	if err != nil {
+		return ticketState{}, false, err
+	}
+	t, err := scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t
+		WHERE t.id = ? AND t.status <> 'deleted'`+s.forUpdate(false), id))
 	if errors.Is(err, ErrNotFound) {
 		return ticketState{}, false, nil
 	}
@@ -179,9 +190,8 @@ func customerMessageTx(ctx context.Context, tx *sql.Tx, t *ticketState, body str
 // this transaction (the email's record must commit with it).
 func newEmailTicket(ctx context.Context, tx *sql.Tx, in desk.TicketInput, now int64) (int64, string, error) {
 	email := NormalizeEmail(in.ContactEmail)
-	var contactID int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM contacts WHERE email = ?`, email).Scan(&contactID)
-	if errors.Is(err, sql.ErrNoRows) {
+	contactID, err := contactIDByEmail(ctx, tx, email)
+	if err == nil && contactID == 0 {
 		err = tx.QueryRowContext(ctx, `INSERT INTO contacts (name, email, created_at) VALUES (?, ?, ?) RETURNING id`, in.ContactName, email, now).Scan(&contactID)
 	}
 	if err != nil {

@@ -89,6 +89,12 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	if err != nil {
 		return fmt.Errorf("add %s to ticket %d: %w", m.kind, ticketID, err)
 	}
+	if m.kind == KindCustomer {
+		// The customer answered: the assignee, if any, is told.
+		if err := notifyAssignee(ctx, tx, ticketID, now); err != nil {
+			return err
+		}
+	}
 	switch m.kind {
 	case KindCustomer, KindReply:
 		_, err = tx.ExecContext(ctx, `UPDATE tickets SET message_count = message_count + 1, preview = ? WHERE id = ?`, preview(m.body), ticketID)
@@ -101,7 +107,8 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	return queueHookForMessage(ctx, tx, ticketID, m, now)
 }
 
-// Thread returns a ticket's messages and events, oldest first. The caller
+// Thread returns a ticket's messages and events, oldest first (by time:
+// the threads of merged tickets interleave). The caller
 // has found the ticket through TicketByCode, which applies the scope.
 func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT m.id, m.kind, coalesce(a.name, c.name, ''), a.removed_at IS NOT NULL,
@@ -109,7 +116,7 @@ func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 		FROM messages m
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN contacts c ON c.id = m.contact_id
-		WHERE m.ticket_id = `+intArg+` ORDER BY m.id`, ticketID)
+		WHERE m.ticket_id = `+intArg+` ORDER BY m.created_at, m.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread of ticket %d: %w", ticketID, err)
 	}

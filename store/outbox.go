@@ -213,7 +213,8 @@ type Delivery struct {
 // found the ticket through TicketByCode, which applies the scope.
 func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Delivery, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT id, message_id, status, attempts, last_error FROM outbox
-		WHERE ticket_id = `+intArg+` AND status <> 'sent' ORDER BY id`, ticketID)
+		WHERE (ticket_id = `+intArg+` OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = `+intArg+`))
+		AND status <> 'sent' ORDER BY id`, ticketID, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of ticket %d: %w", ticketID, err)
 	}
@@ -234,7 +235,7 @@ func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Deliv
 func (s *Store) RetryMail(ctx context.Context, v authz.Viewer, code string, id int64) error {
 	return s.act(ctx, v, code, "retry email of", func(tx *sql.Tx, t *ticketState, now int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = ''
-			WHERE id = ? AND ticket_id = ? AND status = 'failed'`, now, id, t.id)
+			WHERE id = ? AND (ticket_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = ?)) AND status = 'failed'`, now, id, t.id, t.id)
 		if err != nil {
 			return err
 		}

@@ -56,11 +56,11 @@ func scanState(row *sql.Row) (ticketState, error) {
 }
 
 // lockTicket reads a ticket the viewer may touch, inside the write
-// transaction; on PostgreSQL it locks the row until the commit, so two
+// transaction (a merged ticket is a pointer and takes no actions); on PostgreSQL it locks the row until the commit, so two
 // instances changing one ticket take turns.
 func (s *Store) lockTicket(ctx context.Context, tx *sql.Tx, v authz.Viewer, code string) (ticketState, error) {
 	scope, args := scopeSQL(v)
-	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND `+scope+s.forUpdate(false),
+	return scanState(tx.QueryRowContext(ctx, `SELECT `+stateColumns+` FROM tickets t WHERE t.code = ? AND t.merged_into IS NULL AND `+scope+s.forUpdate(false),
 		append([]any{code}, args...)...))
 }
 
@@ -153,7 +153,10 @@ func (s *Store) AddNote(ctx context.Context, v authz.Viewer, code, body string) 
 		if t.status == TicketDeleted {
 			return RuleError{RuleTicketDeleted}
 		}
-		return addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now)
+		if err := addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now); err != nil {
+			return err
+		}
+		return notifyMentions(ctx, tx, t.id, v.ID, body, now)
 	})
 }
 
@@ -236,6 +239,11 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 		return fmt.Errorf("assign ticket %d: %w", t.id, err)
 	}
 	t.assigneeID = agentID
+	if agentID != 0 && agentID != by.agentID {
+		if err := notify(ctx, tx, agentID, t.id, NotifyAssigned, by.agentID, now); err != nil {
+			return err
+		}
+	}
 	return addMessage(ctx, tx, t.id, by.event(EventAssigned, EventDetails{Name: name}), now)
 }
 

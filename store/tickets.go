@@ -137,6 +137,9 @@ type Ticket struct {
 	// or, for a customer's message, the contact.
 	UpdatedByName string
 	Tags          []string
+	// Unread: the viewer has unread notifications about it (the queue
+	// sets it; see UnreadTickets).
+	Unread bool
 }
 
 const ticketColumns = `t.id, t.code, t.subject, t.status, t.priority, t.channel, t.department_id, d.name,

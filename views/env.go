@@ -27,6 +27,9 @@ type Env struct {
 	Zone *time.Location
 	// ReadOnly: the account has ended and the desk takes no changes.
 	ReadOnly bool
+	// Unread counts the signed-in agent's unread notifications for the
+	// top bar, asked only when a whole page is drawn.
+	Unread func() int
 }
 
 // CurrentUser is the signed-in agent as the views see it.

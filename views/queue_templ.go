@@ -1937,7 +1937,7 @@ func queueRow(t store.Ticket, f QueueFilterValues, d store.Density) templ.Compon
 			templ_7745c5c3_Var112 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		var templ_7745c5c3_Var113 = []any{"queue-row", "queue-row-" + string(t.Status)}
+		var templ_7745c5c3_Var113 = []any{"queue-row", "queue-row-" + string(t.Status), templ.KV("queue-row-unread", t.Unread)}
 		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var113...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -200,6 +200,7 @@ type TicketProps struct {
 	// Deliveries are the replies' emails not sent yet or not delivered,
 	// by the reply's message id.
 	Deliveries map[int64]store.Delivery
+	Together   TicketTogether // Edit ticket, Merge into… and a merged ticket's pointer
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.
@@ -379,6 +380,9 @@ func EventText(ctx context.Context, m store.Message) string {
 		return Tf(ctx, "EventTagRemoved", data)
 	}
 	if text, ok := fieldEventText(ctx, m.Event, data); ok {
+		return text
+	}
+	if text, ok := togetherEventText(ctx, m, data); ok {
 		return text
 	}
 	return string(m.Event)

@@ -115,6 +115,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			Path:      p,
 			Company:   company,
 			Zone:      zone,
+			Unread:    s.unreadCounter(ctx, st.agent),
 		}
 		c.Set(stateKey, st)
 		c.SetRequest(c.Request().WithContext(views.WithEnv(ctx, st.env)))

@@ -59,10 +59,25 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
 		return p, err
 	}
+	for _, m := range p.Thread {
+		p.Together.Seen = max(p.Together.Seen, m.ID)
+	}
+	if p.Together.MergedInto, err = s.st.MergedInto(ctx, v, code); err != nil {
+		return p, err
+	}
+	if err := s.requesterTickets(ctx, v, tk, &p.Together.Requester); err != nil {
+		return p, err
+	}
+	// A merged ticket is a pointer: it shows its history and the link.
+	p.CanAct = p.CanAct && p.Together.MergedInto == ""
+	p.Together.CanEdit, p.Together.CanMerge = v.Can(authz.TicketsEdit), v.Can(authz.TicketsMerge)
 	if !p.CanAct {
 		return p, nil
 	}
 	if p.Assignable, err = s.st.AssignableAgents(ctx, tk.DepartmentID); err != nil {
+		return p, err
+	}
+	if p.Together.Mentionable, err = s.st.MentionableAgents(ctx, tk.DepartmentID); err != nil {
 		return p, err
 	}
 	if p.Answers, err = s.answerPicker(ctx, v, tk.DepartmentID, ""); err != nil {
@@ -99,6 +114,15 @@ func (s *Server) ticketShow(c echo.Context) error {
 	if v.Can(authz.TicketsReply) {
 		access = "act"
 	}
+	if v.Can(authz.TicketsEdit) {
+		access += "+edit"
+	}
+	if v.Can(authz.TicketsMerge) {
+		access += "+merge"
+	}
+	if v.Can(authz.ContactsRead) {
+		access += "+contacts"
+	}
 	// Insert answer lists the viewer's own personal answers: the page is theirs.
 	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + strconv.FormatInt(v.ID, 10) + "|" + access + "|" + code + "|" + fv.Query().Encode()
 	gen := s.st.Generation()
@@ -112,6 +136,10 @@ func (s *Server) ticketShow(c echo.Context) error {
 		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject}, nil
 	})
 	if err != nil {
+		return err
+	}
+	// Opening the ticket reads its notifications, before the top bar counts them.
+	if err := s.st.ReadTicket(ctx, v, code); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.TicketPage(body.Title, body.Body), nil)
@@ -153,6 +181,9 @@ func (s *Server) ticketMessage(c echo.Context) error {
 	}
 	if !f.ok() {
 		return s.ticketInvalid(c, func(p *views.TicketProps) { p.Kind, p.Body, p.Errors = kind, body, f.errs })
+	}
+	if asked, err := s.replyCollision(c, kind, body); asked || err != nil {
+		return err
 	}
 	before, err := s.st.TicketByCode(ctx, v, code)
 	if err != nil {

@@ -93,7 +93,11 @@ func (s *Server) queueShow(c echo.Context) error {
 	}
 	// htmx swaps the results; restoring history wants the whole page.
 	whole := !isHTMX(c) || c.Request().Header.Get("HX-History-Restore-Request") == "true"
-	key := queueKey(c, v, fv, f, density, whole)
+	unread, err := s.st.Unread(ctx, v)
+	if err != nil {
+		return err
+	}
+	key := queueKey(c, v, fv, f, density, whole) + unreadKey(unread)
 	gen := s.st.Generation()
 	start, err := s.queueStart(c)
 	if err != nil {
@@ -106,6 +110,9 @@ func (s *Server) queueShow(c echo.Context) error {
 			return piece{}, err
 		}
 		if p.Page, err = s.st.Queue(ctx, v, f); err != nil {
+			return piece{}, err
+		}
+		if err := s.markUnread(ctx, v, p.Page.Tickets); err != nil {
 			return piece{}, err
 		}
 		// The views' counts and the queue's total come from the kept
