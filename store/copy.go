@@ -185,6 +185,11 @@ var copyOrder = []copyTable{
 	{name: "mailboxes", key: "id"},
 	{name: "mail_refs", key: "header_id"},
 	{name: "attachments", key: "id"},
+	{name: "security_settings", key: "id"},
+	{name: "agent_totp", key: "agent_id"},
+	{name: "agent_recovery_codes", key: "agent_id, code_hash"},
+	{name: "plugins", key: "name"},
+	{name: "search_replace_rules", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

@@ -520,6 +520,10 @@ func (s *Server) setPasswordSave(c echo.Context) error {
 	}
 	f := newForm(c)
 	pw := f.password("password", true)
+	if err := s.checkNewPassword(f, "password", pw); err != nil {
+		return err
+	}
+	checkNotSamePassword(f, "password", pw, a.PasswordHash)
 	if !f.ok() {
 		p := views.SetPasswordProps{Name: a.Name, Action: views.SetPasswordPath(token), Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.SetPasswordPage(p), nil)

@@ -29,6 +29,9 @@ func (s *Server) signUpCreate(c echo.Context) error {
 		Email:   f.email("email"),
 	}
 	pw := f.password("password", true)
+	if err := s.checkNewPassword(f, "password", pw); err != nil {
+		return err
+	}
 	p := views.SignUpProps{Values: v, Errors: f.errs}
 	if !f.ok() {
 		return s.render(c, http.StatusUnprocessableEntity, views.SignUpPage(p), views.SignUpForm(p))
@@ -119,6 +122,25 @@ func (s *Server) signInCreate(c echo.Context) error {
 	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil && agent.Status == store.StatusActive
 	if !good {
 		return s.failedSignIn(c, email, agent.ID, ip, fail)
+	}
+	sec, err := s.st.SecuritySettings(ctx)
+	if err != nil {
+		return err
+	}
+	expired, err := s.st.PasswordExpired(ctx, agent.ID, sec.Policy)
+	if err != nil {
+		return err
+	}
+	if expired {
+		// The agent proved they know the password: no session yet, but a
+		// short one-time link to choose a new one, which then signs them in.
+		s.signIn.succeeded(email, ip, bucket)
+		token, err := s.st.ExpiredPasswordLink(ctx, agent.ID, ip)
+		if err != nil {
+			return err
+		}
+		flash(c, views.FlashInfo, t(c, "PasswordExpired"))
+		return s.redirect(c, views.SetPasswordPath(token))
 	}
 	// The password was checked above, outside any transaction; the store
 	// checks the agent and the hash again as it signs them in, in one step.

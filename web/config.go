@@ -22,6 +22,7 @@ var configSections = []navItem{
 	{"ConfigTicketFields", views.PathTicketFields, need(authz.TicketFieldsManage)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
+	{"ConfigSecurity", views.PathSecurity, need(authz.SecurityManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 }

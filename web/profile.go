@@ -64,6 +64,12 @@ func (s *Server) passwordUpdate(c echo.Context) error {
 	if f.ok() && !store.CheckPassword(a.PasswordHash, current) {
 		f.fail("current_password", "ErrWrongPassword", nil)
 	}
+	if err := s.checkNewPassword(f, "new_password", next); err != nil {
+		return err
+	}
+	if f.ok() && next == current {
+		f.fail("new_password", "ErrPasswordSame", nil)
+	}
 	offered, err := s.offeredLanguages(c)
 	if err != nil {
 		return err

@@ -64,6 +64,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathRoleRemove, s.roleRemove, need(authz.RolesManage)},
 		{http.MethodGet, views.PathGeneral, s.generalShow, need(authz.SettingsManage)},
 		{http.MethodPost, views.PathGeneral, s.generalSave, need(authz.SettingsManage)},
+		{http.MethodGet, views.PathSecurity, s.securityShow, need(authz.SecurityManage)},
+		{http.MethodPost, views.PathSecurity, s.securitySave, need(authz.SecurityManage)},
 		{http.MethodGet, views.PathAudit, s.auditShow, need(authz.AuditRead)},
 		{http.MethodGet, views.PathLanguages, s.languagesShow, need(authz.LanguagesManage)},
 		{http.MethodPost, views.PathLanguages, s.languagesSave, need(authz.LanguagesManage)},
