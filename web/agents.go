@@ -248,12 +248,17 @@ func (s *Server) agentEditProps(c echo.Context, actor, target store.Agent, v vie
 		return views.AgentEditProps{}, err
 	}
 	access := store.CanChangeAccess(actor, target)
+	tf, err := s.st.TwoFactor(c.Request().Context(), target.ID)
+	if err != nil {
+		return views.AgentEditProps{}, err
+	}
 	return views.AgentEditProps{
-		Form:           fp,
-		Agent:          target,
-		CanStatus:      access && !target.IsCreator,
-		CanReset:       access && actor.Perms.Has(authz.AgentsPassword),
-		CanMakeCreator: actor.IsCreator && target.Role == authz.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
+		CanResetTwoFactor: access && actor.Perms.Has(authz.AgentsPassword) && tf.Enabled && actor.ID != target.ID,
+		Form:              fp,
+		Agent:             target,
+		CanStatus:         access && !target.IsCreator,
+		CanReset:          access && actor.Perms.Has(authz.AgentsPassword),
+		CanMakeCreator:    actor.IsCreator && target.Role == authz.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
 	}, nil
 }
 

@@ -43,6 +43,10 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionSettingsUpdate:             "AuditSettingsUpdate",
 	store.ActionSecuritySettings:           "AuditSecuritySettings",
 	store.ActionPasswordExpired:            "AuditPasswordExpired",
+	store.ActionTwoFactorOn:                "AuditTwoFactorOn",
+	store.ActionTwoFactorReset:             "AuditTwoFactorReset",
+	store.ActionRecoveryCodeUsed:           "AuditRecoveryCodeUsed",
+	store.ActionTwoFactorFailed:            "AuditTwoFactorFailed",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

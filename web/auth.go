@@ -123,39 +123,8 @@ func (s *Server) signInCreate(c echo.Context) error {
 	if !good {
 		return s.failedSignIn(c, email, agent.ID, ip, fail)
 	}
-	sec, err := s.st.SecuritySettings(ctx)
-	if err != nil {
-		return err
-	}
-	expired, err := s.st.PasswordExpired(ctx, agent.ID, sec.Policy)
-	if err != nil {
-		return err
-	}
-	if expired {
-		// The agent proved they know the password: no session yet, but a
-		// short one-time link to choose a new one, which then signs them in.
-		s.signIn.succeeded(email, ip, bucket)
-		token, err := s.st.ExpiredPasswordLink(ctx, agent.ID, ip)
-		if err != nil {
-			return err
-		}
-		flash(c, views.FlashInfo, t(c, "PasswordExpired"))
-		return s.redirect(c, views.SetPasswordPath(token))
-	}
-	// The password was checked above, outside any transaction; the store
-	// checks the agent and the hash again as it signs them in, in one step.
-	st, token := state(c), randomToken()
-	err = s.st.SignIn(ctx, store.SignInInput{AgentID: agent.ID, PasswordHash: agent.PasswordHash, Token: token,
-		Remember: v.Remember, IP: ip, UserAgent: c.Request().UserAgent(), EndTokenHash: st.session.TokenHash})
-	switch {
-	case errors.Is(err, store.ErrSignInDisabled), errors.Is(err, store.ErrSignInStale):
-		return s.failedSignIn(c, email, agent.ID, ip, fail)
-	case err != nil:
-		return err
-	}
 	s.signIn.succeeded(email, ip, bucket)
-	st.cookie.signIn(token, v.Remember)
-	return s.redirect(c, v.Next)
+	return s.passwordAccepted(c, agent, v.Remember, v.Next)
 }
 
 // failedSignIn answers a refused sign-in. A failure for an agent's email is

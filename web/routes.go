@@ -34,6 +34,13 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathForgot, s.forgotShow, Public},
 		{http.MethodPost, views.PathForgot, s.forgotSend, Public},
 		{http.MethodPost, views.PathSignOut, s.signOut, Public},
+		{http.MethodGet, views.PathSignInCode, s.signInCodeShow, Public},
+		{http.MethodPost, views.PathSignInCode, s.signInCodeCheck, Public},
+		{http.MethodGet, views.PathSignInEnrol, s.signInEnrolShow, Public},
+		{http.MethodPost, views.PathSignInEnrol, s.signInEnrolConfirm, Public},
+		{http.MethodPost, views.PathProfileTwoFactor, s.profileTwoFactorStart, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathProfileTwoFactorConfirm, s.profileTwoFactorConfirm, need(authz.ProfileEdit)},
+		{http.MethodPost, views.PathAgentTwoFactor, s.agentTwoFactorReset, need(authz.AgentsPassword)},
 
 		{http.MethodGet, views.PathHome, s.home, need(authz.ProfileEdit)},
 		{http.MethodGet, views.PathProfile, s.profileShow, need(authz.ProfileEdit)},

@@ -24,6 +24,8 @@ import (
 type signInGate struct {
 	ip      *limiter
 	account *limiter
+	// code counts wrong two-factor codes per agent: five in 15 minutes.
+	code *limiter
 
 	mu    sync.Mutex
 	known map[string][]string // email → address keys that signed in, newest last
@@ -34,7 +36,8 @@ type signInGate struct {
 const knownPerAccount = 10
 
 func newSignInGate() *signInGate {
-	return &signInGate{ip: newLimiter(20, 15*time.Minute), account: newLimiter(5, 15*time.Minute), known: map[string][]string{}}
+	return &signInGate{ip: newLimiter(20, 15*time.Minute), account: newLimiter(5, 15*time.Minute), code: newLimiter(5, 15*time.Minute),
+		known: map[string][]string{}}
 }
 
 // addrKey is the key an address counts under: IPv4 whole, IPv6 by its /64.
