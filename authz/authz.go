@@ -46,6 +46,7 @@ const (
 	TicketFiltersManage
 	ChannelsManage
 	SecurityManage
+	PluginsManage
 	numPerms
 )
 
@@ -98,6 +99,7 @@ var catalogue = []Info{
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: SecurityManage, Name: "security:manage", Group: GroupSystem, DescID: "PermSecurityManage"},
+	{Perm: PluginsManage, Name: "plugins:manage", Group: GroupSystem, DescID: "PermPluginsManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -233,7 +235,7 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage,
-		SecurityManage)
+		SecurityManage, PluginsManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

@@ -47,6 +47,9 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionTwoFactorReset:             "AuditTwoFactorReset",
 	store.ActionRecoveryCodeUsed:           "AuditRecoveryCodeUsed",
 	store.ActionTwoFactorFailed:            "AuditTwoFactorFailed",
+	store.ActionPluginActive:               "AuditPluginActive",
+	store.ActionSearchReplaceAdd:           "AuditSearchReplaceAdd",
+	store.ActionSearchReplaceDrop:          "AuditSearchReplaceRemove",
 }
 
 func (s *Server) auditShow(c echo.Context) error {
