@@ -555,6 +555,15 @@ func (s *Server) setPasswordSave(c echo.Context) error {
 		flash(c, views.FlashInfo, t(c, "PasswordSetDisabled"))
 		return s.redirect(c, views.PathSignIn)
 	}
+	// A link proves the email, not the second factor: an agent with an
+	// authenticator (or one the desk requires) still gives a code.
+	if needs, err := s.needsSecondFactor(c, a); err != nil || needs {
+		if err != nil {
+			return err
+		}
+		flash(c, views.FlashSuccess, t(c, "PasswordSetWelcome"))
+		return s.passwordAccepted(c, a, false, views.PathHome)
+	}
 	if err := s.startSession(c, a, false); err != nil {
 		return err
 	}

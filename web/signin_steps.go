@@ -83,6 +83,21 @@ func mustHaveTwoFactor(sec store.SecuritySettings, a store.Agent) bool {
 	return sec.RequireTwoFactor && (a.Role == authz.RoleAdmin || a.Role == authz.RoleOwner)
 }
 
+// needsSecondFactor reports whether a sign-in of a asks for more than the
+// password: a code, or setting up an authenticator.
+func (s *Server) needsSecondFactor(c echo.Context, a store.Agent) (bool, error) {
+	ctx := c.Request().Context()
+	tf, err := s.st.TwoFactor(ctx, a.ID)
+	if err != nil {
+		return false, err
+	}
+	sec, err := s.st.SecuritySettings(ctx)
+	if err != nil {
+		return false, err
+	}
+	return tf.Enabled || mustHaveTwoFactor(sec, a), nil
+}
+
 // passwordAccepted goes on from a right password: to the code, to setting
 // up an authenticator, or straight on to the session.
 func (s *Server) passwordAccepted(c echo.Context, agent store.Agent, remember bool, next string) error {

@@ -171,3 +171,24 @@ func TestTwoFactor_AdministratorResetEndsSessionsAndIsAudited(t *testing.T) {
 	}
 	passwordStep(app.client(), tm.agent.Email).wantRedirect(views.PathHome)
 }
+
+// A set-password link (Forgot password?) proves the email, not the phone:
+// an agent with two-factor sign-in still gives a code after using one.
+func TestTwoFactor_PasswordLinkStillAsksForTheCode(t *testing.T) {
+	app := newTestApp(t)
+	tm := app.team()
+	fixedClock(t, app)
+	secret, _ := enrol(t, app, app.signedIn(tm.agent))
+	_, token, err := app.st.ForgotPasswordLink(context.Background(), tm.agent.Email, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.client()
+	c.get(views.SetPasswordPath(token)).wantStatus(http.StatusOK)
+	c.post(views.SetPasswordPath(token), url.Values{"password": {"a new long passphrase"}}).wantRedirect(views.PathSignInCode)
+	if r := c.get(views.PathProfile); r.status != http.StatusSeeOther {
+		t.Fatalf("signed in by the link alone: %d", r.status)
+	}
+	c.post(views.PathSignInCode, url.Values{"code": {security.TOTPCode(secret, app.st.Now().Add(30*time.Second))}}).wantRedirect(views.PathHome)
+	c.get(views.PathProfile).wantStatus(http.StatusOK)
+}
