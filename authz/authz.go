@@ -51,6 +51,8 @@ const (
 	ContactsRead
 	ContactsEdit
 	ContactsRemove
+	SecurityManage
+	PluginsManage
 	numPerms
 )
 
@@ -108,6 +110,8 @@ var catalogue = []Info{
 	{Perm: ContactsRead, Name: "contacts:read", Group: GroupTickets, DescID: "PermContactsRead"},
 	{Perm: ContactsEdit, Name: "contacts:edit", Group: GroupTickets, DescID: "PermContactsEdit"},
 	{Perm: ContactsRemove, Name: "contacts:remove", Group: GroupTickets, DescID: "PermContactsRemove"},
+	{Perm: SecurityManage, Name: "security:manage", Group: GroupSystem, DescID: "PermSecurityManage"},
+	{Perm: PluginsManage, Name: "plugins:manage", Group: GroupSystem, DescID: "PermPluginsManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -243,7 +247,7 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage,
-		APITokensManageAll).With(togetherAdmin...)
+		APITokensManageAll, SecurityManage, PluginsManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

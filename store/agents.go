@@ -279,8 +279,8 @@ func (s *Store) UpdateProfile(ctx context.Context, agentID int64, in ProfileInpu
 func (s *Store) ChangeOwnPassword(ctx context.Context, agentID int64, checkedHash, newHash string, keepSession []byte, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, updated_at = ?, updated_by = ?
-			WHERE id = ? AND password_hash = ? AND removed_at IS NULL`, newHash, now, agentID, agentID, checkedHash)
+		res, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, password_changed_at = ?, updated_at = ?, updated_by = ?
+			WHERE id = ? AND password_hash = ? AND removed_at IS NULL`, newHash, now, now, agentID, agentID, checkedHash)
 		if err != nil {
 			return err
 		}

@@ -550,6 +550,11 @@ func (s *Store) MakeAccountCreator(ctx context.Context, actorID, targetID int64,
 // issuePasswordToken makes a new one-time link for agentID; unused earlier
 // links of that agent stop working.
 func issuePasswordToken(ctx context.Context, tx *sql.Tx, agentID, actorID, nowMs int64) (string, error) {
+	return issuePasswordTokenFor(ctx, tx, agentID, actorID, nowMs, PasswordLinkValid)
+}
+
+// issuePasswordTokenFor is issuePasswordToken with a link valid for valid.
+func issuePasswordTokenFor(ctx context.Context, tx *sql.Tx, agentID, actorID, nowMs int64, valid time.Duration) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -559,7 +564,7 @@ func issuePasswordToken(ctx context.Context, tx *sql.Tx, agentID, actorID, nowMs
 		return "", err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO password_tokens (token_hash, agent_id, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, HashToken(token), agentID, nullID(actorID), nowMs, nowMs+PasswordLinkValid.Milliseconds())
+		VALUES (?, ?, ?, ?, ?)`, HashToken(token), agentID, nullID(actorID), nowMs, nowMs+valid.Milliseconds())
 	if err != nil {
 		return "", err
 	}
@@ -609,8 +614,8 @@ func (s *Store) SetPasswordWithLink(ctx context.Context, token, hash, ip string)
 		if _, err := tx.ExecContext(ctx, `UPDATE password_tokens SET used_at = ? WHERE token_hash = ?`, now, HashToken(token)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
-			hash, now, a.ID, a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ?, password_changed_at = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+			hash, now, now, a.ID, a.ID); err != nil {
 			return err
 		}
 		a.PasswordHash = hash

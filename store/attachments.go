@@ -110,6 +110,10 @@ func (s *Store) ReplyWith(ctx context.Context, v authz.Viewer, code, body string
 		if t.status == TicketDeleted {
 			return RuleError{RuleTicketDeleted}
 		}
+		body := body // masked afresh if the write runs again
+		if err := s.maskText(ctx, tx, &body); err != nil {
+			return err
+		}
 		if err := addMessage(ctx, tx, t.id, message{kind: KindReply, agentID: v.ID, body: body}, now); err != nil {
 			return err
 		}
@@ -132,6 +136,10 @@ func (s *Store) CustomerReplyWith(ctx context.Context, code, body string, files 
 			return err
 		}
 		now := s.nowMs()
+		body := body // masked afresh if the write runs again
+		if err := s.maskText(ctx, tx, &body); err != nil {
+			return err
+		}
 		if err := customerMessageTx(ctx, tx, &t, body, now); err != nil {
 			return err
 		}

@@ -190,6 +190,11 @@ var copyOrder = []copyTable{
 	{name: "ticket_presence", key: "ticket_id, agent_id"},
 	{name: "notifications", key: "id"},
 	{name: "contact_emails", key: "email"},
+	{name: "security_settings", key: "id"},
+	{name: "agent_totp", key: "agent_id"},
+	{name: "agent_recovery_codes", key: "agent_id, code_hash"},
+	{name: "plugins", key: "name"},
+	{name: "search_replace_rules", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

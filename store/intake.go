@@ -246,9 +246,14 @@ var errIsolate = errors.New("a ticket failed part-way")
 // insertBatch writes the tickets, then their first messages; it answers
 // errIsolate when a ticket fails after writing.
 func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequest, replies []intakeReply) error {
+	m, err := s.maskerIn(ctx, st.tx)
+	if err != nil {
+		return err
+	}
 	rows := make([]newTicketRow, 0, len(batch))
 	for i, r := range batch {
-		contactID, err := st.lookUp(ctx, r.actor, r.in)
+		in := maskTicket(m, r.in)
+		contactID, err := st.lookUp(ctx, r.actor, in)
 		if err != nil {
 			if !errors.Is(err, ErrNotFound) {
 				return err
@@ -256,7 +261,7 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 			replies[i].err = err
 			continue
 		}
-		row, err := st.insertTicket(ctx, s.nowMs(), r.actor, r.in, r.fields, contactID)
+		row, err := st.insertTicket(ctx, s.nowMs(), r.actor, in, r.fields, contactID)
 		if err != nil {
 			return fmt.Errorf("%w: %w", errIsolate, err)
 		}
@@ -278,14 +283,19 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 // insertIsolated writes each ticket inside its own savepoint and rolls a
 // failing one back alone.
 func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeRequest, replies []intakeReply) error {
+	m, err := s.maskerIn(ctx, st.tx)
+	if err != nil {
+		return err
+	}
 	for i, r := range batch {
 		if _, err := st.savepoint.ExecContext(ctx); err != nil {
 			return err
 		}
 		var row newTicketRow
-		contactID, err := st.lookUp(ctx, r.actor, r.in)
+		in := maskTicket(m, r.in)
+		contactID, err := st.lookUp(ctx, r.actor, in)
 		if err == nil {
-			row, err = st.insertTicket(ctx, s.nowMs(), r.actor, r.in, r.fields, contactID)
+			row, err = st.insertTicket(ctx, s.nowMs(), r.actor, in, r.fields, contactID)
 		}
 		if err == nil {
 			err = st.insertFirstMessages(ctx, []newTicketRow{row})

@@ -53,6 +53,10 @@ func (s *Store) IntakeEmail(ctx context.Context, in IncomingEmail) (IntakeResult
 	var res IntakeResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = IntakeResult{}
+		in := in // masked afresh if the write runs again
+		if err := s.maskText(ctx, tx, &in.Subject, &in.Body); err != nil {
+			return err
+		}
 		now := s.nowMs()
 		var ticketID sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT ticket_id FROM mail_refs WHERE header_id = ?`, in.MessageID).Scan(&ticketID)

@@ -117,6 +117,7 @@ func (s *Store) migrate(ctx context.Context, files fs.FS) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	s.beforePlugins.Store(!slices.Contains(known, pluginsMigration))
 	return nil
 }
 

@@ -56,6 +56,9 @@ type Store struct {
 	// generations already).
 	listener *listener
 	writers  *pidSet
+	// beforePlugins: the schema was migrated only up to before the plugins
+	// tables (tests of old migrations), so Search & Replace has nothing to read.
+	beforePlugins atomic.Bool
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,

@@ -153,6 +153,10 @@ func (s *Store) AddNote(ctx context.Context, v authz.Viewer, code, body string) 
 		if t.status == TicketDeleted {
 			return RuleError{RuleTicketDeleted}
 		}
+		body := body // masked afresh if the write runs again
+		if err := s.maskText(ctx, tx, &body); err != nil {
+			return err
+		}
 		if err := addMessage(ctx, tx, t.id, message{kind: KindNote, agentID: v.ID, body: body}, now); err != nil {
 			return err
 		}
@@ -173,6 +177,10 @@ func (s *Store) CustomerReply(ctx context.Context, code, body string) error {
 		}
 		now := s.nowMs()
 		by := author{contactID: t.contactID}
+		body := body // masked afresh if the write runs again
+		if err := s.maskText(ctx, tx, &body); err != nil {
+			return err
+		}
 		if err := addMessage(ctx, tx, t.id, message{kind: KindCustomer, contactID: t.contactID, body: body}, now); err != nil {
 			return err
 		}

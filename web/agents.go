@@ -248,12 +248,17 @@ func (s *Server) agentEditProps(c echo.Context, actor, target store.Agent, v vie
 		return views.AgentEditProps{}, err
 	}
 	access := store.CanChangeAccess(actor, target)
+	tf, err := s.st.TwoFactor(c.Request().Context(), target.ID)
+	if err != nil {
+		return views.AgentEditProps{}, err
+	}
 	return views.AgentEditProps{
-		Form:           fp,
-		Agent:          target,
-		CanStatus:      access && !target.IsCreator,
-		CanReset:       access && actor.Perms.Has(authz.AgentsPassword),
-		CanMakeCreator: actor.IsCreator && target.Role == authz.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
+		CanResetTwoFactor: access && actor.Perms.Has(authz.AgentsPassword) && tf.Enabled && actor.ID != target.ID,
+		Form:              fp,
+		Agent:             target,
+		CanStatus:         access && !target.IsCreator,
+		CanReset:          access && actor.Perms.Has(authz.AgentsPassword),
+		CanMakeCreator:    actor.IsCreator && target.Role == authz.RoleOwner && target.Status == store.StatusActive && !target.IsCreator,
 	}, nil
 }
 
@@ -520,6 +525,10 @@ func (s *Server) setPasswordSave(c echo.Context) error {
 	}
 	f := newForm(c)
 	pw := f.password("password", true)
+	if err := s.checkNewPassword(f, "password", pw); err != nil {
+		return err
+	}
+	checkNotSamePassword(f, "password", pw, a.PasswordHash)
 	if !f.ok() {
 		p := views.SetPasswordProps{Name: a.Name, Action: views.SetPasswordPath(token), Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.SetPasswordPage(p), nil)
@@ -545,6 +554,15 @@ func (s *Server) setPasswordSave(c echo.Context) error {
 		state(c).cookie.signOut()
 		flash(c, views.FlashInfo, t(c, "PasswordSetDisabled"))
 		return s.redirect(c, views.PathSignIn)
+	}
+	// A link proves the email, not the second factor: an agent with an
+	// authenticator (or one the desk requires) still gives a code.
+	if needs, err := s.needsSecondFactor(c, a); err != nil || needs {
+		if err != nil {
+			return err
+		}
+		flash(c, views.FlashSuccess, t(c, "PasswordSetWelcome"))
+		return s.passwordAccepted(c, a, false, views.PathHome)
 	}
 	if err := s.startSession(c, a, false); err != nil {
 		return err

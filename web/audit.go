@@ -43,6 +43,15 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionSettingsUpdate:             "AuditSettingsUpdate",
 	store.ActionContactMerge:               "AuditContactMerge",
 	store.ActionContactAnonymise:           "AuditContactAnonymise",
+	store.ActionSecuritySettings:           "AuditSecuritySettings",
+	store.ActionPasswordExpired:            "AuditPasswordExpired",
+	store.ActionTwoFactorOn:                "AuditTwoFactorOn",
+	store.ActionTwoFactorReset:             "AuditTwoFactorReset",
+	store.ActionRecoveryCodeUsed:           "AuditRecoveryCodeUsed",
+	store.ActionTwoFactorFailed:            "AuditTwoFactorFailed",
+	store.ActionPluginActive:               "AuditPluginActive",
+	store.ActionSearchReplaceAdd:           "AuditSearchReplaceAdd",
+	store.ActionSearchReplaceDrop:          "AuditSearchReplaceRemove",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

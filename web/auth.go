@@ -29,6 +29,9 @@ func (s *Server) signUpCreate(c echo.Context) error {
 		Email:   f.email("email"),
 	}
 	pw := f.password("password", true)
+	if err := s.checkNewPassword(f, "password", pw); err != nil {
+		return err
+	}
 	p := views.SignUpProps{Values: v, Errors: f.errs}
 	if !f.ok() {
 		return s.render(c, http.StatusUnprocessableEntity, views.SignUpPage(p), views.SignUpForm(p))
@@ -105,45 +108,36 @@ func (s *Server) signInCreate(c echo.Context) error {
 	ip := c.RealIP()
 	// Every attempt takes its slot before the slow password check; a
 	// successful one gives it back below.
-	if !s.signInIP.take(ip) {
-		return fail(http.StatusTooManyRequests, "SignInThrottled")
-	}
-	if !s.signInUser.take(email) {
-		s.signInIP.giveBack(ip)
+	bucket, ok := s.signIn.admit(email, ip)
+	if !ok {
 		return fail(http.StatusTooManyRequests, "SignInThrottled")
 	}
 	agent, err := s.st.AgentByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	// Always hash: an unknown email takes as long as a wrong password.
-	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil
+	// Always hash: an unknown email takes as long as a wrong password. A
+	// disabled agent with the right password is told what a wrong password
+	// is told, so the answer reveals neither the password nor the status.
+	good := store.CheckPassword(agent.PasswordHash, pw) && err == nil && agent.Status == store.StatusActive
 	if !good {
-		if err := s.st.RecordFailedSignIn(ctx, email, agent.ID, ip); err != nil {
-			return err
-		}
-		return fail(http.StatusUnprocessableEntity, "SignInFailed")
+		return s.failedSignIn(c, email, agent.ID, ip, fail)
 	}
-	s.signInIP.giveBack(ip)
-	s.signInUser.reset(email)
-	// The password was checked above, outside any transaction; the store
-	// checks the agent and the hash again as it signs them in, in one step.
-	st, token := state(c), randomToken()
-	err = s.st.SignIn(ctx, store.SignInInput{AgentID: agent.ID, PasswordHash: agent.PasswordHash, Token: token,
-		Remember: v.Remember, IP: ip, UserAgent: c.Request().UserAgent(), EndTokenHash: st.session.TokenHash})
-	switch {
-	case errors.Is(err, store.ErrSignInDisabled):
-		return fail(http.StatusForbidden, "SessionEndedDisabled")
-	case errors.Is(err, store.ErrSignInStale):
-		if err := s.st.RecordFailedSignIn(ctx, email, agent.ID, ip); err != nil {
-			return err
-		}
-		return fail(http.StatusUnprocessableEntity, "SignInFailed")
-	case err != nil:
+	s.signIn.succeeded(email, ip, bucket)
+	return s.passwordAccepted(c, agent, v.Remember, v.Next)
+}
+
+// failedSignIn answers a refused sign-in. A failure for an agent's email is
+// written to the audit log; one for an email no agent has only to the
+// server's log: anyone can send those from any number of addresses, and the
+// audit log is kept for what happened to the desk's own accounts.
+func (s *Server) failedSignIn(c echo.Context, email string, agentID int64, ip string, fail func(int, string) error) error {
+	if agentID == 0 {
+		s.log.Info("sign-in for an unknown email", "ip", ip)
+	} else if err := s.st.RecordFailedSignIn(c.Request().Context(), email, agentID, ip); err != nil {
 		return err
 	}
-	st.cookie.signIn(token, v.Remember)
-	return s.redirect(c, v.Next)
+	return fail(http.StatusUnprocessableEntity, "SignInFailed")
 }
 
 func (s *Server) signOut(c echo.Context) error {

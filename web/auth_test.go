@@ -141,8 +141,10 @@ func TestSignIn_WrongEmailAndWrongPasswordSameMessage(t *testing.T) {
 			failed++
 		}
 	}
-	if failed != 2 {
-		t.Fatalf("%d failed sign-ins audited, want 2", failed)
+	// Only the failure for an agent's email is audited; unknown emails go
+	// to the server's log, so nobody can grow the audit log at will.
+	if failed != 1 {
+		t.Fatalf("%d failed sign-ins audited, want 1", failed)
 	}
 }
 
@@ -170,7 +172,7 @@ func TestSignIn_RecordsSessionTimeAndAuditOrNothing(t *testing.T) {
 	before := audits()
 	disabled := app.client()
 	disabled.post("/signin", url.Values{"email": {tm.agent.Email}, "password": {testPassword}}).
-		wantStatus(http.StatusForbidden)
+		wantStatus(http.StatusUnprocessableEntity)
 	disabled.get("/profile").wantRedirect("/signin")
 	if a, _ := app.st.AgentByID(ctx, tm.agent.ID); !a.LastSignInAt.IsZero() || audits() != before {
 		t.Fatal("a refused sign-in was recorded")
@@ -202,8 +204,7 @@ func TestSignIn_FailedAttemptKeepsKeptPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log) < 2 || log[0].Action != store.ActionSignInFailed || log[0].Details != "nobody@example.com" || log[0].TargetID != 0 ||
-		log[1].Action != store.ActionSignInFailed || log[1].TargetType != "agent" || log[1].TargetID == 0 {
+	if len(log) < 1 || log[0].Action != store.ActionSignInFailed || log[0].TargetType != "agent" || log[0].TargetID == 0 {
 		t.Fatalf("failed sign-ins not audited as they were: %+v", log)
 	}
 }

@@ -22,6 +22,8 @@ var configSections = []navItem{
 	{"ConfigTicketFields", views.PathTicketFields, need(authz.TicketFieldsManage)},
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
+	{"ConfigSecurity", views.PathSecurity, need(authz.SecurityManage)},
+	{"ConfigPlugins", views.PathPlugins, need(authz.PluginsManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},

@@ -43,6 +43,7 @@ var endMessages = map[store.EndReason]string{
 	store.EndRemoved:         "SessionEndedRemoved",
 	store.EndPasswordReset:   "SessionEndedPasswordReset",
 	store.EndPasswordChanged: "SessionEndedPasswordChanged",
+	store.EndTwoFactorReset:  "SessionEndedTwoFactorReset",
 }
 
 // loadSession reads the cookie, finds the server-side session and the agent,

@@ -16,7 +16,11 @@ func (s *Server) profileShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered}
+	twoFactor, err := s.twoFactorStatus(c)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered, TwoFactor: twoFactor}
 	return s.render(c, http.StatusOK, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 }
 
@@ -32,6 +36,10 @@ func (s *Server) profileUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	twoFactor, err := s.twoFactorStatus(c)
+	if err != nil {
+		return err
+	}
 	if v.Language != "" && !slices.ContainsFunc(offered, func(l views.Language) bool { return l.Code == v.Language }) {
 		f.fail("language", "ErrLanguage", nil) // one the desk no longer offers
 		v.Language = ""
@@ -40,7 +48,7 @@ func (s *Server) profileUpdate(c echo.Context) error {
 		if v.Language == "" {
 			v.Language = views.Lang(c.Request().Context())
 		}
-		p := views.ProfileProps{Values: v, Errors: f.errs, Offered: offered}
+		p := views.ProfileProps{Values: v, Errors: f.errs, Offered: offered, TwoFactor: twoFactor}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 	}
 	err = s.st.UpdateProfile(c.Request().Context(), a.ID, store.ProfileInput{Name: v.Name, Alias: v.Alias, Language: v.Language}, c.RealIP())
@@ -49,7 +57,7 @@ func (s *Server) profileUpdate(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, views.TL(v.Language, "ProfileSaved", nil))
 	if isHTMX(c) && v.Language == views.Lang(c.Request().Context()) && v.Name == a.Name {
-		p := views.ProfileProps{Values: v, Saved: true, Offered: offered}
+		p := views.ProfileProps{Values: v, Saved: true, Offered: offered, TwoFactor: twoFactor}
 		return s.render(c, http.StatusOK, nil, views.ProfileForm(p))
 	}
 	// A new name or language changes the whole page.
@@ -64,11 +72,21 @@ func (s *Server) passwordUpdate(c echo.Context) error {
 	if f.ok() && !store.CheckPassword(a.PasswordHash, current) {
 		f.fail("current_password", "ErrWrongPassword", nil)
 	}
+	if err := s.checkNewPassword(f, "new_password", next); err != nil {
+		return err
+	}
+	if f.ok() && next == current {
+		f.fail("new_password", "ErrPasswordSame", nil)
+	}
 	offered, err := s.offeredLanguages(c)
 	if err != nil {
 		return err
 	}
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered}
+	twoFactor, err := s.twoFactorStatus(c)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered, TwoFactor: twoFactor}
 	if !f.ok() {
 		pw := views.PasswordProps{Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, pw), views.PasswordForm(pw))

@@ -117,7 +117,7 @@ func TestSignIn_UnknownEmailCostsAsMuchAsWrongPassword(t *testing.T) {
 		return ds[len(ds)/2]
 	}
 	known := median("owner@example.com")
-	app.srv.signInUser.reset("owner@example.com")
+	app.srv.signIn.account.reset("owner@example.com")
 	unknown := median("nobody@example.com")
 	if unknown < known/2 {
 		t.Fatalf("unknown email answered in %v, known in %v: the hash is skipped", unknown, known)

@@ -47,8 +47,7 @@ type Server struct {
 	log        *slog.Logger
 	sess       *sessionManager
 	hasAccount atomic.Bool
-	signInIP   *limiter
-	signInUser *limiter
+	signIn     *signInGate
 	contactIP  *limiter
 	fragments  *fragments
 	forgot     *forgotLimits
@@ -66,16 +65,15 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		e:          echo.New(),
-		st:         st,
-		cfg:        cfg,
-		log:        cfg.Logger,
-		sess:       newSessionManager(cfg.SessionSecret, cfg.CSRFSecret, cfg.SecureCookies),
-		signInIP:   newLimiter(20, 15*time.Minute),
-		signInUser: newLimiter(5, 15*time.Minute),
-		fragments:  newFragments(),
-		forgot:     newForgotLimits(),
-		apiRate:    newAPIWindow(cfg.APIRateLimit),
+		e:         echo.New(),
+		st:        st,
+		cfg:       cfg,
+		log:       cfg.Logger,
+		sess:      newSessionManager(cfg.SessionSecret, cfg.CSRFSecret, cfg.SecureCookies),
+		signIn:    newSignInGate(),
+		fragments: newFragments(),
+		forgot:    newForgotLimits(),
+		apiRate:   newAPIWindow(cfg.APIRateLimit),
 	}
 	if cfg.ContactLimit <= 0 {
 		cfg.ContactLimit = 20

@@ -28,6 +28,7 @@ const (
 	keyToken    = "t"
 	keyNonce    = "n"
 	keyRemember = "r"
+	keyPending  = "p"
 )
 
 // cookieSerializer writes the cookie's few values as JSON. The default,
@@ -39,6 +40,7 @@ type cookieValues struct {
 	Token    string   `json:"t,omitempty"`
 	Nonce    string   `json:"n,omitempty"`
 	Remember bool     `json:"r,omitempty"`
+	Pending  string   `json:"p,omitempty"`
 	Flashes  []string `json:"f,omitempty"`
 }
 
@@ -59,6 +61,8 @@ func (cookieSerializer) Serialize(src any) ([]byte, error) {
 			v.Nonce, ok = val.(string)
 		case keyRemember:
 			v.Remember, ok = val.(bool)
+		case keyPending:
+			v.Pending, ok = val.(string)
 		case keyFlashes:
 			list, isList := val.([]any)
 			ok = isList
@@ -93,6 +97,9 @@ func (cookieSerializer) Deserialize(src []byte, dst any) error {
 	}
 	if v.Remember {
 		out[keyRemember] = true
+	}
+	if v.Pending != "" {
+		out[keyPending] = v.Pending
 	}
 	if len(v.Flashes) > 0 {
 		list := make([]any, len(v.Flashes))
