@@ -116,6 +116,8 @@ func ValidateTicket(in TicketInput, intake Intake) (TicketInput, FieldErrors) {
 
 	in.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
 	switch {
+	case !utf8.ValidString(in.Body):
+		errs.add(FieldBody, Problem{MessageID: MsgInvalidText})
 	case in.Body == "":
 		errs.add(FieldBody, Problem{MessageID: MsgRequired})
 	case utf8.RuneCountInString(in.Body) > MaxBody:
@@ -134,6 +136,8 @@ func ValidateTicket(in TicketInput, intake Intake) (TicketInput, FieldErrors) {
 func (e FieldErrors) line(f Field, v string, max int) string {
 	v = strings.TrimSpace(v)
 	switch {
+	case !utf8.ValidString(v):
+		e.add(f, Problem{MessageID: MsgInvalidText})
 	case v == "":
 		e.add(f, Problem{MessageID: MsgRequired})
 	case utf8.RuneCountInString(v) > max:

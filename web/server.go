@@ -92,6 +92,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(parseForm)
+	e.Use(refuseInvalidText)
 	e.Use(s.checkCSRF)
 	e.Use(s.firstRun)
 
@@ -143,6 +144,10 @@ func parseForm(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
 			return echo.ErrStatusRequestEntityTooLarge
+		case bodyTimedOut(err) || req.Context().Err() != nil:
+			// A multipart reader does not wrap the deadline's error, but
+			// the server ends the request's context with the read.
+			return errBodyTimeout
 		default:
 			return echo.ErrBadRequest
 		}
