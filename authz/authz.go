@@ -45,6 +45,7 @@ const (
 	TicketFieldsManage
 	TicketFiltersManage
 	ChannelsManage
+	BansManage
 	numPerms
 )
 
@@ -96,6 +97,7 @@ var catalogue = []Info{
 	{Perm: TicketFiltersManage, Name: "ticket_filters:manage", Group: GroupTickets, DescID: "PermTicketFiltersManage"},
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
+	{Perm: BansManage, Name: "bans:manage", Group: GroupSystem, DescID: "PermBansManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -230,7 +232,8 @@ var (
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
-		ChannelsManage)
+		ChannelsManage,
+		BansManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

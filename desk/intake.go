@@ -25,6 +25,12 @@ type TicketInput struct {
 	DepartmentID int64
 	ContactName  string
 	ContactEmail string
+	// SenderIP is the address a customer sent it from (contact form,
+	// customer page); "" when it came another way.
+	SenderIP string
+	// Spam: sent from a banned address, so stored as Spam, never in the
+	// queue.
+	Spam bool
 }
 
 // Intake is what the way a ticket comes in allows it to be.

@@ -185,6 +185,7 @@ var copyOrder = []copyTable{
 	{name: "mailboxes", key: "id"},
 	{name: "mail_refs", key: "header_id"},
 	{name: "attachments", key: "id"},
+	{name: "bans", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied
