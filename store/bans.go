@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"helpline/authz"
+	"helpline/desk"
 )
 
 // Banned IPs: a ban holds an address or a range until its Valid until, or
@@ -265,4 +266,39 @@ func (s *Store) SenderIP(ctx context.Context, v authz.Viewer, code string) (stri
 		return "", fmt.Errorf("store: sender of ticket %s: %w", code, err)
 	}
 	return ip, nil
+}
+
+// NoteSender keeps the address a customer's latest message on a ticket
+// came from (the customer's page).
+func (s *Store) NoteSender(ctx context.Context, code, ip string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET sender_ip = ? WHERE code = ?`, ip, code)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: sender of ticket %s: %w", code, err)
+	}
+	return nil
+}
+
+// CustomerReplyAsSpam keeps a message sent on a ticket's customer page from
+// a banned address: as a Spam ticket of its own, from the same contact in
+// the same department, so the ticket it was meant for neither opens again
+// nor returns to the queue.
+func (s *Store) CustomerReplyAsSpam(ctx context.Context, token, body, ip string) error {
+	var in NewTicketInput
+	err := s.rd.QueryRowContext(ctx, `SELECT t.department_id, t.subject, c.name, c.email
+		FROM customer_links l JOIN tickets t ON t.id = l.ticket_id JOIN contacts c ON c.id = t.contact_id
+		WHERE l.token = ?`, token).Scan(&in.DepartmentID, &in.Subject, &in.ContactName, &in.ContactEmail)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: customer reply as spam: %w", err)
+	}
+	in.Subject = truncate("Re: "+in.Subject, desk.MaxSubject)
+	in.Body, in.Channel, in.Priority = body, ChannelContactForm, desk.PriorityNormal
+	in.SenderIP, in.Spam = ip, true
+	_, err = s.CreateTicket(ctx, nil, in)
+	return err
 }

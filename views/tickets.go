@@ -200,6 +200,9 @@ type TicketProps struct {
 	// Deliveries are the replies' emails not sent yet or not delivered,
 	// by the reply's message id.
 	Deliveries map[int64]store.Delivery
+	// SenderIP is the address the ticket came from, for those who may ban
+	// it ("" for anyone else).
+	SenderIP string
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

@@ -41,6 +41,8 @@ var auditActionLabels = map[store.AuditAction]string{
 	store.ActionRoleRemove:                 "AuditRoleRemove",
 	store.ActionDeskMove:                   "AuditDeskMove",
 	store.ActionSettingsUpdate:             "AuditSettingsUpdate",
+	store.ActionBanAdd:                     "AuditBanAdd",
+	store.ActionBanRemove:                  "AuditBanRemove",
 }
 
 func (s *Server) auditShow(c echo.Context) error {

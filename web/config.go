@@ -24,6 +24,7 @@ var configSections = []navItem{
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
+	{"ConfigBans", views.PathBans, need(authz.BansManage)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.

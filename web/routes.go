@@ -155,6 +155,10 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
 		{http.MethodGet, views.PathTicketFile, s.ticketFile, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathCustomerFile, s.customerFile, Public},
+
+		{http.MethodGet, views.PathBans, s.bansShow, need(authz.BansManage)},
+		{http.MethodPost, views.PathBans, s.banCreate, need(authz.BansManage)},
+		{http.MethodPost, views.PathBanUnban, s.banLift, need(authz.BansManage)},
 	}
 }
 

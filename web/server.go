@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,9 @@ type Config struct {
 	BaseURL string
 	// AttachmentLimit is the largest file taken, in bytes (0: 10 MB).
 	AttachmentLimit int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; none: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the console.
@@ -78,9 +82,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	s.contactIP = newLimiter(cfg.ContactLimit, 10*time.Minute)
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
-	// Sign-in limits are per IP: take the address of the connection, not a
-	// header any client can set.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// Sign-in limits and bans are per IP: take the address of the
+	// connection, not a header any client can set (client_ip.go).
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 
 	e.Use(s.logRequests)

@@ -59,6 +59,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
 		return p, err
 	}
+	if p.SenderIP, err = s.st.SenderIP(ctx, v, code); err != nil {
+		return p, err
+	}
 	if !p.CanAct {
 		return p, nil
 	}

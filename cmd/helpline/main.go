@@ -85,6 +85,9 @@ type Config struct {
 	BaseURL       string
 	// AttachmentMB is the largest attached file in megabytes (0: 10).
 	AttachmentMB int
+	// TrustedProxies: reverse proxies whose X-Forwarded-For is believed,
+	// as given (checked by parseConfig).
+	TrustedProxies string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -117,6 +120,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		cfg.AttachmentMB = n
 	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
+	cfg.TrustedProxies = getenv("HELPLINE_TRUSTED_PROXIES")
+	if _, err := web.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		return cfg, fmt.Errorf("HELPLINE_TRUSTED_PROXIES: %w", err)
+	}
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
 	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
@@ -174,6 +181,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		SecureCookies: cfg.SecureCookies,
 		SessionSecret: sessionSecret,
@@ -183,6 +194,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL:       cfg.BaseURL,
 		// Files live in the database: see store/attachments.go.
 		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
+		TrustedProxies:  proxies,
 	}, st)
 	if err != nil {
 		return err
