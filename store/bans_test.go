@@ -272,3 +272,50 @@ func TestCreateTicket_FromABannedAddressIsStoredAsSpamAndCounted(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditPage_FiltersByWhoWhatWhenAndPagesByKey(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	o := signUpOwner(t, s)
+	base := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	at := base
+	s.SetClock(func() time.Time { return at })
+	for i := range 10 {
+		at = base.Add(time.Duration(i) * time.Hour)
+		actor := o.ID
+		if i%2 == 1 {
+			actor = 0
+		}
+		if err := s.RecordAudit(ctx, AuditEntry{ActorID: actor, Action: ActionSettingsUpdate, Details: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	details := func(f AuditFilter, before int64, limit int) (out []string, last int64) {
+		t.Helper()
+		es, err := s.AuditPage(ctx, f, before, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if e.Action == ActionSettingsUpdate {
+				out = append(out, e.Details)
+			}
+			last = e.ID
+		}
+		return out, last
+	}
+	if got, _ := details(AuditFilter{Nobody: true}, 0, 100); fmt.Sprint(got) != "[9 7 5 3 1]" {
+		t.Errorf("by nobody: %v", got)
+	}
+	if got, _ := details(AuditFilter{ActorID: o.ID, Action: ActionSettingsUpdate}, 0, 100); fmt.Sprint(got) != "[8 6 4 2 0]" {
+		t.Errorf("by the owner: %v", got)
+	}
+	if got, _ := details(AuditFilter{Action: ActionSettingsUpdate, From: base.Add(3 * time.Hour), Until: base.Add(6 * time.Hour)}, 0, 100); fmt.Sprint(got) != "[5 4 3]" {
+		t.Errorf("from 13:00 until 16:00: %v", got)
+	}
+	page1, last := details(AuditFilter{Action: ActionSettingsUpdate}, 0, 4)
+	page2, _ := details(AuditFilter{Action: ActionSettingsUpdate}, last, 4)
+	if fmt.Sprint(page1, page2) != "[9 8 7 6] [5 4 3 2]" {
+		t.Errorf("pages %v %v", page1, page2)
+	}
+}

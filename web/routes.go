@@ -159,6 +159,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathBans, s.bansShow, need(authz.BansManage)},
 		{http.MethodPost, views.PathBans, s.banCreate, need(authz.BansManage)},
 		{http.MethodPost, views.PathBanUnban, s.banLift, need(authz.BansManage)},
+		{http.MethodGet, views.PathAuditExport, s.auditExport, need(authz.AuditRead)},
 	}
 }
 

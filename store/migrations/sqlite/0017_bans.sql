@@ -23,3 +23,7 @@ CREATE INDEX bans_holding ON bans (valid_until) WHERE unbanned_at IS NULL;
 -- The address a ticket was sent from (contact form and customer page), for
 -- those who may ban it; '' when it came another way.
 ALTER TABLE tickets ADD COLUMN sender_ip TEXT NOT NULL DEFAULT '';
+
+-- The audit log's filters by who and by what, each newest first.
+CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
+CREATE INDEX audit_log_action ON audit_log (action, id);
