@@ -39,7 +39,7 @@ func auditWorld(t *testing.T) (*testApp, team) {
 
 func auditDetails(r *response) []string {
 	var out []string
-	r.doc().Find("table.audit tbody td.details").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+	r.doc().Find("table.audit tbody td.audit-details").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
 	return out
 }
 
