@@ -116,7 +116,14 @@ func TestBidiOverrides_NeverReachThePageAsSent(t *testing.T) {
 	body := "Refund: \u202e0001$\u202c and \u2066isolated\u2069"
 	ann.post(views.TicketActionPath(views.PathTicketMessages, code), url.Values{"kind": {"reply"}, "body": {body}}).
 		wantRedirect(views.TicketPath(code))
-	for who, page := range map[string]*response{"agent": ann.get(views.TicketPath(code)), "customer": cust.get(customerPath)} {
+	// The queue's preview shows the first message: the customer's.
+	cust2 := w.app.client()
+	cust2.get(views.PathContact)
+	cust2.post(views.PathContact, url.Values{"name": {"Eve"}, "email": {"eve@example.com"}, "department": {idString(w.sales)},
+		"subject": {"Turned"}, "message": {body}}).wantStatus(http.StatusSeeOther)
+	ann.post(views.PathTicketDensity, url.Values{"density": {"comfortable"}}) // rows with their preview
+	pages := map[string]*response{"agent": ann.get(views.TicketPath(code)), "customer": cust.get(customerPath), "queue": ann.get(views.PathTickets)}
+	for who, page := range pages {
 		page.wantStatus(http.StatusOK).wantContains("Refund: 0001$ and isolated")
 		for _, r := range []string{"\u202e", "\u202c", "\u2066", "\u2069"} {
 			if strings.Contains(page.body, r) {
