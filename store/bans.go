@@ -302,3 +302,20 @@ func (s *Store) CustomerReplyAsSpam(ctx context.Context, token, body, ip string)
 	_, err = s.CreateTicket(ctx, nil, in)
 	return err
 }
+
+// CustomerLinkIssued reports whether token is the live link of a ticket
+// that is not deleted, Spam included: the contact form's confirmation
+// shows a banned sender the same page, link and all, as anyone else (the
+// link itself opens no Spam ticket).
+func (s *Store) CustomerLinkIssued(ctx context.Context, token string) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	var n int
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM customer_links l JOIN tickets t ON t.id = l.ticket_id
+		WHERE l.token = ? AND t.status <> 'deleted'`, token).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: customer link: %w", err)
+	}
+	return n > 0, nil
+}

@@ -173,8 +173,14 @@ func TestBans_ContactFormFromABannedAddressIsSpamAndNeverInTheQueue(t *testing.T
 	}
 	before := news()
 
+	// The banned sender sees the same confirmation as anyone, link and all.
+	_, link2 := customerLinkFromContactForm(t, w, cust, "Second message, by the browser")
+	cust.get(link2).wantStatus(http.StatusNotFound)
 	next := w.contactFrom(t, cust, "Second message", nil)
 	if next.Status != store.TicketSpam || w.inQueue(t, next.Code) || news() != before {
+		t.Fatalf("message from a banned address: %s, in queue %v", next.Status, w.inQueue(t, next.Code))
+	}
+	if w.inQueue(t, first.Code) {
 		t.Fatalf("message from a banned address: %s, in queue %v", next.Status, w.inQueue(t, next.Code))
 	}
 	hist := adam.get(views.PathBans).wantStatus(http.StatusOK)

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"helpline/store"
 	"helpline/views"
 )
 
@@ -79,9 +77,7 @@ func (s *Server) contactSentLink(c echo.Context) (bool, error) {
 		return false, nil
 	}
 	noReferrer(c)
-	if _, err := s.st.CustomerTicketByToken(c.Request().Context(), token); errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	} else if err != nil {
+	if issued, err := s.st.CustomerLinkIssued(c.Request().Context(), token); err != nil || !issued {
 		return false, err
 	}
 	link := s.absoluteURL(c, views.CustomerTicketPath(token))
