@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -285,5 +286,38 @@ func TestParseValidUntil_DurationsDatesAndTimes(t *testing.T) {
 		if msgID != tc.msgID || !got.Equal(tc.want) {
 			t.Errorf("parseValidUntil(%q) = %v %q, want %v %q", tc.in, got, msgID, tc.want, tc.msgID)
 		}
+	}
+}
+
+func TestBans_HistoryKeepsEndedBansAndPagesByKey(t *testing.T) {
+	w := newTicketWorld(t)
+	ctx := context.Background()
+	past := time.Now().Add(-72 * time.Hour)
+	w.app.st.SetClock(func() time.Time { return past })
+	for i := range 55 {
+		n, _ := store.ParseNetwork(fmt.Sprintf("198.51.100.%d", i))
+		if _, err := w.app.st.AddBan(ctx, w.adam.ID, store.BanInput{Network: n, ValidUntil: past.Add(time.Hour), Reason: fmt.Sprintf("old %02d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.app.st.SetClock(time.Now)
+	adam := w.as("adam@example.com")
+	adam.post(views.PathBans, url.Values{"address": {"198.51.100.0/24"}, "valid_until": {"1w"}, "reason": {"new"}}).wantRedirect(views.PathBans)
+
+	first := adam.get(views.PathBans).wantStatus(http.StatusOK)
+	rows := first.doc().Find("table.bans tbody tr")
+	if rows.Length() != 50 || !strings.Contains(rows.First().Text(), "In force") || !strings.Contains(rows.Eq(1).Text(), "Ended") {
+		t.Fatalf("first page: %d rows, first %q", rows.Length(), rows.First().Text())
+	}
+	if rows.Eq(1).Find("button").Length() != 0 {
+		t.Fatal("an ended ban offers Unban")
+	}
+	next, ok := first.doc().Find(`.pager a[rel="next"]`).Attr("href")
+	if !ok {
+		t.Fatal("no page of older bans")
+	}
+	second := adam.get(next).wantStatus(http.StatusOK).doc().Find("table.bans tbody tr")
+	if second.Length() != 6 || !strings.Contains(second.Last().Text(), "old 00") {
+		t.Fatalf("second page: %d rows, last %q", second.Length(), second.Last().Text())
 	}
 }
