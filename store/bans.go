@@ -257,7 +257,8 @@ func (s *Store) SenderIP(ctx context.Context, v authz.Viewer, code string) (stri
 	}
 	scope, args := scopeSQL(v)
 	var ip string
-	err := s.rd.QueryRowContext(ctx, `SELECT t.sender_ip FROM tickets t WHERE t.code = ? AND `+scope,
+	err := s.rd.QueryRowContext(ctx, `SELECT coalesce(s.ip, '') FROM tickets t LEFT JOIN ticket_senders s ON s.ticket_id = t.id
+		WHERE t.code = ? AND `+scope,
 		append([]any{code}, args...)...).Scan(&ip)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
@@ -272,7 +273,8 @@ func (s *Store) SenderIP(ctx context.Context, v authz.Viewer, code string) (stri
 // came from (the customer's page).
 func (s *Store) NoteSender(ctx context.Context, code, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET sender_ip = ? WHERE code = ?`, ip, code)
+		_, err := tx.ExecContext(ctx, `INSERT INTO ticket_senders (ticket_id, ip) SELECT id, ? FROM tickets WHERE code = ?
+			ON CONFLICT (ticket_id) DO UPDATE SET ip = excluded.ip`, ip, code)
 		return err
 	})
 	if err != nil {

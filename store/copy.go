@@ -186,6 +186,7 @@ var copyOrder = []copyTable{
 	{name: "mail_refs", key: "header_id"},
 	{name: "attachments", key: "id"},
 	{name: "bans", key: "id"},
+	{name: "ticket_senders", key: "ticket_id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

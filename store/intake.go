@@ -377,9 +377,8 @@ func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.View
 		err = insertFieldValues(ctx, st.tx, row.id, fields)
 	}
 	if err == nil && in.SenderIP != "" {
-		// Only customers' tickets carry it, so the statement every ticket
-		// runs stays as it was.
-		_, err = st.tx.ExecContext(ctx, `UPDATE tickets SET sender_ip = ? WHERE id = ?`, in.SenderIP, row.id)
+		// Only customers' tickets have one (migrations/*/0017).
+		_, err = st.tx.ExecContext(ctx, `INSERT INTO ticket_senders (ticket_id, ip) VALUES (?, ?)`, row.id, in.SenderIP)
 	}
 	return row, err
 }

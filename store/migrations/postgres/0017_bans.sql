@@ -14,7 +14,10 @@ CREATE TABLE bans (
 );
 CREATE INDEX bans_holding ON bans (valid_until) WHERE unbanned_at IS NULL;
 
-ALTER TABLE tickets ADD COLUMN sender_ip TEXT NOT NULL DEFAULT '';
+CREATE TABLE ticket_senders (
+    ticket_id BIGINT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    ip        TEXT   NOT NULL
+);
 
 -- The audit log's filters by who and by what, each newest first.
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
