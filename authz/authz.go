@@ -53,6 +53,7 @@ const (
 	ContactsRemove
 	SecurityManage
 	PluginsManage
+	BansManage
 	numPerms
 )
 
@@ -112,6 +113,7 @@ var catalogue = []Info{
 	{Perm: ContactsRemove, Name: "contacts:remove", Group: GroupTickets, DescID: "PermContactsRemove"},
 	{Perm: SecurityManage, Name: "security:manage", Group: GroupSystem, DescID: "PermSecurityManage"},
 	{Perm: PluginsManage, Name: "plugins:manage", Group: GroupSystem, DescID: "PermPluginsManage"},
+	{Perm: BansManage, Name: "bans:manage", Group: GroupSystem, DescID: "PermBansManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -247,7 +249,7 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage,
-		APITokensManageAll, SecurityManage, PluginsManage).With(togetherAdmin...)
+		APITokensManageAll, SecurityManage, PluginsManage, BansManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

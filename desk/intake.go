@@ -25,6 +25,12 @@ type TicketInput struct {
 	DepartmentID int64
 	ContactName  string
 	ContactEmail string
+	// SenderIP is the address a customer sent it from (contact form,
+	// customer page); "" when it came another way.
+	SenderIP string
+	// Spam: sent from a banned address, so stored as Spam, never in the
+	// queue.
+	Spam bool
 }
 
 // Intake is what the way a ticket comes in allows it to be.
@@ -116,6 +122,8 @@ func ValidateTicket(in TicketInput, intake Intake) (TicketInput, FieldErrors) {
 
 	in.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
 	switch {
+	case !utf8.ValidString(in.Body):
+		errs.add(FieldBody, Problem{MessageID: MsgInvalidText})
 	case in.Body == "":
 		errs.add(FieldBody, Problem{MessageID: MsgRequired})
 	case utf8.RuneCountInString(in.Body) > MaxBody:
@@ -134,6 +142,8 @@ func ValidateTicket(in TicketInput, intake Intake) (TicketInput, FieldErrors) {
 func (e FieldErrors) line(f Field, v string, max int) string {
 	v = strings.TrimSpace(v)
 	switch {
+	case !utf8.ValidString(v):
+		e.add(f, Problem{MessageID: MsgInvalidText})
 	case v == "":
 		e.add(f, Problem{MessageID: MsgRequired})
 	case utf8.RuneCountInString(v) > max:

@@ -56,7 +56,7 @@ func TestValidateTicket_Rules(t *testing.T) {
 		{name: "name with a line break", change: func(in *TicketInput) { in.ContactName = "Eve\nAdmin" }, field: FieldContactName, want: Problem{MessageID: MsgInvalidChoice}},
 		{name: "name turned around", change: func(in *TicketInput) { in.ContactName = "Eve \u202egpj.exe" }, field: FieldContactName, want: Problem{MessageID: MsgInvalidChoice}},
 		{name: "name with an isolate", change: func(in *TicketInput) { in.ContactName = "Eve \u2066x\u2069" }, field: FieldContactName, want: Problem{MessageID: MsgInvalidChoice}},
-		{name: "name in broken UTF-8", change: func(in *TicketInput) { in.ContactName = "Eve\xff\xfe" }, field: FieldContactName, want: Problem{MessageID: MsgInvalidChoice}},
+		{name: "name in broken UTF-8", change: func(in *TicketInput) { in.ContactName = "Eve\xff\xfe" }, field: FieldContactName, want: Problem{MessageID: MsgInvalidText}},
 		{name: "email blank", change: func(in *TicketInput) { in.ContactEmail = "" }, field: FieldContactEmail, want: Problem{MessageID: MsgRequired}},
 		{name: "email too long", change: func(in *TicketInput) { in.ContactEmail = strings.Repeat("e", MaxEmail) + "@example.com" },
 			field: FieldContactEmail, want: Problem{MessageID: MsgTooLong, Max: MaxEmail}},

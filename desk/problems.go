@@ -26,6 +26,7 @@ const (
 	MsgTooLong       = "ErrTooLong" // takes the limit as Max
 	MsgEmail         = "ErrEmail"
 	MsgInvalidChoice = "ErrInvalidChoice"
+	MsgInvalidText   = "ErrInvalidText" // bytes that are not UTF-8
 )
 
 // Problem is what is wrong with one field.

@@ -18,9 +18,7 @@ func PlainText(v string, multiline bool) bool {
 	for _, r := range v {
 		switch {
 		case multiline && (r == '\n' || r == '\t'):
-		case unicode.IsControl(r),
-			r >= '\u202a' && r <= '\u202e', // embeddings and overrides
-			r >= '\u2066' && r <= '\u2069': // isolates
+		case unicode.IsControl(r), IsBidiControl(r):
 			return false
 		}
 	}

@@ -56,32 +56,7 @@ func (s *Store) RecordAudit(ctx context.Context, e AuditEntry) error {
 
 // AuditLog returns up to limit entries older than beforeID (0: the newest).
 func (s *Store) AuditLog(ctx context.Context, beforeID int64, limit int) ([]AuditEntry, error) {
-	if beforeID <= 0 {
-		beforeID = 1 << 62
-	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.name, ''), a.removed_at IS NOT NULL,
-			l.action, l.target_type, coalesce(l.target_id, 0), l.details, l.ip
-		FROM audit_log l LEFT JOIN agents a ON a.id = l.actor_id
-		WHERE l.id < ? ORDER BY l.id DESC LIMIT ?`, beforeID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		var removed bool
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &removed, &e.Action, &e.TargetType, &e.TargetID, &e.Details, &e.IP); err != nil {
-			return nil, fmt.Errorf("store: audit log: %w", err)
-		}
-		if removed {
-			e.ActorName += " (removed)"
-		}
-		e.At = msToTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return s.AuditPage(ctx, AuditFilter{}, beforeID, limit)
 }
 
 func nullID(id int64) any {

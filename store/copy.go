@@ -195,6 +195,8 @@ var copyOrder = []copyTable{
 	{name: "agent_recovery_codes", key: "agent_id, code_hash"},
 	{name: "plugins", key: "name"},
 	{name: "search_replace_rules", key: "id"},
+	{name: "bans", key: "id"},
+	{name: "ticket_senders", key: "ticket_id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

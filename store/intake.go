@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -218,26 +219,45 @@ func (s *Store) countAtCommit(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// countNewTickets adds the batch's stored tickets (status New) to the kept
+// countNewTickets adds the batch's stored tickets (New, or Spam from a banned address) to the kept
 // counts, one statement per department, in department order so batches
 // never wait on each other in a circle.
 func (s *Store) countNewTickets(ctx context.Context, tx *sql.Tx, batch []*intakeRequest, replies []intakeReply) error {
 	if !s.pg {
 		return nil
 	}
-	perDept := map[int64]int{}
+	type key struct {
+		dept   int64
+		status TicketStatus
+	}
+	counts := map[key]int{}
 	for i, r := range batch {
 		if replies[i].err == nil && replies[i].code != "" {
-			perDept[r.in.DepartmentID]++
+			counts[key{r.in.DepartmentID, intakeStatus(r.in)}]++
 		}
 	}
-	for _, d := range slices.Sorted(maps.Keys(perDept)) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_counts (department_id, status, n) VALUES (?, 'new', ?)
-			ON CONFLICT (department_id, status) DO UPDATE SET n = ticket_counts.n + excluded.n`, d, perDept[d]); err != nil {
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b key) int {
+		if a.dept != b.dept {
+			return cmp.Compare(a.dept, b.dept)
+		}
+		return cmp.Compare(a.status, b.status)
+	})
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_counts (department_id, status, n) VALUES (?, ?, ?)
+			ON CONFLICT (department_id, status) DO UPDATE SET n = ticket_counts.n + excluded.n`, k.dept, string(k.status), counts[k]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// intakeStatus is the status a ticket is written with: New, or Spam when it
+// came from a banned address.
+func intakeStatus(in NewTicketInput) TicketStatus {
+	if in.Spam {
+		return TicketSpam
+	}
+	return TicketNew
 }
 
 // errIsolate asks for the batch to be written again with savepoints.
@@ -367,14 +387,18 @@ func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.View
 	var err error
 	for range 5 {
 		row.code = NewTicketCode()
-		err = st.ticket.QueryRowContext(ctx, row.code, in.Subject, in.Priority, in.Channel, in.DepartmentID, row.contactID,
-			sortKey(TicketNew, in.Priority, now), preview(in.Body), now, now, nullID(row.author)).Scan(&row.id)
+		err = st.ticket.QueryRowContext(ctx, row.code, in.Subject, intakeStatus(in), in.Priority, in.Channel, in.DepartmentID, row.contactID,
+			sortKey(intakeStatus(in), in.Priority, now), preview(in.Body), now, now, nullID(row.author)).Scan(&row.id)
 		if err = uniqueViolation(err, "code"); !errors.As(err, new(ErrConflict)) {
 			break
 		}
 	}
 	if err == nil && len(fields) > 0 {
 		err = insertFieldValues(ctx, st.tx, row.id, fields)
+	}
+	if err == nil && in.SenderIP != "" {
+		// Only customers' tickets have one (migrations/*/0017).
+		_, err = st.tx.ExecContext(ctx, `INSERT INTO ticket_senders (ticket_id, ip) VALUES (?, ?)`, row.id, in.SenderIP)
 	}
 	return row, err
 }
@@ -459,7 +483,7 @@ func prepareIntake(ctx context.Context, w *sql.DB) (*intakeStmts, error) {
 			RETURNING id`},
 		{&st.ticket, `INSERT INTO tickets (code, subject, status, priority, channel, department_id, contact_id,
 			sort_key, preview, message_count, created_at, updated_at, updated_by)
-			VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 			RETURNING id`},
 	} {
 		var err error

@@ -201,6 +201,9 @@ type TicketProps struct {
 	// by the reply's message id.
 	Deliveries map[int64]store.Delivery
 	Together   TicketTogether // Edit ticket, Merge into… and a merged ticket's pointer
+	// SenderIP is the address the ticket came from, for those who may ban
+	// it ("" for anyone else).
+	SenderIP string
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

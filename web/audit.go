@@ -55,12 +55,19 @@ var auditActionLabels = map[store.AuditAction]string{
 }
 
 func (s *Server) auditShow(c echo.Context) error {
-	before := queryID(c, "before")
-	entries, err := s.st.AuditLog(c.Request().Context(), before, auditPerPage+1)
+	ctx := c.Request().Context()
+	p, f, err := s.auditFilter(c)
 	if err != nil {
 		return err
 	}
-	p := views.AuditProps{Before: before}
+	if len(p.Errors) > 0 {
+		return s.renderConfig(c, http.StatusUnprocessableEntity, views.AuditPage(p), nil)
+	}
+	p.Before = queryID(c, "before")
+	entries, err := s.st.AuditPage(ctx, f, p.Before, auditPerPage+1)
+	if err != nil {
+		return err
+	}
 	for i, e := range entries {
 		if i == auditPerPage {
 			p.Next = entries[i-1].ID

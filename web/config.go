@@ -23,6 +23,7 @@ var configSections = []navItem{
 	{"ConfigGeneral", views.PathGeneral, need(authz.SettingsManage)},
 	{"ConfigLanguages", views.PathLanguages, need(authz.LanguagesManage)},
 	{"ConfigSecurity", views.PathSecurity, need(authz.SecurityManage)},
+	{"ConfigBans", views.PathBans, need(authz.BansManage)},
 	{"ConfigPlugins", views.PathPlugins, need(authz.PluginsManage)},
 	{"ConfigEmail", views.PathEmail, need(authz.ChannelsManage)},
 	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},

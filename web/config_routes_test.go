@@ -64,6 +64,11 @@ var configRoutes = []configRoute{
 	{name: "agent make creator", method: "POST", path: func(f fixture) string { return views.WithID(views.PathAgentCreator, f.target.ID) }, creator: true, ok: 303},
 	{name: "roles", method: "GET", path: func(fixture) string { return views.PathRoles }, ok: 200},
 	{name: "audit", method: "GET", path: func(fixture) string { return views.PathAudit }, ok: 200},
+	{name: "banned ips", method: "GET", path: func(fixture) string { return views.PathBans }, ok: 200},
+	{name: "ban create", method: "POST", path: func(fixture) string { return views.PathBans }, ok: 303,
+		form: func(f fixture) url.Values {
+			return url.Values{"address": {fmt.Sprintf("2001:db8::%x", f.target.ID)}, "valid_until": {"1d"}}
+		}},
 	{name: "general", method: "GET", path: func(fixture) string { return views.PathGeneral }, ok: 200},
 	{name: "general save", method: "POST", path: func(fixture) string { return views.PathGeneral }, ok: 303,
 		form: func(f fixture) url.Values {
@@ -167,7 +172,7 @@ func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	c.get(views.PathConfig).wantRedirect(views.PathAgents)
 	var sections []string
 	c.get(views.PathRoles).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
-	if strings.Join(sections, ",") != "Agents,Departments,Roles,Predefined answers,Tags,Ticket fields,General,Languages,Security,Plugins,Email,Webhooks,Audit log,API tokens" {
+	if strings.Join(sections, ",") != "Agents,Departments,Roles,Predefined answers,Tags,Ticket fields,General,Languages,Security,Banned IPs,Plugins,Email,Webhooks,Audit log,API tokens" {
 		t.Fatalf("sub-navigation %v", sections)
 	}
 }

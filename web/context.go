@@ -166,9 +166,11 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		st := state(c)
+		// From the header or the posted body only: a token in the query
+		// string ends up in logs, history and Referer headers.
 		tok := c.Request().Header.Get("X-CSRF-Token")
 		if tok == "" {
-			tok = c.FormValue("_csrf")
+			tok = c.Request().PostFormValue("_csrf")
 		}
 		if st.cookie == nil || !st.cookie.validCSRF(tok) {
 			return errCSRF

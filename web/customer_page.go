@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"helpline/store"
 	"helpline/views"
 )
 
@@ -44,7 +42,19 @@ func (s *Server) customerTicketReply(c echo.Context) error {
 		p := views.CustomerTicketProps{Ticket: ct, Token: token, Body: body, Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.CustomerTicketPage(p), nil)
 	}
+	if s.bannedSender(c) {
+		// Accepted as any reply, but kept apart as a Spam ticket: the
+		// ticket neither opens again nor comes back to the queue.
+		if err := s.st.CustomerReplyAsSpam(ctx, token, body, senderIP(c)); err != nil {
+			return err
+		}
+		flash(c, views.FlashSuccess, t(c, "CustomerReplySent"))
+		return s.redirect(c, views.CustomerTicketPath(token))
+	}
 	if _, err := s.st.CustomerReplyByToken(ctx, token, body, views.Lang(ctx), files); err != nil {
+		return err
+	}
+	if err := s.st.NoteSender(ctx, ct.Code, senderIP(c)); err != nil {
 		return err
 	}
 	flash(c, views.FlashSuccess, t(c, "CustomerReplySent"))
@@ -67,9 +77,7 @@ func (s *Server) contactSentLink(c echo.Context) (bool, error) {
 		return false, nil
 	}
 	noReferrer(c)
-	if _, err := s.st.CustomerTicketByToken(c.Request().Context(), token); errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	} else if err != nil {
+	if issued, err := s.st.CustomerLinkIssued(c.Request().Context(), token); err != nil || !issued {
 		return false, err
 	}
 	link := s.absoluteURL(c, views.CustomerTicketPath(token))

@@ -62,6 +62,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 
+	if errors.Is(err, errBodyTimeout) {
+		// The request's context has ended with the read; answer without
+		// rendering anything, and close the connection.
+		c.Response().Header().Set("Connection", "close")
+		_ = c.NoContent(http.StatusRequestTimeout)
+		return
+	}
+
 	status, titleID, msgID := http.StatusInternalServerError, "ErrorServerTitle", "ErrorServer"
 	var he *echo.HTTPError
 	var re store.RuleError
@@ -69,6 +77,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case err == errCSRF:
 		status, titleID, msgID = http.StatusForbidden, "ErrorForbiddenTitle", "ErrorCSRF"
+	case err == errInvalidText:
+		status, titleID, msgID = http.StatusUnprocessableEntity, "ErrorBadRequestTitle", "ErrorInvalidText"
 	case errors.Is(err, store.ErrNotFound):
 		status, titleID, msgID = http.StatusNotFound, "ErrorNotFoundTitle", "ErrorNotFound"
 	case errors.As(err, &re):

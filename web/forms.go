@@ -41,6 +41,8 @@ func (f *form) fail(field, msgID string, data map[string]any) {
 func (f *form) text(field string, required bool, max int) string {
 	v := strings.TrimSpace(f.c.FormValue(field))
 	switch {
+	case !utf8.ValidString(v):
+		f.fail(field, "ErrInvalidText", nil)
 	case required && v == "":
 		f.fail(field, "ErrRequired", nil)
 	case utf8.RuneCountInString(v) > max:
@@ -72,6 +74,8 @@ func (f *form) password(field string, newPassword bool) string {
 	v := f.c.FormValue(field)
 	n := utf8.RuneCountInString(v)
 	switch {
+	case !utf8.ValidString(v):
+		f.fail(field, "ErrInvalidText", nil)
 	case v == "":
 		f.fail(field, "ErrRequired", nil)
 	case n > maxPassword:

@@ -200,6 +200,10 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathAPITokenRevoke, s.apiTokenRevoke, need(authz.ProfileEdit)},
 		{http.MethodGet, views.PathConfigAPITokens, s.configAPITokensShow, need(authz.APITokensManageAll)},
 		{http.MethodPost, views.PathConfigAPITokenRevoke, s.configAPITokenRevoke, need(authz.APITokensManageAll)},
+		{http.MethodGet, views.PathBans, s.bansShow, need(authz.BansManage)},
+		{http.MethodPost, views.PathBans, s.banCreate, need(authz.BansManage)},
+		{http.MethodPost, views.PathBanUnban, s.banLift, need(authz.BansManage)},
+		{http.MethodGet, views.PathAuditExport, s.auditExport, need(authz.AuditRead)},
 	}
 }
 

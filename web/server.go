@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +38,9 @@ type Config struct {
 	// APIRateLimit is how many API requests one token may make in a
 	// minute, on each instance (0: 600).
 	APIRateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; none: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the console.
@@ -81,9 +85,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	s.contactIP = newLimiter(cfg.ContactLimit, 10*time.Minute)
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
-	// Sign-in limits are per IP: take the address of the connection, not a
-	// header any client can set.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// Sign-in limits and bans are per IP: take the address of the
+	// connection, not a header any client can set (client_ip.go).
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 
 	e.Use(s.logRequests)
@@ -95,6 +99,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(s.loadSession)
 	e.Use(parseForm)
+	e.Use(refuseInvalidText)
 	e.Use(s.checkCSRF)
 	e.Use(s.firstRun)
 
@@ -152,6 +157,10 @@ func parseForm(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
 			return echo.ErrStatusRequestEntityTooLarge
+		case bodyTimedOut(err) || req.Context().Err() != nil:
+			// A multipart reader does not wrap the deadline's error, but
+			// the server ends the request's context with the read.
+			return errBodyTimeout
 		default:
 			return echo.ErrBadRequest
 		}

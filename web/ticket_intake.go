@@ -135,6 +135,8 @@ func (s *Server) contactCreate(c echo.Context) error {
 		p.Errors = views.FieldErrors{"": t(c, "ContactThrottled")}
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
+	// From a banned address: accepted as any other, kept as Spam.
+	in.SenderIP, in.Spam = senderIP(c), s.bannedSender(c)
 	code, err := s.st.CreateTicketWithFields(ctx, nil, in, values)
 	if err != nil {
 		return err

@@ -71,6 +71,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	// A merged ticket is a pointer: it shows its history and the link.
 	p.CanAct = p.CanAct && p.Together.MergedInto == ""
 	p.Together.CanEdit, p.Together.CanMerge = v.Can(authz.TicketsEdit), v.Can(authz.TicketsMerge)
+	if p.SenderIP, err = s.st.SenderIP(ctx, v, code); err != nil {
+		return p, err
+	}
 	if !p.CanAct {
 		return p, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -303,6 +304,8 @@ func validTag(raw string) (string, bool) {
 func (f *form) multiline(field string, required bool, max int) string {
 	v := strings.TrimSpace(strings.ReplaceAll(f.c.FormValue(field), "\r\n", "\n"))
 	switch {
+	case !utf8.ValidString(v):
+		f.fail(field, "ErrInvalidText", nil)
 	case required && v == "":
 		f.fail(field, "ErrRequired", nil)
 	case len([]rune(v)) > max:

@@ -88,6 +88,9 @@ type Config struct {
 	// APIRateLimit is how many API requests a token may make a minute on
 	// each instance (0: 600).
 	APIRateLimit int
+	// TrustedProxies: reverse proxies whose X-Forwarded-For is believed,
+	// as given (checked by parseConfig).
+	TrustedProxies string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -127,6 +130,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		cfg.APIRateLimit = n
 	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
+	cfg.TrustedProxies = getenv("HELPLINE_TRUSTED_PROXIES")
+	if _, err := web.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		return cfg, fmt.Errorf("HELPLINE_TRUSTED_PROXIES: %w", err)
+	}
 	cfg.SessionSecret = getenv("HELPLINE_SESSION_SECRET")
 	cfg.CSRFSecret = getenv("HELPLINE_CSRF_SECRET")
 	fs := flag.NewFlagSet("helpline", flag.ContinueOnError)
@@ -185,6 +192,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		SecureCookies: cfg.SecureCookies,
 		SessionSecret: sessionSecret,
@@ -195,6 +206,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Files live in the database: see store/attachments.go.
 		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
 		APIRateLimit:    cfg.APIRateLimit,
+		TrustedProxies:  proxies,
 	}, st)
 	if err != nil {
 		return err

@@ -15,13 +15,15 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 	env := map[string]string{
 		"HELPLINE_ADDR": "127.0.0.1:9000", "HELPLINE_DB": "env.db", "HELPLINE_SECURE_COOKIES": "true",
 		"HELPLINE_CONTACT_LIMIT": "5", "HELPLINE_BASE_URL": "https://env.example.com/",
+		"HELPLINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.10",
 	}
 	getenv := func(k string) string { return env[k] }
 	cfg, err := parseConfig(nil, getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:9000", DB: "env.db", SecureCookies: true, ContactLimit: 5, BaseURL: "https://env.example.com"}
+	want := Config{Addr: "127.0.0.1:9000", DB: "env.db", SecureCookies: true, ContactLimit: 5, BaseURL: "https://env.example.com",
+		TrustedProxies: "10.0.0.0/8, 192.0.2.10"}
 	if cfg != want {
 		t.Fatalf("from the environment: %+v, want %+v", cfg, want)
 	}
@@ -29,7 +31,8 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = Config{Addr: "127.0.0.1:9001", DB: "flag.db", ContactLimit: 5, BaseURL: "http://flag.example.com:8080/help"}
+	want = Config{Addr: "127.0.0.1:9001", DB: "flag.db", ContactLimit: 5, BaseURL: "http://flag.example.com:8080/help",
+		TrustedProxies: "10.0.0.0/8, 192.0.2.10"}
 	if cfg != want {
 		t.Fatalf("flags over the environment: %+v, want %+v", cfg, want)
 	}
@@ -46,7 +49,7 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 			t.Errorf("%v accepted", bad)
 		}
 	}
-	for k, v := range map[string]string{"HELPLINE_SECURE_COOKIES": "maybe", "HELPLINE_CONTACT_LIMIT": "0"} {
+	for k, v := range map[string]string{"HELPLINE_SECURE_COOKIES": "maybe", "HELPLINE_CONTACT_LIMIT": "0", "HELPLINE_TRUSTED_PROXIES": "10.0.0.0/33"} {
 		if _, err := parseConfig(nil, func(key string) string {
 			if key == k {
 				return v
