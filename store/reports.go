@@ -364,3 +364,19 @@ func (s *Store) reportNames(ctx context.Context, g ReportGroup, f ReportFilter) 
 	}
 	return out, rows.Err()
 }
+
+// ReportAgents lists the agents on the team by name: the Agent filter's
+// choices.
+func (s *Store) ReportAgents(ctx context.Context) ([]ReportRow, error) {
+	names, err := s.reportNames(ctx, GroupByAgent, ReportFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []ReportRow
+	for _, n := range names {
+		if n.current {
+			out = append(out, ReportRow{ID: n.ID, Name: n.Name})
+		}
+	}
+	return out, nil
+}

@@ -155,8 +155,15 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathTicketMailRetry, s.ticketMailRetry, need(authz.TicketsReply)},
 		{http.MethodGet, views.PathTicketFile, s.ticketFile, need(authz.TicketsRead)},
 		{http.MethodGet, views.PathCustomerFile, s.customerFile, Public},
+
+		// Reports (SPEC §6.3): the store keeps an Agent to their own figures.
+		{http.MethodGet, views.PathReports, s.reportOverview, reportsAccess},
+		{http.MethodGet, views.PathReportsPerformance, s.reportPerformance, reportsAccess},
 	}
 }
+
+// reportsAccess opens the reports to whoever reads their own or everyone's.
+var reportsAccess = need(authz.ReportsReadOwn, authz.ReportsReadAll)
 
 // navItem is one entry of the top navigation, shown to those who hold perm.
 type navItem struct {
@@ -169,6 +176,7 @@ type navItem struct {
 // a registered GET route guarded by the same permission.
 var navigation = []navItem{
 	{"NavTickets", views.PathTickets, need(authz.TicketsRead)},
+	{"NavReports", views.PathReports, reportsAccess},
 	{"NavConfiguration", views.PathConfig, configAccess},
 	{"NavMyAccount", views.PathAccount, need(authz.BillingManage)},
 }
