@@ -1,9 +1,9 @@
 package store
 
 // reportRebuildSQL counts from the tickets and their threads what the
-// triggers of migrations/*/0016_reports.sql keep, on either engine: after a
-// bulk load (whose triggers were off) and in the tests that check the
-// triggers. The first assignee of a ticket is not in its thread (the event
+// triggers of migrations/*/0016_reports.sql keep, on either engine (Spam and
+// Deleted tickets left out of the hours): after a bulk load (whose triggers
+// were off) and in the tests that check the triggers. The first assignee of a ticket is not in its thread (the event
 // names them), so a rebuild takes the ticket's assignee now.
 var reportRebuildSQL = []string{
 	`DELETE FROM ticket_firsts`,
@@ -27,5 +27,5 @@ var reportRebuildSQL = []string{
 	`INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
 		SELECT at_hour, department_id, agent_id, channel, sum(created), sum(replied), sum(reply_ms), sum(assigned), sum(assign_ms),
 		       sum(resolved), sum(resolve_ms), sum(answers), sum(notes)
-		FROM report_parts GROUP BY at_hour, department_id, agent_id, channel`,
+		FROM report_parts WHERE status NOT IN ('spam', 'deleted') GROUP BY at_hour, department_id, agent_id, channel`,
 }

@@ -178,3 +178,31 @@ func TestReports_AnotherAgentsFiguresAreNotFound(t *testing.T) {
 		t.Errorf("the Administrator asking for Bob's: %v", err)
 	}
 }
+
+func TestReports_SpamAndDeletedTicketsLeaveTheFiguresUntilPutBack(t *testing.T) {
+	d := newReportDesk(t)
+	ctx := context.Background()
+	answers := func() int64 {
+		t.Helper()
+		o, err := d.s.ReportOverview(ctx, d.adminV, d.jan11, d.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Totals.Answers
+	}
+	var b string
+	if err := d.s.r.QueryRow(`SELECT code FROM tickets WHERE subject = 'B'`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		to   TicketStatus
+		want int64
+	}{{TicketSpam, 2}, {TicketDeleted, 2}, {TicketOpen, 3}, {TicketDeleted, 2}, {TicketOpen, 3}} {
+		if err := d.s.SetStatus(ctx, d.adminV, b, step.to); err != nil {
+			t.Fatal(err)
+		}
+		if got := answers(); got != step.want {
+			t.Errorf("after %s: %d answers, want %d", step.to, got, step.want)
+		}
+	}
+}

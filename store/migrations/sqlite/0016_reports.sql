@@ -9,9 +9,11 @@
 -- recounting anything, and every zone a whole number of hours from UTC cuts
 -- its days exactly along them.
 --
--- Every figure of a ticket counts under its department now: a transfer moves
--- them (trigger below), so a report's count equals the queue's for the same
--- department. The agent is the one each figure is about: who logged the
+-- Every figure of a ticket counts under its department now, and only while
+-- the ticket is neither Spam nor Deleted: a transfer moves its figures, and
+-- marking it Spam or Deleted takes them out (putting it back returns them),
+-- so a report's count equals the count of the queue it links to, which
+-- leaves Spam and Deleted out too. The agent is the one each figure is about: who logged the
 -- ticket (0: the customer), who sent the first reply, to whom it was first
 -- assigned, who first resolved it, who wrote each reply or note.
 
@@ -47,27 +49,27 @@ CREATE TABLE report_hours (
 ) WITHOUT ROWID;
 CREATE INDEX report_hours_agent ON report_hours (agent_id, at_hour);
 
--- Every figure of every ticket, one row each: what report_hours sums. The
--- transfer trigger moves one ticket's rows; a bulk load and the tests sum
--- them all.
+-- Every figure of every ticket, one row each, with the ticket's status: what
+-- report_hours sums over the tickets neither Spam nor Deleted. The triggers
+-- below move one ticket's rows; a bulk load and the tests sum them all.
 CREATE VIEW report_parts AS
-    SELECT t.id AS ticket_id, t.created_at / 3600000 AS at_hour, t.department_id, f.created_by AS agent_id, t.channel,
+    SELECT t.id AS ticket_id, t.status, t.created_at / 3600000 AS at_hour, t.department_id, f.created_by AS agent_id, t.channel,
            1 AS created, 0 AS replied, 0 AS reply_ms, 0 AS assigned, 0 AS assign_ms, 0 AS resolved, 0 AS resolve_ms, 0 AS answers, 0 AS notes
     FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id
     UNION ALL
-    SELECT t.id, f.first_reply_at / 3600000, t.department_id, f.first_reply_by, t.channel,
+    SELECT t.id, t.status, f.first_reply_at / 3600000, t.department_id, f.first_reply_by, t.channel,
            0, 1, f.first_reply_at - t.created_at, 0, 0, 0, 0, 0, 0
     FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id WHERE f.first_reply_at IS NOT NULL
     UNION ALL
-    SELECT t.id, f.first_assign_at / 3600000, t.department_id, f.first_assign_to, t.channel,
+    SELECT t.id, t.status, f.first_assign_at / 3600000, t.department_id, f.first_assign_to, t.channel,
            0, 0, 0, 1, f.first_assign_at - t.created_at, 0, 0, 0, 0
     FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id WHERE f.first_assign_at IS NOT NULL
     UNION ALL
-    SELECT t.id, f.first_resolve_at / 3600000, t.department_id, f.first_resolve_by, t.channel,
+    SELECT t.id, t.status, f.first_resolve_at / 3600000, t.department_id, f.first_resolve_by, t.channel,
            0, 0, 0, 0, 0, 1, f.first_resolve_at - t.created_at, 0, 0
     FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id WHERE f.first_resolve_at IS NOT NULL
     UNION ALL
-    SELECT t.id, m.created_at / 3600000, t.department_id, coalesce(m.agent_id, 0), t.channel,
+    SELECT t.id, t.status, m.created_at / 3600000, t.department_id, coalesce(m.agent_id, 0), t.channel,
            0, 0, 0, 0, 0, 0, 0, CASE m.kind WHEN 'reply' THEN 1 ELSE 0 END, CASE m.kind WHEN 'note' THEN 1 ELSE 0 END
     FROM tickets t JOIN messages m ON m.ticket_id = t.id WHERE m.kind IN ('reply', 'note');
 
@@ -75,7 +77,7 @@ CREATE VIEW report_parts AS
 CREATE TRIGGER tickets_report_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO ticket_firsts (ticket_id) VALUES (new.id);
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created)
-        VALUES (new.created_at / 3600000, new.department_id, 0, new.channel, 1)
+        SELECT new.created_at / 3600000, new.department_id, 0, new.channel, 1 WHERE new.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET created = created + 1;
 END;
 -- +goose StatementEnd
@@ -88,7 +90,27 @@ CREATE TRIGGER tickets_report_transfer AFTER UPDATE OF department_id ON tickets
                d.sign * sum(created), d.sign * sum(replied), d.sign * sum(reply_ms), d.sign * sum(assigned), d.sign * sum(assign_ms),
                d.sign * sum(resolved), d.sign * sum(resolve_ms), d.sign * sum(answers), d.sign * sum(notes)
         FROM report_parts p, (SELECT old.department_id AS id, -1 AS sign UNION ALL SELECT new.department_id, 1) d
-        WHERE p.ticket_id = new.id GROUP BY at_hour, d.id, d.sign, agent_id, channel
+        WHERE p.ticket_id = new.id AND p.status NOT IN ('spam', 'deleted') GROUP BY at_hour, d.id, d.sign, agent_id, channel
+        ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
+            created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
+            assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
+            resolved = resolved + excluded.resolved, resolve_ms = resolve_ms + excluded.resolve_ms,
+            answers = answers + excluded.answers, notes = notes + excluded.notes;
+END;
+-- +goose StatementEnd
+
+-- Marked Spam or Deleted, a ticket's figures leave the reports; put back,
+-- they return. (No statement changes a ticket's status and department at
+-- once, so this and the transfer never fire together.)
+-- +goose StatementBegin
+CREATE TRIGGER tickets_report_hidden AFTER UPDATE OF status ON tickets
+    WHEN (old.status IN ('spam', 'deleted')) <> (new.status IN ('spam', 'deleted')) BEGIN
+    INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
+        SELECT at_hour, department_id, agent_id, channel,
+               d.sign * sum(created), d.sign * sum(replied), d.sign * sum(reply_ms), d.sign * sum(assigned), d.sign * sum(assign_ms),
+               d.sign * sum(resolved), d.sign * sum(resolve_ms), d.sign * sum(answers), d.sign * sum(notes)
+        FROM report_parts p, (SELECT CASE WHEN new.status IN ('spam', 'deleted') THEN -1 ELSE 1 END AS sign) d
+        WHERE p.ticket_id = new.id GROUP BY at_hour, department_id, agent_id, channel
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
             assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
@@ -105,7 +127,7 @@ CREATE TRIGGER messages_report_created AFTER INSERT ON messages
         SELECT t.created_at / 3600000, t.department_id, a.agent_id, t.channel, a.n
         FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id,
              (SELECT 0 AS agent_id, -1 AS n UNION ALL SELECT new.agent_id, 1) a
-        WHERE t.id = new.ticket_id AND f.created_by = 0
+        WHERE t.id = new.ticket_id AND f.created_by = 0 AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET created = created + excluded.created;
     UPDATE ticket_firsts SET created_by = new.agent_id WHERE ticket_id = new.ticket_id AND created_by = 0;
 END;
@@ -117,13 +139,13 @@ CREATE TRIGGER messages_report_written AFTER INSERT ON messages
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, answers, notes)
         SELECT new.created_at / 3600000, t.department_id, coalesce(new.agent_id, 0), t.channel,
                new.kind = 'reply', new.kind = 'note'
-        FROM tickets t WHERE t.id = new.ticket_id
+        FROM tickets t WHERE t.id = new.ticket_id AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             answers = answers + excluded.answers, notes = notes + excluded.notes;
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, replied, reply_ms)
         SELECT new.created_at / 3600000, t.department_id, coalesce(new.agent_id, 0), t.channel, 1, new.created_at - t.created_at
         FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id
-        WHERE t.id = new.ticket_id AND new.kind = 'reply' AND f.first_reply_at IS NULL
+        WHERE t.id = new.ticket_id AND new.kind = 'reply' AND f.first_reply_at IS NULL AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             replied = replied + 1, reply_ms = reply_ms + excluded.reply_ms;
     UPDATE ticket_firsts SET first_reply_at = new.created_at, first_reply_by = coalesce(new.agent_id, 0)
@@ -139,7 +161,7 @@ CREATE TRIGGER messages_report_assigned AFTER INSERT ON messages
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, assigned, assign_ms)
         SELECT new.created_at / 3600000, t.department_id, coalesce(t.assignee_id, 0), t.channel, 1, new.created_at - t.created_at
         FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id
-        WHERE t.id = new.ticket_id AND f.first_assign_at IS NULL
+        WHERE t.id = new.ticket_id AND f.first_assign_at IS NULL AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             assigned = assigned + 1, assign_ms = assign_ms + excluded.assign_ms;
     UPDATE ticket_firsts SET first_assign_at = new.created_at,
@@ -154,7 +176,7 @@ CREATE TRIGGER messages_report_resolved AFTER INSERT ON messages
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, resolved, resolve_ms)
         SELECT new.created_at / 3600000, t.department_id, coalesce(new.agent_id, 0), t.channel, 1, new.created_at - t.created_at
         FROM tickets t JOIN ticket_firsts f ON f.ticket_id = t.id
-        WHERE t.id = new.ticket_id AND f.first_resolve_at IS NULL
+        WHERE t.id = new.ticket_id AND f.first_resolve_at IS NULL AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             resolved = resolved + 1, resolve_ms = resolve_ms + excluded.resolve_ms;
     UPDATE ticket_firsts SET first_resolve_at = new.created_at, first_resolve_by = coalesce(new.agent_id, 0)
@@ -184,4 +206,4 @@ DELETE FROM report_hours;
 INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
     SELECT at_hour, department_id, agent_id, channel, sum(created), sum(replied), sum(reply_ms), sum(assigned), sum(assign_ms),
            sum(resolved), sum(resolve_ms), sum(answers), sum(notes)
-    FROM report_parts GROUP BY at_hour, department_id, agent_id, channel;
+    FROM report_parts WHERE status NOT IN ('spam', 'deleted') GROUP BY at_hour, department_id, agent_id, channel;
