@@ -206,3 +206,57 @@ func TestReports_SpamAndDeletedTicketsLeaveTheFiguresUntilPutBack(t *testing.T) 
 		}
 	}
 }
+
+// TestQueueDrill_ListsExactlyTheTicketsAReportCounts: for each figure that
+// counts tickets, the queue narrowed by the same period and filters lists
+// as many tickets as the report says.
+func TestQueueDrill_ListsExactlyTheTicketsAReportCounts(t *testing.T) {
+	d := newReportDesk(t)
+	ctx := context.Background()
+	from, to := d.jan11.From, d.jan11.To
+	count := func(f QueueFilter) int {
+		t.Helper()
+		f.Limit = 200
+		p, err := d.s.Queue(ctx, d.adminV, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p.Tickets)
+	}
+	rows, _, err := d.s.ReportPerformance(ctx, d.adminV, d.jan11, GroupByAgent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, r := range rows {
+		if got := count(QueueFilter{Drill: QueueDrill{ResolvedFrom: from, ResolvedTo: to, ResolvedBy: r.ID}}); got != int(r.Resolved) {
+			t.Errorf("%s resolved %d, the queue lists %d", r.Name, r.Resolved, got)
+		}
+		if got := count(QueueFilter{Drill: QueueDrill{FirstAnsweredFrom: from, FirstAnsweredTo: to, FirstAnsweredBy: r.ID}}); got != int(r.Replied) {
+			t.Errorf("%s first answered %d, the queue lists %d", r.Name, r.Replied, got)
+		}
+		checked += int(r.Resolved + r.Replied)
+	}
+	if checked == 0 {
+		t.Fatal("no figure to check")
+	}
+	for _, f := range []ReportFilter{d.jan11, {From: from, To: to, DepartmentID: d.sales}, {From: from, To: to, Channel: ChannelCall},
+		{From: from.AddDate(0, 0, -1), To: from}} {
+		o, err := d.s.ReportOverview(ctx, d.adminV, f, d.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := QueueFilter{DepartmentID: f.DepartmentID, Channel: f.Channel, Drill: QueueDrill{CreatedFrom: f.From, CreatedTo: f.To}}
+		if got := count(q); got != int(o.Totals.Created) {
+			t.Errorf("%+v: created %d, the queue lists %d", f, o.Totals.Created, got)
+		}
+		q.Drill = QueueDrill{ResolvedFrom: f.From, ResolvedTo: f.To}
+		if got := count(q); got != int(o.Totals.Resolved) {
+			t.Errorf("%+v: resolved %d, the queue lists %d", f, o.Totals.Resolved, got)
+		}
+	}
+	// Answers count replies; the queue lists the tickets they went to.
+	if got := count(QueueFilter{Drill: QueueDrill{AnsweredFrom: from, AnsweredTo: to, AnsweredBy: d.ann.ID}}); got != 1 {
+		t.Errorf("Ann answered %d tickets, want 1 (two replies to A)", got)
+	}
+}

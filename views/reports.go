@@ -86,7 +86,8 @@ type ReportsProps struct {
 	// From and To are the period's bounds ([From, To)); unset when the
 	// query was refused.
 	From, To    time.Time
-	OwnOnly     bool // the viewer sees their own figures only
+	OwnOnly     bool  // the viewer sees their own figures only
+	Self        int64 // the viewer
 	Departments []ReportOption
 	Agents      []ReportOption // empty for OwnOnly
 	Overview    store.Overview

@@ -117,7 +117,7 @@ func optionHas(opts []views.ReportOption, id int64) bool {
 func (s *Server) reportProps(c echo.Context, path string) (views.ReportsProps, error) {
 	ctx := c.Request().Context()
 	v := viewer(c)
-	p := views.ReportsProps{Path: path, OwnOnly: !v.Can(authz.ReportsReadAll)}
+	p := views.ReportsProps{Path: path, OwnOnly: !v.Can(authz.ReportsReadAll), Self: v.ID}
 	depts, err := s.st.Departments(ctx)
 	if err != nil {
 		return p, err
@@ -190,4 +190,3 @@ func reportGroup(q views.ReportQuery) store.ReportGroup {
 	}
 	return store.GroupByAgent
 }
-

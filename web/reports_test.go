@@ -56,7 +56,7 @@ func TestReports_AdministratorSeesEveryAgentsPerformance(t *testing.T) {
 	if got := r.text("tfoot .fig-answers"); got != "3" {
 		t.Errorf("total answers %q, want 3", got)
 	}
-	if r.doc().Find(`nav.mainnav a[href="` + views.PathReports + `"]`).Length() != 1 {
+	if r.doc().Find(`nav.mainnav a[href="`+views.PathReports+`"]`).Length() != 1 {
 		t.Error("no Reports in the top navigation")
 	}
 	// By department: the Sales line has Ann's answers.
@@ -142,5 +142,60 @@ func TestReports_NavigationAndRoutesFollowThePermissions(t *testing.T) {
 		if perms.Has(authz.ReportsReadAll) != (role != authz.RoleAgent) {
 			t.Errorf("%s reads everyone's reports: %v", role, perms.Has(authz.ReportsReadAll))
 		}
+	}
+}
+
+// TestReports_FiguresLinkToTheirTicketsInTheQueue follows each linked
+// figure of the Performance and Overview reports: the queue lists as many
+// tickets as the figure counts (Answers: the tickets the replies went to).
+func TestReports_FiguresLinkToTheirTicketsInTheQueue(t *testing.T) {
+	w := newReportWorld(t)
+	ctx := context.Background()
+	// Bob also answers the Sales ticket's twin in Support, so his Answers
+	// are two tickets.
+	extra := w.app.ticket(w.support, "Another")
+	if err := w.app.st.Reply(ctx, w.bob.Viewer(), extra, "Done"); err != nil {
+		t.Fatal(err)
+	}
+	c := w.as("adam@example.com")
+	r := c.get(performanceURL(url.Values{"period": {"last7"}, "by": {"agent"}})).wantStatus(http.StatusOK)
+	follow := func(sel string) (figure string, listed int) {
+		t.Helper()
+		a := r.doc().Find(sel + " a")
+		href, ok := a.Attr("href")
+		if !ok {
+			t.Fatalf("%s links nowhere", sel)
+		}
+		q := c.get(href).wantStatus(http.StatusOK)
+		if q.doc().Find(".drill-note").Length() != 1 {
+			t.Errorf("%s: the queue does not say it shows a report's tickets", sel)
+		}
+		return strings.TrimSpace(a.Text()), q.doc().Find("tr.queue-row").Length()
+	}
+	bob := "#report-row-" + strconv.FormatInt(w.bob.ID, 10)
+	for _, sel := range []string{bob + " .fig-answers", bob + " .fig-resolved", "tfoot .fig-resolved"} {
+		if fig, n := follow(sel); fig != strconv.Itoa(n) {
+			t.Errorf("%s says %s, the queue lists %d", sel, fig, n)
+		}
+	}
+	// New answer avg time links Bob's two first answers.
+	if _, n := follow(bob + " .fig-first-answer"); n != 2 {
+		t.Errorf("Bob's first answers: the queue lists %d, want 2", n)
+	}
+	// Ann replied twice to one ticket: two answers, one ticket.
+	if fig, n := follow("#report-row-" + strconv.FormatInt(w.ann.ID, 10) + " .fig-answers"); fig != "2" || n != 1 {
+		t.Errorf("Ann's answers %s link %d tickets, want 2 and 1", fig, n)
+	}
+	// The Overview's created and resolved.
+	r = c.get(views.PathReports + "?period=today&department=" + strconv.FormatInt(w.support, 10)).wantStatus(http.StatusOK)
+	for _, i := range []int{1, 2} {
+		if fig, n := follow(".report-cards > div:nth-child(" + strconv.Itoa(i) + ") dd"); fig != strconv.Itoa(n) || n == 0 {
+			t.Errorf("overview figure %d says %s, the queue lists %d", i, fig, n)
+		}
+	}
+	// A queue link with a drill-down that names nothing is the plain queue.
+	q := c.get(views.PathTickets + "?resolved_from=yesterday&resolved_to=now").wantStatus(http.StatusOK)
+	if q.doc().Find(".drill-note").Length() != 0 || q.doc().Find("tr.queue-row").Length() != 3 {
+		t.Errorf("a broken drill-down narrowed the queue")
 	}
 }
