@@ -15,6 +15,7 @@ const (
 	PathReportsPerformance    = "/reports/performance"
 	PathReportsOverviewCSV    = "/reports/overview.csv"
 	PathReportsPerformanceCSV = "/reports/performance.csv"
+	PathReportsTicketsCSV     = "/reports/tickets.csv"
 )
 
 // The period picker's choices, as the URL spells them.

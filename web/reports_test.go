@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -197,5 +198,85 @@ func TestReports_FiguresLinkToTheirTicketsInTheQueue(t *testing.T) {
 	q := c.get(views.PathTickets + "?resolved_from=yesterday&resolved_to=now").wantStatus(http.StatusOK)
 	if q.doc().Find(".drill-note").Length() != 0 || q.doc().Find("tr.queue-row").Length() != 3 {
 		t.Errorf("a broken drill-down narrowed the queue")
+	}
+}
+
+func readCSV(t *testing.T, r *response) [][]string {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("content type %q", ct)
+	}
+	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="`) {
+		t.Fatalf("content disposition %q", cd)
+	}
+	rd := csv.NewReader(strings.NewReader(r.body))
+	rd.FieldsPerRecord = -1
+	rows, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestReports_ExportCSVHasTheFiguresAsShownInScope(t *testing.T) {
+	w := newReportWorld(t)
+	admin := w.as("adam@example.com")
+	rows := readCSV(t, admin.get(views.PathReportsPerformanceCSV+"?period=today&by=agent").wantStatus(http.StatusOK))
+	byName := map[string][]string{}
+	for _, r := range rows {
+		byName[r[0]] = r
+	}
+	if got := byName["Ann Sales"]; len(got) != 7 || got[1] != "2" || got[2] != "1" {
+		t.Errorf("Ann's line %q", got)
+	}
+	if got := byName["Total"]; len(got) != 7 || got[1] != "3" || got[3] != "1" {
+		t.Errorf("total line %q", got)
+	}
+	// An Agent's CSV has their line alone; another's id is a 404.
+	ann := w.as("ann@example.com")
+	rows = readCSV(t, ann.get(views.PathReportsPerformanceCSV+"?period=today").wantStatus(http.StatusOK))
+	if len(rows) != 2 || rows[1][0] != "Ann Sales" {
+		t.Errorf("Ann's CSV %q", rows)
+	}
+	for _, path := range []string{views.PathReportsPerformanceCSV, views.PathReportsOverviewCSV, views.PathReportsTicketsCSV} {
+		ann.get(path + "?period=today&agent=" + strconv.FormatInt(w.bob.ID, 10)).wantStatus(http.StatusNotFound)
+		ann.get(path + "?period=never").wantStatus(http.StatusUnprocessableEntity)
+	}
+	rows = readCSV(t, admin.get(views.PathReportsOverviewCSV+"?period=today").wantStatus(http.StatusOK))
+	if len(rows) < 3 || rows[0][1] != "Tickets created" || rows[2][0] != "Total" || rows[2][1] != "2" {
+		t.Errorf("overview CSV %q", rows)
+	}
+}
+
+func TestReports_ExportTicketsOneRowPerTicket(t *testing.T) {
+	w := newReportWorld(t)
+	ctx := context.Background()
+	if err := w.app.st.AddTag(ctx, w.ann.Viewer(), w.salesCode, "pricing"); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, w.as("adam@example.com").get(views.PathReportsTicketsCSV+"?period=today").wantStatus(http.StatusOK))
+	if len(rows) != 3 || len(rows[0]) != 12 || rows[0][0] != "Code" || rows[0][11] != "Answers" {
+		t.Fatalf("export %q", rows)
+	}
+	var sales []string
+	for _, r := range rows[1:] {
+		if r[0] == w.salesCode {
+			sales = r
+		}
+	}
+	if sales == nil || sales[1] != "Price list please" || sales[2] != "Sales" || sales[7] != "pricing" || sales[9] == "" || sales[10] != "" || sales[11] != "2" {
+		t.Errorf("the Sales ticket's row %q", sales)
+	}
+	// Department filter, and an Agent's export lists only tickets assigned to them.
+	rows = readCSV(t, w.as("adam@example.com").get(views.PathReportsTicketsCSV+"?period=today&department="+strconv.FormatInt(w.support, 10)).wantStatus(http.StatusOK))
+	if len(rows) != 2 || rows[1][0] != w.supportCode {
+		t.Errorf("Support's export %q", rows)
+	}
+	if err := w.app.st.Assign(ctx, w.adam.Viewer(), w.salesCode, w.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	rows = readCSV(t, w.as("ann@example.com").get(views.PathReportsTicketsCSV+"?period=today").wantStatus(http.StatusOK))
+	if len(rows) != 2 || rows[1][0] != w.salesCode || rows[1][3] != "Ann Sales" {
+		t.Errorf("Ann's export %q", rows)
 	}
 }

@@ -159,6 +159,9 @@ func (s *Server) routes() []route {
 		// Reports (SPEC §6.3): the store keeps an Agent to their own figures.
 		{http.MethodGet, views.PathReports, s.reportOverview, reportsAccess},
 		{http.MethodGet, views.PathReportsPerformance, s.reportPerformance, reportsAccess},
+		{http.MethodGet, views.PathReportsOverviewCSV, s.reportOverviewCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsPerformanceCSV, s.reportPerformanceCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
 	}
 }
 

@@ -49,6 +49,10 @@ CREATE TABLE report_hours (
 ) WITHOUT ROWID;
 CREATE INDEX report_hours_agent ON report_hours (agent_id, at_hour);
 
+-- Export tickets and the queue's "created between" read a period's tickets
+-- by their creation time.
+CREATE INDEX tickets_created ON tickets (created_at);
+
 -- Every figure of every ticket, one row each, with the ticket's status: what
 -- report_hours sums over the tickets neither Spam nor Deleted. The triggers
 -- below move one ticket's rows; a bulk load and the tests sum them all.
