@@ -155,11 +155,17 @@ func (s *Store) ReportOverview(ctx context.Context, v authz.Viewer, f ReportFilt
 	return o, nil
 }
 
+// reportDaysSQL sums the period's figures per hour.
+func reportDaysSQL(f ReportFilter) (string, []any) {
+	where, args := reportWhere(f)
+	return `SELECT r.at_hour, ` + reportSums + ` FROM report_hours r WHERE ` + where + ` GROUP BY r.at_hour`, args
+}
+
 // reportDays sums the period hour by hour and folds the hours into the
 // days of loc, every day of the period present.
 func (s *Store) reportDays(ctx context.Context, f ReportFilter, loc *time.Location) ([]ReportDay, error) {
-	where, args := reportWhere(f)
-	rows, err := s.rd.QueryContext(ctx, `SELECT r.at_hour, `+reportSums+` FROM report_hours r WHERE `+where+` GROUP BY r.at_hour`, args...)
+	q, args := reportDaysSQL(f)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: report days: %w", err)
 	}
@@ -203,6 +209,15 @@ func (s *Store) reportBacklog(ctx context.Context, f ReportFilter) (int64, bool,
 	if f.Channel != "" {
 		return 0, false, nil
 	}
+	var n int64
+	q, args := backlogSQL(f)
+	if err := s.rd.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("store: report backlog: %w", err)
+	}
+	return n, true, nil
+}
+
+func backlogSQL(f ReportFilter) (string, []any) {
 	q, args := `SELECT coalesce(sum(k.n), 0) FROM ticket_counts k WHERE k.status IN ('new', 'open')`, []any{}
 	if f.AgentID != 0 {
 		q = `SELECT coalesce(sum(k.n), 0) FROM ticket_assigned_counts k WHERE k.status IN ('new', 'open') AND k.assignee_id = ` + intArg
@@ -212,33 +227,36 @@ func (s *Store) reportBacklog(ctx context.Context, f ReportFilter) (int64, bool,
 		q += ` AND k.department_id = ` + intArg
 		args = append(args, f.DepartmentID)
 	}
-	var n int64
-	if err := s.rd.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("store: report backlog: %w", err)
-	}
-	return n, true, nil
+	return q, args
 }
 
-// firstAnswerTimes reads the first answer times (ms) of the tickets first
-// answered in the period, in order, from the ticket_firsts_reply index; the
-// tickets are read by id only for the Department and Channel filters.
-func (s *Store) firstAnswerTimes(ctx context.Context, f ReportFilter) ([]int64, error) {
-	where := []string{"f.first_reply_at >= " + intArg, "f.first_reply_at < " + intArg}
+// firstAnswersSQL reads the first answer times (ms) of the tickets first
+// answered in the period from the ticket_firsts_reply index and the firsts
+// alone (they carry the ticket's department, channel and Spam or Deleted).
+func firstAnswersSQL(f ReportFilter) (string, []any) {
+	// Only tickets neither Spam nor Deleted, as everywhere in the reports.
+	where := []string{"f.first_reply_at >= " + intArg, "f.first_reply_at < " + intArg, "f.hidden = 0"}
 	args := []any{hourOf(f.From) * 3600000, hourOf(f.To.Add(time.Hour-time.Millisecond)) * 3600000}
 	if f.AgentID != 0 {
 		where = append(where, "f.first_reply_by = "+intArg)
 		args = append(args, f.AgentID)
 	}
 	if f.DepartmentID != 0 {
-		where = append(where, "t.department_id = "+intArg)
+		where = append(where, "f.department_id = "+intArg)
 		args = append(args, f.DepartmentID)
 	}
 	if f.Channel != "" {
-		where = append(where, "t.channel = "+textArg)
+		where = append(where, "f.channel = "+textArg)
 		args = append(args, string(f.Channel))
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT f.first_reply_at - t.created_at FROM ticket_firsts f
-		CROSS JOIN tickets t ON t.id = f.ticket_id WHERE `+strings.Join(where, " AND "), args...)
+	return `SELECT f.first_reply_ms FROM ticket_firsts f INDEXED BY ticket_firsts_reply
+		WHERE f.first_reply_at IS NOT NULL AND ` + strings.Join(where, " AND "), args
+}
+
+// firstAnswerTimes reads the first answer times and sorts them.
+func (s *Store) firstAnswerTimes(ctx context.Context, f ReportFilter) ([]int64, error) {
+	q, args := firstAnswersSQL(f)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: first answer times: %w", err)
 	}
@@ -291,8 +309,8 @@ func (s *Store) ReportPerformance(ctx context.Context, v authz.Viewer, f ReportF
 	if g == GroupByDepartment {
 		col = "r.department_id"
 	}
-	where, args := reportWhere(f)
-	rows, err := s.rd.QueryContext(ctx, `SELECT `+col+`, `+reportSums+` FROM report_hours r WHERE `+where+` GROUP BY `+col, args...)
+	q, args := reportGroupSQL(f, col)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, ReportFigures{}, fmt.Errorf("store: report performance: %w", err)
 	}
@@ -325,6 +343,12 @@ func (s *Store) ReportPerformance(ctx context.Context, v authz.Viewer, f ReportF
 		total.add(fig)
 	}
 	return out, total, nil
+}
+
+// reportGroupSQL sums the period's figures per agent or department (col).
+func reportGroupSQL(f ReportFilter, col string) (string, []any) {
+	where, args := reportWhere(f)
+	return `SELECT ` + col + `, ` + reportSums + ` FROM report_hours r WHERE ` + where + ` GROUP BY ` + col, args
 }
 
 type reportName struct {

@@ -7,10 +7,12 @@ package store
 // names them), so a rebuild takes the ticket's assignee now.
 var reportRebuildSQL = []string{
 	`DELETE FROM ticket_firsts`,
-	`INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by)
+	`INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by,
+			first_reply_ms, department_id, channel, hidden)
 		SELECT t.id, coalesce(c.agent_id, 0), r.created_at, coalesce(r.agent_id, 0),
 		       a.created_at, CASE WHEN a.id IS NULL THEN 0 ELSE coalesce(t.assignee_id, 0) END,
-		       s.created_at, coalesce(s.agent_id, 0)
+		       s.created_at, coalesce(s.agent_id, 0),
+		       r.created_at - t.created_at, t.department_id, t.channel, CASE WHEN t.status IN ('spam', 'deleted') THEN 1 ELSE 0 END
 		FROM tickets t
 		LEFT JOIN (SELECT ticket_id,
 		                  min(CASE WHEN event = 'created' THEN id END) AS c,

@@ -58,7 +58,8 @@ func reportState(t *testing.T, s *Store, rebuild []string) (firsts, hours []stri
 	// now (the thread names, not numbers, whom a ticket went to); the test
 	// checks it against its own record instead.
 	firsts = read(`SELECT ticket_id, ' c', created_by, ' r', coalesce(first_reply_at, -1), first_reply_by,
-		' a', coalesce(first_assign_at, -1), ' s', coalesce(first_resolve_at, -1), first_resolve_by
+		' a', coalesce(first_assign_at, -1), ' s', coalesce(first_resolve_at, -1), first_resolve_by,
+		' kept', coalesce(first_reply_ms, -1), department_id, channel, hidden
 		FROM ticket_firsts ORDER BY ticket_id`)
 	hours = read(`SELECT at_hour, ' d', department_id, ' a', agent_id, ' ', channel, ' :', created, ' ', replied, ' ', reply_ms, ' ', assigned, ' ', assign_ms,
 		' ', resolved, ' ', resolve_ms, ' ', answers, ' ', notes

@@ -26,10 +26,16 @@ CREATE TABLE ticket_firsts (
     first_assign_at  BIGINT,
     first_assign_to  BIGINT NOT NULL DEFAULT 0,
     first_resolve_at BIGINT,
-    first_resolve_by BIGINT NOT NULL DEFAULT 0
+    first_resolve_by BIGINT NOT NULL DEFAULT 0,
+    -- Copied from the ticket (and kept by the triggers below), so the
+    -- percentiles read the period's first answers from this table alone.
+    first_reply_ms   BIGINT,
+    department_id    BIGINT NOT NULL,
+    channel          TEXT    NOT NULL,
+    hidden           INTEGER NOT NULL DEFAULT 0 -- Spam or Deleted
 );
 -- The percentiles read the period's first answers from here, in order.
-CREATE INDEX ticket_firsts_reply ON ticket_firsts (first_reply_at, first_reply_by) WHERE first_reply_at IS NOT NULL;
+CREATE INDEX ticket_firsts_reply ON ticket_firsts (first_reply_at, first_reply_by, first_reply_ms) WHERE first_reply_at IS NOT NULL;
 CREATE INDEX ticket_firsts_resolve ON ticket_firsts (first_resolve_at) WHERE first_resolve_at IS NOT NULL;
 
 CREATE TABLE report_hours (
@@ -111,12 +117,14 @@ DECLARE
     sign BIGINT;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO ticket_firsts (ticket_id) VALUES (NEW.id);
+        INSERT INTO ticket_firsts (ticket_id, department_id, channel, hidden)
+            VALUES (NEW.id, NEW.department_id, NEW.channel, CASE WHEN NEW.status IN ('spam', 'deleted') THEN 1 ELSE 0 END);
         IF NEW.status NOT IN ('spam', 'deleted') THEN
             PERFORM report_add(NEW.created_at / 3600000, NEW.department_id, 0, NEW.channel, 1, 0, 0, 0, 0, 0, 0, 0, 0);
         END IF;
         RETURN NULL;
     END IF;
+    UPDATE ticket_firsts SET department_id = NEW.department_id, hidden = CASE WHEN NEW.status IN ('spam', 'deleted') THEN 1 ELSE 0 END WHERE ticket_id = NEW.id;
     IF (OLD.status IN ('spam', 'deleted')) <> (NEW.status IN ('spam', 'deleted')) THEN
         -- Marked Spam or Deleted, the figures leave; put back, they return.
         sign := CASE WHEN NEW.status IN ('spam', 'deleted') THEN -1 ELSE 1 END;
@@ -178,7 +186,8 @@ BEGIN
         PERFORM report_add_if(shown, h, t.department_id, a, t.channel, 0, 0, 0, 0, 0, 0, 0, 1, 0);
         IF f.first_reply_at IS NULL THEN
             PERFORM report_add_if(shown, h, t.department_id, a, t.channel, 0, 1, NEW.created_at - t.created_at, 0, 0, 0, 0, 0, 0);
-            UPDATE ticket_firsts SET first_reply_at = NEW.created_at, first_reply_by = a WHERE ticket_id = NEW.ticket_id;
+            UPDATE ticket_firsts SET first_reply_at = NEW.created_at, first_reply_by = a, first_reply_ms = NEW.created_at - t.created_at
+                WHERE ticket_id = NEW.ticket_id;
         END IF;
     ELSIF NEW.kind = 'note' THEN
         PERFORM report_add_if(shown, h, t.department_id, a, t.channel, 0, 0, 0, 0, 0, 0, 0, 0, 1);
@@ -198,10 +207,12 @@ CREATE TRIGGER messages_report AFTER INSERT ON messages
 
 -- The desk's history so far (store/reports_rebuild.go says the same).
 DELETE FROM ticket_firsts;
-INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by)
+INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by,
+        first_reply_ms, department_id, channel, hidden)
     SELECT t.id, coalesce(c.agent_id, 0), r.created_at, coalesce(r.agent_id, 0),
            a.created_at, CASE WHEN a.id IS NULL THEN 0 ELSE coalesce(t.assignee_id, 0) END,
-           s.created_at, coalesce(s.agent_id, 0)
+           s.created_at, coalesce(s.agent_id, 0),
+           r.created_at - t.created_at, t.department_id, t.channel, CASE WHEN t.status IN ('spam', 'deleted') THEN 1 ELSE 0 END
     FROM tickets t
     LEFT JOIN (SELECT ticket_id,
                       min(CASE WHEN event = 'created' THEN id END) AS c,

@@ -25,10 +25,16 @@ CREATE TABLE ticket_firsts (
     first_assign_at  INTEGER,
     first_assign_to  INTEGER NOT NULL DEFAULT 0,
     first_resolve_at INTEGER,
-    first_resolve_by INTEGER NOT NULL DEFAULT 0
+    first_resolve_by INTEGER NOT NULL DEFAULT 0,
+    -- Copied from the ticket (and kept by the triggers below), so the
+    -- percentiles read the period's first answers from this table alone.
+    first_reply_ms   INTEGER,
+    department_id    INTEGER NOT NULL,
+    channel          TEXT    NOT NULL,
+    hidden           INTEGER NOT NULL DEFAULT 0 -- Spam or Deleted
 );
 -- The percentiles read the period's first answers from here, in order.
-CREATE INDEX ticket_firsts_reply ON ticket_firsts (first_reply_at, first_reply_by) WHERE first_reply_at IS NOT NULL;
+CREATE INDEX ticket_firsts_reply ON ticket_firsts (first_reply_at, first_reply_by, first_reply_ms) WHERE first_reply_at IS NOT NULL;
 CREATE INDEX ticket_firsts_resolve ON ticket_firsts (first_resolve_at) WHERE first_resolve_at IS NOT NULL;
 
 CREATE TABLE report_hours (
@@ -79,7 +85,7 @@ CREATE VIEW report_parts AS
 
 -- +goose StatementBegin
 CREATE TRIGGER tickets_report_insert AFTER INSERT ON tickets BEGIN
-    INSERT INTO ticket_firsts (ticket_id) VALUES (new.id);
+    INSERT INTO ticket_firsts (ticket_id, department_id, channel, hidden) VALUES (new.id, new.department_id, new.channel, CASE WHEN new.status IN ('spam', 'deleted') THEN 1 ELSE 0 END);
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created)
         SELECT new.created_at / 3600000, new.department_id, 0, new.channel, 1 WHERE new.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET created = created + 1;
@@ -89,6 +95,7 @@ END;
 -- +goose StatementBegin
 CREATE TRIGGER tickets_report_transfer AFTER UPDATE OF department_id ON tickets
     WHEN old.department_id <> new.department_id BEGIN
+    UPDATE ticket_firsts SET department_id = new.department_id WHERE ticket_id = new.id;
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
         SELECT at_hour, d.id, agent_id, channel,
                d.sign * sum(created), d.sign * sum(replied), d.sign * sum(reply_ms), d.sign * sum(assigned), d.sign * sum(assign_ms),
@@ -109,6 +116,7 @@ END;
 -- +goose StatementBegin
 CREATE TRIGGER tickets_report_hidden AFTER UPDATE OF status ON tickets
     WHEN (old.status IN ('spam', 'deleted')) <> (new.status IN ('spam', 'deleted')) BEGIN
+    UPDATE ticket_firsts SET hidden = CASE WHEN new.status IN ('spam', 'deleted') THEN 1 ELSE 0 END WHERE ticket_id = new.id;
     INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
         SELECT at_hour, department_id, agent_id, channel,
                d.sign * sum(created), d.sign * sum(replied), d.sign * sum(reply_ms), d.sign * sum(assigned), d.sign * sum(assign_ms),
@@ -152,7 +160,8 @@ CREATE TRIGGER messages_report_written AFTER INSERT ON messages
         WHERE t.id = new.ticket_id AND new.kind = 'reply' AND f.first_reply_at IS NULL AND t.status NOT IN ('spam', 'deleted')
         ON CONFLICT (at_hour, department_id, agent_id, channel) DO UPDATE SET
             replied = replied + 1, reply_ms = reply_ms + excluded.reply_ms;
-    UPDATE ticket_firsts SET first_reply_at = new.created_at, first_reply_by = coalesce(new.agent_id, 0)
+    UPDATE ticket_firsts SET first_reply_at = new.created_at, first_reply_by = coalesce(new.agent_id, 0),
+            first_reply_ms = new.created_at - (SELECT created_at FROM tickets WHERE id = new.ticket_id)
         WHERE ticket_id = new.ticket_id AND new.kind = 'reply' AND first_reply_at IS NULL;
 END;
 -- +goose StatementEnd
@@ -190,10 +199,12 @@ END;
 
 -- The desk's history so far (store/reports_rebuild.go says the same).
 DELETE FROM ticket_firsts;
-INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by)
+INSERT INTO ticket_firsts (ticket_id, created_by, first_reply_at, first_reply_by, first_assign_at, first_assign_to, first_resolve_at, first_resolve_by,
+        first_reply_ms, department_id, channel, hidden)
     SELECT t.id, coalesce(c.agent_id, 0), r.created_at, coalesce(r.agent_id, 0),
            a.created_at, CASE WHEN a.id IS NULL THEN 0 ELSE coalesce(t.assignee_id, 0) END,
-           s.created_at, coalesce(s.agent_id, 0)
+           s.created_at, coalesce(s.agent_id, 0),
+           r.created_at - t.created_at, t.department_id, t.channel, CASE WHEN t.status IN ('spam', 'deleted') THEN 1 ELSE 0 END
     FROM tickets t
     LEFT JOIN (SELECT ticket_id,
                       min(CASE WHEN event = 'created' THEN id END) AS c,
