@@ -153,8 +153,13 @@ func TestFill_ReportsShowABusyWeekAndQuietWeekends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Totals.Created != 600 || o.Totals.Answers == 0 || o.Totals.Resolved == 0 || o.Totals.Assigned == 0 {
-		t.Fatalf("totals %+v, want 600 tickets with answers, assignments and resolves", o.Totals)
+	counts, err := s.StatusCounts(ctx, admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := 600 - counts[store.TicketSpam] - counts[store.TicketDeleted] // reports leave these out
+	if o.Totals.Created != int64(shown) || o.Totals.Answers == 0 || o.Totals.Resolved == 0 || o.Totals.Assigned == 0 {
+		t.Fatalf("totals %+v, want %d tickets with answers, assignments and resolves", o.Totals, shown)
 	}
 	if avg := o.Totals.AvgReply(); avg < time.Minute || avg > 3*24*time.Hour {
 		t.Errorf("new answer avg time %v", avg)
