@@ -102,7 +102,7 @@ func TestReports_OverviewCountsTheDay(t *testing.T) {
 			t.Errorf("%s = %q, want %q (cards %v)", k, cards[k], v, cards)
 		}
 	}
-	if r.doc().Find(".report-chart svg rect").Length() != 2 || r.doc().Find("table.visually-hidden tbody tr").Length() != 1 {
+	if r.doc().Find(".report-chart svg rect").Length() != 2 || r.doc().Find(".visually-hidden table tbody tr").Length() != 1 {
 		t.Error("one day: two bars and one row of numbers expected")
 	}
 	// htmx gets the report area alone.
