@@ -119,7 +119,7 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 	if err != nil {
 		return nil, err
 	}
-	return []target{
+	return append([]target{
 		{name: nameHealth, path: "/healthz"},
 		{name: "queue, Agent", path: "/tickets", cookie: agent.cookie},
 		{name: "queue, Administrator", path: "/tickets", cookie: admin.cookie},
@@ -134,7 +134,7 @@ func pageTargets(base string, fx fixtures, agent, admin session) ([]target, erro
 		{name: "queue, Agent, a different page each time", path: "/tickets", cookie: agent.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
 		{name: "queue, Administrator, a different page each time", path: "/tickets", cookie: admin.cookie, paths: prefixed("/tickets?after=", fx.spreadCursors)},
 		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
-	}, nil
+	}, reportTargets(admin)...), nil
 }
 
 func prefixed(prefix string, xs []string) []string {
