@@ -54,6 +54,9 @@ const (
 	SecurityManage
 	PluginsManage
 	BansManage
+	// Reports (SPEC §6.3).
+	ReportsReadOwn
+	ReportsReadAll
 	numPerms
 )
 
@@ -117,6 +120,9 @@ var catalogue = []Info{
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
+	// Reports (SPEC §6.3).
+	{Perm: ReportsReadOwn, Name: "reports:read_own", Group: GroupTeam, DescID: "PermReportsReadOwn"},
+	{Perm: ReportsReadAll, Name: "reports:read_all", Group: GroupTeam, DescID: "PermReportsReadAll"},
 }
 
 // Catalogue returns every permission in display order.
@@ -244,11 +250,11 @@ func (r Role) Builtin() bool { return r == RoleAgent || r == RoleAdmin || r == R
 func (r Role) Valid() bool { return r.Builtin() || r.CustomID() > 0 }
 
 var (
-	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn).With(togetherAgent...)
+	agentSet = SetOf(ProfileEdit, TicketsRead, TicketsReply, TicketsCreate, CannedManageOwn, ReportsReadOwn).With(togetherAgent...)
 	adminSet = agentSet.With(TicketsReadAll, AgentsManage, AgentsRole, AgentsDepartments, AgentsPassword,
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
-		ChannelsManage,
+		ChannelsManage, ReportsReadAll,
 		APITokensManageAll, SecurityManage, PluginsManage, BansManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )

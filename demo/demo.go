@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"helpline/authz"
 	"helpline/store"
@@ -75,6 +76,11 @@ func Fill(ctx context.Context, s *store.Store, o Options) ([]Account, error) {
 	if err := b.Finish(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	// The reports count days in the desk's time zone, which its history
+	// was made in.
+	if err := s.SaveSettings(ctx, owner.ID, store.Settings{CompanyName: "Demo Company", TimeZone: TimeZone}, ""); err != nil {
+		return nil, fmt.Errorf("demo: settings: %w", err)
+	}
 	return accounts, nil
 }
 
@@ -87,6 +93,9 @@ type desk struct {
 	members   [][]int // per department: indexes into ids
 	ids       []int64
 	names     []string
+	loc       *time.Location // the desk's time zone
+	end       int64          // now, ms
+	arrivals  arrivals
 }
 
 // addPeople adds the departments, the Administrators and the Agents.

@@ -134,3 +134,45 @@ func TestFill_RefusesADeskWithAnAccount(t *testing.T) {
 		t.Fatalf("second fill: %v, want ErrNotEmpty", err)
 	}
 }
+
+// TestFill_ReportsShowABusyWeekAndQuietWeekends: the demo desk's reports
+// are filled, count every ticket, and look like a team's: weekdays busier
+// than weekends, first answers within hours, days in the desk's zone.
+func TestFill_ReportsShowABusyWeekAndQuietWeekends(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	fill(t, s, 7)
+	set, err := s.Settings(ctx)
+	if err != nil || set.TimeZone != demo.TimeZone {
+		t.Fatalf("time zone %q, %v; want %s", set.TimeZone, err, demo.TimeZone)
+	}
+	loc, _ := time.LoadLocation(demo.TimeZone)
+	now := time.Now()
+	admin := authz.Viewer{ID: 2, Perms: authz.BuiltinPerms(authz.RoleAdmin)}
+	o, err := s.ReportOverview(ctx, admin, store.ReportFilter{From: now.AddDate(-1, 0, -1), To: now.Add(time.Hour)}, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.StatusCounts(ctx, admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := 600 - counts[store.TicketSpam] - counts[store.TicketDeleted] // reports leave these out
+	if o.Totals.Created != int64(shown) || o.Totals.Answers == 0 || o.Totals.Resolved == 0 || o.Totals.Assigned == 0 {
+		t.Fatalf("totals %+v, want %d tickets with answers, assignments and resolves", o.Totals, shown)
+	}
+	if avg := o.Totals.AvgReply(); avg < time.Minute || avg > 3*24*time.Hour {
+		t.Errorf("new answer avg time %v", avg)
+	}
+	var weekday, weekend, weekdays, weekends int64
+	for _, d := range o.Days {
+		if wd := d.Day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			weekend, weekends = weekend+d.Created, weekends+1
+		} else {
+			weekday, weekdays = weekday+d.Created, weekdays+1
+		}
+	}
+	if weekday*weekends < 3*weekend*weekdays {
+		t.Errorf("%d tickets on %d weekdays, %d on %d weekend days: weekends should be much quieter", weekday, weekdays, weekend, weekends)
+	}
+}

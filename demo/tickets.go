@@ -19,6 +19,11 @@ func (d *desk) addTickets(ctx context.Context, b *store.Bulk) error {
 	o, rng := d.opts, d.rng
 	end := b.Now().UnixMilli()
 	start := end - 365*24*3600*1000
+	loc, err := time.LoadLocation(TimeZone)
+	if err != nil {
+		return err
+	}
+	d.loc, d.end, d.arrivals = loc, end, newArrivals(start, end, loc)
 	nContacts := max(50, o.Tickets/4)
 
 	contacts := make([]store.BulkContact, 0, chunkSize)
@@ -56,7 +61,7 @@ func (d *desk) addTickets(ctx context.Context, b *store.Bulk) error {
 // ticket makes ticket i in t, keeping t's thread and tags for their room.
 func (d *desk) ticket(t *store.BulkTicket, i int, start, end int64, nContacts int) {
 	o, rng := d.opts, d.rng
-	created := start + int64(i)*(end-start)/int64(o.Tickets+1) - rng.Int64N(60000)
+	created := d.arrivals.at(float64(i) / float64(o.Tickets+1))
 	di := rng.IntN(len(d.depts))
 	contact := int64(1 + rng.IntN(nContacts))
 	status := pick(rng, statusWeights)
@@ -81,7 +86,9 @@ func (d *desk) ticket(t *store.BulkTicket, i int, start, end int64, nContacts in
 
 	at := created
 	ms := func(at int64) time.Time { return time.UnixMilli(at) }
-	step := func() time.Time { at += 60000 + rng.Int64N(6*3600000); return ms(at) }
+	// Each step waits as the team would at that hour, and none is later
+	// than now.
+	step := func() time.Time { at = min(at+workDelay(rng, at, d.loc), max(end-1000, at+1000)); return ms(at) }
 	logged := channel == store.ChannelCall || channel == store.ChannelChat
 	creator := store.BulkMessage{Kind: store.KindEvent, Event: store.EventCreated, Details: store.EventDetails{To: string(channel)}, At: ms(created)}
 	if logged && replier >= 0 {

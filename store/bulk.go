@@ -272,8 +272,9 @@ func (b *Bulk) Close() error {
 
 // recountSQL counts from the tickets what the triggers keep counted, on
 // either engine: per department and status, and of the assigned tickets per
-// assignee and (assignee 0) whoever the assignee.
-var recountSQL = []string{
+// assignee and (assignee 0) whoever the assignee; then the reports' kept
+// figures (store/reports_rebuild.go).
+var recountSQL = append([]string{
 	`DELETE FROM ticket_counts`,
 	`INSERT INTO ticket_counts (department_id, status, n) SELECT department_id, status, count(*) FROM tickets GROUP BY department_id, status`,
 	`DELETE FROM ticket_assigned_counts`,
@@ -285,4 +286,4 @@ var recountSQL = []string{
 	// ON CONFLICT as a join's.
 	`INSERT INTO tags (name, ticket_count) SELECT tag, count(*) FROM ticket_tags WHERE true GROUP BY tag
 		ON CONFLICT (name) DO UPDATE SET ticket_count = excluded.ticket_count`,
-}
+}, reportRebuildSQL...)

@@ -31,6 +31,7 @@ type QueueFilter struct {
 	Tag          string
 	Fields       []FieldMatch // values of Dropdown and Checkbox fields, all must hold
 	Search       string       // words to find in subjects and messages
+	Drill        QueueDrill   // the tickets behind a report's figure
 	Sort         QueueSort
 	After        Cursor // the page after this ticket
 	Before       Cursor // or the page before this one
@@ -454,7 +455,8 @@ func filterSQL(v authz.Viewer, f QueueFilter) ([]string, []any) {
 		where = append(where, fieldMatchSQL)
 		args = append(args, m.FieldID, m.Value)
 	}
-	return where, args
+	drill, drillArgs := drillSQL(f.Drill)
+	return append(where, drill...), append(args, drillArgs...)
 }
 
 // queueSQL builds the query of one index range of the queue: the tickets of

@@ -50,7 +50,8 @@ type QueueFilterValues struct {
 	Tag        string
 	Fields     []FieldFilterValue // Dropdown and Checkbox fields, by code
 	Q          string
-	Sort       string // a store.QueueSort
+	Drill      []DrillParam // the tickets behind a report's figure (views/queue_drill.go)
+	Sort       string       // a store.QueueSort
 	// From is where the page starts in the list (1 for the first), carried
 	// by the pager's links only to say "51–100 of 1,204": the cursor decides
 	// the page. 0 when not known.
@@ -76,6 +77,9 @@ func (f QueueFilterValues) Query() url.Values {
 		set(FieldInputName(ff.Code), ff.Value)
 	}
 	set("q", f.Q)
+	for _, d := range f.Drill {
+		set(d.Name, d.Value)
+	}
 	set("sort", f.Sort)
 	return q
 }

@@ -100,6 +100,9 @@ func (d everyPageDesk) pages() []string {
 		if rt.method != http.MethodGet || rt.path == staticRoute || rt.path == views.PathHealth || rt.path == views.PathTagColours {
 			continue
 		}
+		if strings.HasSuffix(rt.path, ".csv") { // downloads, not pages
+			continue
+		}
 		out = append(out, d.fill(rt.path))
 	}
 	return out

@@ -204,8 +204,17 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathBans, s.banCreate, need(authz.BansManage)},
 		{http.MethodPost, views.PathBanUnban, s.banLift, need(authz.BansManage)},
 		{http.MethodGet, views.PathAuditExport, s.auditExport, need(authz.AuditRead)},
+		// Reports (SPEC §6.3): the store keeps an Agent to their own figures.
+		{http.MethodGet, views.PathReports, s.reportOverview, reportsAccess},
+		{http.MethodGet, views.PathReportsPerformance, s.reportPerformance, reportsAccess},
+		{http.MethodGet, views.PathReportsOverviewCSV, s.reportOverviewCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsPerformanceCSV, s.reportPerformanceCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
 	}
 }
+
+// reportsAccess opens the reports to whoever reads their own or everyone's.
+var reportsAccess = need(authz.ReportsReadOwn, authz.ReportsReadAll)
 
 // navItem is one entry of the top navigation, shown to those who hold perm.
 type navItem struct {
@@ -219,6 +228,7 @@ type navItem struct {
 var navigation = []navItem{
 	{"NavTickets", views.PathTickets, need(authz.TicketsRead)},
 	{"NavContacts", views.PathContacts, need(authz.ContactsRead)},
+	{"NavReports", views.PathReports, reportsAccess},
 	{"NavConfiguration", views.PathConfig, configAccess},
 	{"NavMyAccount", views.PathAccount, need(authz.BillingManage)},
 }

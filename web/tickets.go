@@ -59,6 +59,7 @@ func queueFilterFrom(q url.Values) (views.QueueFilterValues, store.QueueFilter) 
 		v.Tag, f.Tag = tag, tag
 	}
 	v.Fields = views.FieldParams(q)
+	v.Drill, f.Drill = views.ParseDrill(q)
 	if text := strings.TrimSpace(q.Get("q")); text != "" && len(text) <= maxSearch {
 		v.Q, f.Search = text, text
 	}

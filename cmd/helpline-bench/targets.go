@@ -122,7 +122,7 @@ func pageTargets(base string, fx fixtures, agent, admin session, agentToken stri
 	if err != nil {
 		return nil, err
 	}
-	return []target{
+	return append([]target{
 		{name: nameHealth, path: "/healthz"},
 		{name: "queue, Agent", path: "/tickets", cookie: agent.cookie},
 		// The same queue as JSON, a page of 50, beside the console's in the same run.
@@ -141,7 +141,7 @@ func pageTargets(base string, fx fixtures, agent, admin session, agentToken stri
 		{name: "API GET /api/v1/tickets, Agent (50), a different page each time", path: "/api/v1/tickets", auth: "Bearer " + agentToken,
 			paths: prefixed("/api/v1/tickets?limit=50&after=", fx.spreadCursors)},
 		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
-	}, nil
+	}, reportTargets(admin)...), nil
 }
 
 func prefixed(prefix string, xs []string) []string {

@@ -1,0 +1,22 @@
+package main
+
+import (
+	"net/url"
+	"time"
+)
+
+// reportTargets are the Reports rows (SPEC §6.3), as an Administrator over
+// the whole desk: the Overview and the Performance by agent for the last 30
+// days and for a whole year. Reports are never kept between views, so each
+// request builds its page from the kept hours.
+func reportTargets(admin session) []target {
+	now := time.Now().UTC()
+	year := url.Values{"period": {"custom"}, "from": {now.AddDate(-1, 0, 1).Format("2006-01-02")}, "to": {now.Format("2006-01-02")}}
+	byAgentYear := url.Values{"period": {"custom"}, "from": year["from"], "to": year["to"], "by": {"agent"}}
+	return []target{
+		{name: "Reports → Overview, last 30 days", path: "/reports?period=last30", cookie: admin.cookie},
+		{name: "Reports → Overview, a year", path: "/reports?" + year.Encode(), cookie: admin.cookie},
+		{name: "Reports → Performance by agent, last 30 days", path: "/reports/performance?period=last30&by=agent", cookie: admin.cookie},
+		{name: "Reports → Performance by agent, a year", path: "/reports/performance?" + byAgentYear.Encode(), cookie: admin.cookie},
+	}
+}
