@@ -185,6 +185,8 @@ var copyOrder = []copyTable{
 	{name: "mailboxes", key: "id"},
 	{name: "mail_refs", key: "header_id"},
 	{name: "attachments", key: "id"},
+	{name: "api_tokens", key: "id"},
+	{name: "api_idempotency", key: "token_id, key"},
 	{name: "webhooks", key: "id"},
 	{name: "webhook_deliveries", key: "id"},
 	{name: "ticket_presence", key: "ticket_id, agent_id"},
