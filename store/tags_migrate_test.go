@@ -14,8 +14,9 @@ func TestMigrate0014_CountsTheTagsTicketsCarryAlready(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
 	// Tickets are made with today's code, which also writes the tables of
-	// later migrations (0020: webhooks, read with every new ticket).
-	if err := s.migrate(ctx, shippedMigrations(t, func(v int64) bool { return v < 14 || v == 20 })); err != nil {
+	// later migrations (0020: webhooks, 0023: SLA levels, read with every
+	// new ticket).
+	if err := s.migrate(ctx, shippedMigrations(t, func(v int64) bool { return v < 14 || v == 20 || v == 23 })); err != nil {
 		t.Fatal(err)
 	}
 	o := signUpOwner(t, s)

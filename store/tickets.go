@@ -137,12 +137,14 @@ type Ticket struct {
 	// or, for a customer's message, the contact.
 	UpdatedByName string
 	Tags          []string
+	// Due is the earliest due time of its running SLA clocks (zero: none).
+	Due time.Time
 }
 
 const ticketColumns = `t.id, t.code, t.subject, t.status, t.priority, t.channel, t.department_id, d.name,
 	coalesce(t.assignee_id, 0), coalesce(a.name, ''), a.removed_at IS NOT NULL,
 	t.contact_id, c.name, c.email, t.postponed_until, t.preview, t.message_count, t.sort_key,
-	t.created_at, t.updated_at, coalesce(u.name, c.name), u.removed_at IS NOT NULL`
+	t.created_at, t.updated_at, coalesce(u.name, c.name), u.removed_at IS NOT NULL, t.sla_due`
 
 // ticketJoins keeps tickets outermost (CROSS JOIN fixes the order): the
 // planner must walk a tickets index in queue order and stop after a page.
@@ -157,11 +159,11 @@ const ticketJoins = ` FROM tickets t
 func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
 	var assigneeRemoved, updaterRemoved bool
-	var postponed sql.NullInt64
+	var postponed, due sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&t.ID, &t.Code, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.DepartmentID, &t.DepartmentName,
 		&t.AssigneeID, &t.AssigneeName, &assigneeRemoved, &t.ContactID, &t.ContactName, &t.ContactEmail,
-		&postponed, &t.Preview, &t.MessageCount, &t.SortKey, &created, &updated, &t.UpdatedByName, &updaterRemoved)
+		&postponed, &t.Preview, &t.MessageCount, &t.SortKey, &created, &updated, &t.UpdatedByName, &updaterRemoved, &due)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -171,7 +173,7 @@ func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	if updaterRemoved {
 		t.UpdatedByName += removedMark
 	}
-	t.PostponedUntil = nullMsToTime(postponed)
+	t.PostponedUntil, t.Due = nullMsToTime(postponed), nullMsToTime(due)
 	t.CreatedAt, t.UpdatedAt = msToTime(created), msToTime(updated)
 	return t, nil
 }
