@@ -20,7 +20,6 @@ import (
 const (
 	ActionSLALevelCreate AuditAction = "sla_level.create"
 	ActionSLALevelUpdate AuditAction = "sla_level.update"
-	ActionSLALevelRemove AuditAction = "sla_level.remove"
 )
 
 // SLALevel is one level. A zero target means the level sets none.

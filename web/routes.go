@@ -170,6 +170,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, views.PathAPITokenRevoke, s.apiTokenRevoke, need(authz.ProfileEdit)},
 		{http.MethodGet, views.PathConfigAPITokens, s.configAPITokensShow, need(authz.APITokensManageAll)},
 		{http.MethodPost, views.PathConfigAPITokenRevoke, s.configAPITokenRevoke, need(authz.APITokensManageAll)},
+
+		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
+		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},
+		{http.MethodGet, views.PathSLALevelNew, s.slaLevelNew, need(authz.SLAManage)},
+		{http.MethodGet, views.PathSLALevel, s.slaLevelEdit, need(authz.SLAManage)},
+		{http.MethodPost, views.PathSLALevel, s.slaLevelUpdate, need(authz.SLAManage)},
 	}
 }
 
