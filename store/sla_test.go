@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -204,5 +205,60 @@ func TestSLALevels_OneDefaultAndUniqueNames(t *testing.T) {
 	l, err := s.SLALevel(ctx, first)
 	if err != nil || l.Default || l.FirstAnswer != time.Hour || len(l.Week[time.Monday]) != 1 || l.Holidays[0] != "2026-12-24" {
 		t.Fatalf("Gold = %+v, %v", l, err)
+	}
+}
+
+// The Due order and the Overdue filter, in the viewer's scope.
+func TestQueueDue_SortsByDueAndFiltersOverdue(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	now := warsawAt(t, 7, 9, 0) // Monday
+	s.SetClock(func() time.Time { return now })
+	if _, err := s.CreateSLALevel(ctx, w.admin.ID, gold(true)); err != nil {
+		t.Fatal(err)
+	}
+	late := contactTicket(t, s, w.sales, "Late", "first") // due 10:00
+	now = warsawAt(t, 7, 9, 30)
+	soon := contactTicket(t, s, w.sales, "Soon", "second") // due 10:30
+	now = warsawAt(t, 7, 9, 45)
+	other := contactTicket(t, s, w.support, "Support", "third") // due 10:45
+	now = warsawAt(t, 7, 9, 50)
+	answered := contactTicket(t, s, w.sales, "Answered", "fourth") // no clock after the reply but Resolution
+	if err := s.Reply(ctx, w.annV, answered, "Done"); err != nil {
+		t.Fatal(err)
+	}
+	codes := func(p QueuePage) []string {
+		var out []string
+		for _, tk := range p.Tickets {
+			out = append(out, tk.Code)
+		}
+		return out
+	}
+	page, err := s.Queue(ctx, w.adminV, QueueFilter{Sort: SortDue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Resolution of "answered": 8h from Mon 9:50 = Tue 9:50, the latest.
+	if got, want := codes(page), []string{late, soon, other, answered}; !slices.Equal(got, want) {
+		t.Fatalf("Due order %v, want %v", got, want)
+	}
+	// Paging by (due, id).
+	first, err := s.Queue(ctx, w.adminV, QueueFilter{Sort: SortDue, Limit: 2})
+	if err != nil || first.Next.IsZero() {
+		t.Fatalf("first page %v, %v", codes(first), err)
+	}
+	second, err := s.Queue(ctx, w.adminV, QueueFilter{Sort: SortDue, Limit: 2, After: first.Next})
+	if err != nil || !slices.Equal(codes(second), []string{other, answered}) {
+		t.Fatalf("second page %v, %v", codes(second), err)
+	}
+	now = warsawAt(t, 7, 10, 30) // "late" is overdue, "soon" due this minute
+	overdue, err := s.Queue(ctx, w.adminV, QueueFilter{Overdue: true})
+	if err != nil || !slices.Equal(codes(overdue), []string{late, soon}) {
+		t.Fatalf("Overdue %v, %v", codes(overdue), err)
+	}
+	// Ann sees Sales only.
+	mine, err := s.Queue(ctx, w.annV, QueueFilter{Sort: SortDue})
+	if err != nil || !slices.Equal(codes(mine), []string{late, soon, answered}) {
+		t.Fatalf("Ann's Due order %v, %v", codes(mine), err)
 	}
 }

@@ -412,6 +412,9 @@ func (s *Store) PlaceInQueue(ctx context.Context, v authz.Viewer, f QueueFilter,
 	if !f.Sort.Valid() {
 		f.Sort = SortPriority
 	}
+	if f.Overdue {
+		f.Sort = SortDue // the Overdue filter is in Due order
+	}
 	// The place is in the view's order: (key, id), where ties on the key
 	// go to the older ticket, except by Created (the newer first).
 	at := f.Sort.keyOf(t)
