@@ -13,7 +13,8 @@ import (
 // SLA clock have a due time, so only they are in this order; Overdue keeps
 // those whose due time has passed, most overdue first.
 
-// SortDue orders the queue by the earliest SLA due time.
+// SortDue orders the queue by the earliest SLA due time. It is not one of
+// QueueSorts, which each list every ticket of the filters.
 const SortDue QueueSort = "due"
 
 func (s *Store) queueDue(ctx context.Context, v authz.Viewer, f QueueFilter) (QueuePage, error) {

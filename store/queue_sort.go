@@ -23,7 +23,7 @@ const (
 )
 
 // QueueSorts lists the orders in the queue's column order.
-var QueueSorts = []QueueSort{SortPriority, SortUpdated, SortCreated, SortDue}
+var QueueSorts = []QueueSort{SortPriority, SortUpdated, SortCreated}
 
 // Valid reports whether o is a known order.
 func (o QueueSort) Valid() bool {

@@ -234,12 +234,15 @@ func setTicketSLALevel(ctx context.Context, tx *sql.Tx, ticketID int64, status T
 }
 
 // TicketSLATarget is one clock as the ticket page shows it: Due while it
-// runs, Left while paused.
+// runs, and the business time Left until then, or by how much business
+// time it is Overdue; while paused, the Left it keeps.
 type TicketSLATarget struct {
-	Target SLATarget
-	Due    time.Time
-	Paused bool
-	Left   time.Duration
+	Target  SLATarget
+	Due     time.Time
+	Paused  bool
+	Left    time.Duration
+	Overdue time.Duration
+	Missed  bool
 }
 
 // TicketSLA is a ticket's level and its clocks that run or are paused.
@@ -265,10 +268,25 @@ func (s *Store) TicketSLA(ctx context.Context, ticketID int64) (TicketSLA, error
 		return out, fmt.Errorf("store: SLA of ticket %d: %w", ticketID, err)
 	}
 	out.LevelID, out.LevelName = levelID.Int64, name.String
+	var sched bizhours.Schedule
+	if levelID.Valid {
+		l, err := s.SLALevel(ctx, levelID.Int64)
+		if err != nil {
+			return out, err
+		}
+		sched = l.Schedule()
+	}
+	now := s.now()
 	for i, clock := range c {
 		switch {
 		case clock.running():
-			out.Targets = append(out.Targets, TicketSLATarget{Target: SLATargets[i], Due: time.UnixMilli(clock.due.Int64)})
+			tg := TicketSLATarget{Target: SLATargets[i], Due: time.UnixMilli(clock.due.Int64)}
+			if tg.Due.After(now) {
+				tg.Left = sched.Between(now, tg.Due)
+			} else {
+				tg.Missed, tg.Overdue = true, sched.Between(tg.Due, now)
+			}
+			out.Targets = append(out.Targets, tg)
 		case clock.paused():
 			out.Targets = append(out.Targets, TicketSLATarget{Target: SLATargets[i], Paused: true, Left: time.Duration(clock.left.Int64) * time.Millisecond})
 		}

@@ -81,3 +81,15 @@ func slaFormAction(id int64) string {
 	}
 	return WithID(PathSLALevel, id)
 }
+
+var slaTargetIDs = map[store.SLATarget]string{
+	store.TargetFirstAnswer: "SLAFirstAnswer", store.TargetNextAnswer: "SLANextAnswer", store.TargetResolution: "SLAResolution",
+}
+
+func slaTargetLabel(ctx context.Context, t store.SLATarget) string { return T(ctx, slaTargetIDs[t]) }
+
+// businessDuration is business time in hours and minutes, rounded down to
+// the minute.
+func businessDuration(ctx context.Context, d time.Duration) string {
+	return Tf(ctx, "SLAHoursMinutes", map[string]any{"H": int(d / time.Hour), "M": int(d % time.Hour / time.Minute)})
+}

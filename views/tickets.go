@@ -51,6 +51,7 @@ type QueueFilterValues struct {
 	Fields     []FieldFilterValue // Dropdown and Checkbox fields, by code
 	Q          string
 	Sort       string // a store.QueueSort
+	Overdue    bool   // only tickets past their SLA due time
 	// From is where the page starts in the list (1 for the first), carried
 	// by the pager's links only to say "51–100 of 1,204": the cursor decides
 	// the page. 0 when not known.
@@ -77,6 +78,9 @@ func (f QueueFilterValues) Query() url.Values {
 	}
 	set("q", f.Q)
 	set("sort", f.Sort)
+	if f.Overdue {
+		q.Set("overdue", "1")
+	}
 	return q
 }
 
@@ -200,6 +204,8 @@ type TicketProps struct {
 	// Deliveries are the replies' emails not sent yet or not delivered,
 	// by the reply's message id.
 	Deliveries map[int64]store.Delivery
+	// SLA is the ticket's level and its running or paused clocks.
+	SLA store.TicketSLA
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.
