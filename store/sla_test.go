@@ -262,3 +262,29 @@ func TestQueueDue_SortsByDueAndFiltersOverdue(t *testing.T) {
 		t.Fatalf("Ann's Due order %v, %v", codes(mine), err)
 	}
 }
+
+// A postponement that ends by itself (the background job) resumes the
+// clocks with the business time they kept.
+func TestSLAClocks_ResumeWhenPostponementEnds(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	now := warsawAt(t, 7, 10, 0) // Monday
+	s.SetClock(func() time.Time { return now })
+	if _, err := s.CreateSLALevel(ctx, w.admin.ID, gold(true)); err != nil {
+		t.Fatal(err)
+	}
+	code := contactTicket(t, s, w.sales, "Printer", "Paper jam")
+	now = warsawAt(t, 7, 10, 30)
+	if err := s.Postpone(ctx, w.annV, code, warsawAt(t, 7, 12, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// Left: 30 minutes of First answer; Resolution 6.5h Monday + 1h Tuesday.
+	wantClocks(t, s, code, map[SLATarget]any{TargetFirstAnswer: 30 * time.Minute, TargetResolution: 7*time.Hour + 30*time.Minute}, time.Time{})
+	now = warsawAt(t, 7, 12, 5)
+	if n, err := s.ReturnPostponed(ctx); err != nil || n != 1 {
+		t.Fatalf("returned %d, %v", n, err)
+	}
+	// Resumed at 12:05: First answer 12:35; Resolution 4h55m Monday +
+	// 2h35m Tuesday = Tue 11:35.
+	wantClocks(t, s, code, map[SLATarget]any{TargetFirstAnswer: warsawAt(t, 7, 12, 35), TargetResolution: warsawAt(t, 8, 11, 35)}, warsawAt(t, 7, 12, 35))
+}
