@@ -57,6 +57,7 @@ const (
 	// Reports (SPEC §6.3).
 	ReportsReadOwn
 	ReportsReadAll
+	SLAManage
 	numPerms
 )
 
@@ -117,6 +118,7 @@ var catalogue = []Info{
 	{Perm: SecurityManage, Name: "security:manage", Group: GroupSystem, DescID: "PermSecurityManage"},
 	{Perm: PluginsManage, Name: "plugins:manage", Group: GroupSystem, DescID: "PermPluginsManage"},
 	{Perm: BansManage, Name: "bans:manage", Group: GroupSystem, DescID: "PermBansManage"},
+	{Perm: SLAManage, Name: "sla:manage", Group: GroupSystem, DescID: "PermSLAManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -255,7 +257,7 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage, ReportsReadAll,
-		APITokensManageAll, SecurityManage, PluginsManage, BansManage).With(togetherAdmin...)
+		APITokensManageAll, SecurityManage, PluginsManage, BansManage, SLAManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

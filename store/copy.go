@@ -163,6 +163,7 @@ var copyOrder = []copyTable{
 	{name: "departments", key: "id"},
 	{name: "department_members", key: "department_id, agent_id"},
 	{name: "contacts", key: "id"},
+	{name: "sla_levels", key: "id"}, // tickets point at their level
 	{name: "tickets", key: "id"},
 	{name: "tags", key: "id"},
 	{name: "ticket_tags", key: "ticket_id, tag"},

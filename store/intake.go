@@ -297,6 +297,9 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 	if err := queueHooksCreated(ctx, st.tx, rows); err != nil {
 		return fmt.Errorf("%w: %w", errIsolate, err)
 	}
+	if err := startSLAOnCreation(ctx, st.tx, rows); err != nil {
+		return fmt.Errorf("%w: %w", errIsolate, err)
+	}
 	return nil
 }
 
@@ -322,6 +325,9 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 		}
 		if err == nil {
 			err = queueHooksCreated(ctx, st.tx, []newTicketRow{row})
+		}
+		if err == nil {
+			err = startSLAOnCreation(ctx, st.tx, []newTicketRow{row})
 		}
 		if err != nil {
 			if _, rerr := st.rollbackTo.ExecContext(ctx); rerr != nil {

@@ -33,6 +33,7 @@ type QueueFilter struct {
 	Search       string       // words to find in subjects and messages
 	Drill        QueueDrill   // the tickets behind a report's figure
 	Sort         QueueSort
+	Overdue      bool   // only tickets past their SLA due time (queue_due.go)
 	After        Cursor // the page after this ticket
 	Before       Cursor // or the page before this one
 	Limit        int
@@ -175,6 +176,10 @@ func (s *Store) Queue(ctx context.Context, v authz.Viewer, f QueueFilter) (Queue
 		// Words are found newest first, whatever the order asked for.
 		f.Sort = SortPriority
 		return s.search(ctx, v, f)
+	}
+	if f.Sort == SortDue || f.Overdue {
+		f.Sort = SortDue
+		return s.queueDue(ctx, v, f)
 	}
 	var depts []int64 // nil: no department constraint
 	switch {

@@ -27,7 +27,7 @@ var QueueSorts = []QueueSort{SortPriority, SortUpdated, SortCreated}
 
 // Valid reports whether o is a known order.
 func (o QueueSort) Valid() bool {
-	return o == SortPriority || o == SortUpdated || o == SortCreated
+	return o == SortPriority || o == SortUpdated || o == SortCreated || o == SortDue
 }
 
 // The Updated and Created orders page by a key of their own, like sort_key:
@@ -108,6 +108,8 @@ func (o QueueSort) keyOf(t Ticket) Cursor {
 		return Cursor{Key: recentKey(t.Status, t.UpdatedAt.UnixMilli()), ID: t.ID}
 	case SortCreated:
 		return Cursor{Key: recentKey(t.Status, t.CreatedAt.UnixMilli()), ID: t.ID}
+	case SortDue:
+		return dueKeyOf(t)
 	}
 	return Cursor{Key: t.SortKey, ID: t.ID}
 }

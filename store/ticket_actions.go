@@ -138,6 +138,9 @@ func setStatus(ctx context.Context, tx *sql.Tx, t *ticketState, to TicketStatus,
 	if to == TicketPostponed {
 		ev = by.event(EventPostponed, EventDetails{From: string(t.status), To: string(to), Until: until})
 	}
+	if err := slaOnStatus(ctx, tx, t.id, t.status, to, by, now); err != nil {
+		return err
+	}
 	t.status, t.postponedFrom = to, from
 	return addMessage(ctx, tx, t.id, ev, now)
 }

@@ -140,12 +140,14 @@ type Ticket struct {
 	// Unread: the viewer has unread notifications about it (the queue
 	// sets it; see UnreadTickets).
 	Unread bool
+	// Due is the earliest due time of its running SLA clocks (zero: none).
+	Due time.Time
 }
 
 const ticketColumns = `t.id, t.code, t.subject, t.status, t.priority, t.channel, t.department_id, d.name,
 	coalesce(t.assignee_id, 0), coalesce(a.name, ''), a.removed_at IS NOT NULL,
 	t.contact_id, c.name, c.email, t.postponed_until, t.preview, t.message_count, t.sort_key,
-	t.created_at, t.updated_at, coalesce(u.name, c.name), u.removed_at IS NOT NULL`
+	t.created_at, t.updated_at, coalesce(u.name, c.name), u.removed_at IS NOT NULL, t.sla_due`
 
 // ticketJoins keeps tickets outermost (CROSS JOIN fixes the order): the
 // planner must walk a tickets index in queue order and stop after a page.
@@ -160,11 +162,11 @@ const ticketJoins = ` FROM tickets t
 func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
 	var assigneeRemoved, updaterRemoved bool
-	var postponed sql.NullInt64
+	var postponed, due sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&t.ID, &t.Code, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.DepartmentID, &t.DepartmentName,
 		&t.AssigneeID, &t.AssigneeName, &assigneeRemoved, &t.ContactID, &t.ContactName, &t.ContactEmail,
-		&postponed, &t.Preview, &t.MessageCount, &t.SortKey, &created, &updated, &t.UpdatedByName, &updaterRemoved)
+		&postponed, &t.Preview, &t.MessageCount, &t.SortKey, &created, &updated, &t.UpdatedByName, &updaterRemoved, &due)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -174,7 +176,7 @@ func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	if updaterRemoved {
 		t.UpdatedByName += removedMark
 	}
-	t.PostponedUntil = nullMsToTime(postponed)
+	t.PostponedUntil, t.Due = nullMsToTime(postponed), nullMsToTime(due)
 	t.CreatedAt, t.UpdatedAt = msToTime(created), msToTime(updated)
 	return t, nil
 }
@@ -412,6 +414,9 @@ type QueuePlace struct {
 func (s *Store) PlaceInQueue(ctx context.Context, v authz.Viewer, f QueueFilter, t Ticket) (QueuePlace, error) {
 	if !f.Sort.Valid() {
 		f.Sort = SortPriority
+	}
+	if f.Overdue {
+		f.Sort = SortDue // the Overdue filter is in Due order
 	}
 	// The place is in the view's order: (key, id), where ties on the key
 	// go to the older ticket, except by Created (the newer first).

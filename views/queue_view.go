@@ -104,6 +104,9 @@ func (f QueueFilterValues) MoreFilters() int {
 			n++
 		}
 	}
+	if f.Overdue {
+		n++
+	}
 	return n + len(f.Fields)
 }
 
@@ -116,6 +119,7 @@ func viewLabel(ctx context.Context, w store.QueueView) string { return T(ctx, vi
 
 var sortLabelIDs = map[store.QueueSort]string{
 	store.SortPriority: "SortPriority", store.SortUpdated: "SortUpdated", store.SortCreated: "SortCreated",
+	store.SortDue: "SortDue",
 }
 
 func sortLabel(ctx context.Context, o store.QueueSort) string { return T(ctx, sortLabelIDs[o]) }

@@ -52,6 +52,7 @@ type QueueFilterValues struct {
 	Q          string
 	Drill      []DrillParam // the tickets behind a report's figure (views/queue_drill.go)
 	Sort       string       // a store.QueueSort
+	Overdue    bool         // only tickets past their SLA due time
 	// From is where the page starts in the list (1 for the first), carried
 	// by the pager's links only to say "51–100 of 1,204": the cursor decides
 	// the page. 0 when not known.
@@ -81,6 +82,9 @@ func (f QueueFilterValues) Query() url.Values {
 		set(d.Name, d.Value)
 	}
 	set("sort", f.Sort)
+	if f.Overdue {
+		q.Set("overdue", "1")
+	}
 	return q
 }
 
@@ -208,6 +212,8 @@ type TicketProps struct {
 	// SenderIP is the address the ticket came from, for those who may ban
 	// it ("" for anyone else).
 	SenderIP string
+	// SLA is the ticket's level and its running or paused clocks.
+	SLA store.TicketSLA
 }
 
 // ActionURL is one of the ticket's actions, keeping the view of the queue.

@@ -29,6 +29,7 @@ var configSections = []navItem{
 	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
+	{"ConfigSLA", views.PathSLALevels, need(authz.SLAManage)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.

@@ -210,6 +210,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathReportsOverviewCSV, s.reportOverviewCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsPerformanceCSV, s.reportPerformanceCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
+
+		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
+		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},
+		{http.MethodGet, views.PathSLALevelNew, s.slaLevelNew, need(authz.SLAManage)},
+		{http.MethodGet, views.PathSLALevel, s.slaLevelEdit, need(authz.SLAManage)},
+		{http.MethodPost, views.PathSLALevel, s.slaLevelUpdate, need(authz.SLAManage)},
 	}
 }
 

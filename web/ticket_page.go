@@ -56,6 +56,9 @@ func (s *Server) ticketProps(ctx context.Context, v authz.Viewer, code string, f
 	if p.Deliveries, err = s.st.Deliveries(ctx, tk.ID); err != nil {
 		return p, err
 	}
+	if p.SLA, err = s.st.TicketSLA(ctx, tk.ID); err != nil {
+		return p, err
+	}
 	if err := s.st.WithAttachments(ctx, tk.ID, p.Thread); err != nil {
 		return p, err
 	}

@@ -66,6 +66,9 @@ func queueFilterFrom(q url.Values) (views.QueueFilterValues, store.QueueFilter) 
 	if o := store.QueueSort(q.Get("sort")); o.Valid() {
 		v.Sort, f.Sort = string(o), o
 	}
+	if q.Get("overdue") == "1" {
+		v.Overdue, f.Overdue = true, true
+	}
 	if cur, ok := views.ParseCursor(q.Get("after")); ok {
 		f.After = cur
 	} else if cur, ok := views.ParseCursor(q.Get("before")); ok {
