@@ -46,6 +46,7 @@ const (
 	TicketFiltersManage
 	ChannelsManage
 	APITokensManageAll
+	RulesManage
 	numPerms
 )
 
@@ -98,6 +99,7 @@ var catalogue = []Info{
 	{Perm: AuditRead, Name: "audit:read", Group: GroupSystem, DescID: "PermAuditRead"},
 	{Perm: ChannelsManage, Name: "channels:manage", Group: GroupSystem, DescID: "PermChannelsManage"},
 	{Perm: APITokensManageAll, Name: "api_tokens:manage_all", Group: GroupSystem, DescID: "PermAPITokensManageAll", BuiltinOnly: true},
+	{Perm: RulesManage, Name: "rules:manage", Group: GroupSystem, DescID: "PermRulesManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -233,7 +235,8 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage,
-		APITokensManageAll)
+		APITokensManageAll,
+		RulesManage)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 
