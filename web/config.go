@@ -26,6 +26,7 @@ var configSections = []navItem{
 	{"ConfigWebhooks", views.PathWebhooks, need(authz.SettingsManage)},
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
+	{"ConfigRules", views.PathRules, need(authz.RulesManage)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.
