@@ -37,6 +37,9 @@ func TestBrowser_RuleVIPTagsPrioritisesAndAssignsAContactFormTicket(t *testing.T
 	)
 	for n := 2; n <= 3; n++ {
 		run(t, adminCtx, "Add action",
+			// htmx has taken the form over once the page has loaded: the
+			// button then swaps the form instead of posting the page.
+			chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && typeof htmx !== 'undefined'`),
 			chromedp.Click(chromedp.CSS(`#rule-form button[value="action"]`)),
 			chromedp.Poll[chromedp.Void](`document.querySelectorAll('#rule-form select[name="action_kind"]').length === `+idString(int64(n))),
 		)
