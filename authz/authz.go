@@ -58,6 +58,7 @@ const (
 	ReportsReadOwn
 	ReportsReadAll
 	SLAManage
+	RulesManage
 	numPerms
 )
 
@@ -119,6 +120,7 @@ var catalogue = []Info{
 	{Perm: PluginsManage, Name: "plugins:manage", Group: GroupSystem, DescID: "PermPluginsManage"},
 	{Perm: BansManage, Name: "bans:manage", Group: GroupSystem, DescID: "PermBansManage"},
 	{Perm: SLAManage, Name: "sla:manage", Group: GroupSystem, DescID: "PermSLAManage"},
+	{Perm: RulesManage, Name: "rules:manage", Group: GroupSystem, DescID: "PermRulesManage"},
 	{Perm: RolesManage, Name: "roles:manage", Group: GroupAccount, DescID: "PermRolesManage", OwnerOnly: true},
 	{Perm: OwnersManage, Name: "owners:manage", Group: GroupAccount, DescID: "PermOwnersManage", OwnerOnly: true},
 	{Perm: BillingManage, Name: "billing:manage", Group: GroupAccount, DescID: "PermBillingManage", OwnerOnly: true},
@@ -257,7 +259,7 @@ var (
 		AgentsManageAdmins, DepartmentsManage, RolesRead, SettingsManage, AuditRead,
 		CannedManageDepartments, TagsManage, LanguagesManage, TicketFieldsManage, TicketFiltersManage,
 		ChannelsManage, ReportsReadAll,
-		APITokensManageAll, SecurityManage, PluginsManage, BansManage, SLAManage).With(togetherAdmin...)
+		APITokensManageAll, SecurityManage, PluginsManage, BansManage, SLAManage, RulesManage).With(togetherAdmin...)
 	ownerSet = adminSet.With(RolesManage, OwnersManage, BillingManage)
 )
 

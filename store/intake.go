@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"helpline/automation"
 	"helpline/desk"
 )
 
@@ -300,6 +301,9 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 	if err := startSLAOnCreation(ctx, st.tx, rows); err != nil {
 		return fmt.Errorf("%w: %w", errIsolate, err)
 	}
+	for _, r := range rows {
+		noteTrigger(st.tx, r.id, automation.TicketCreated)
+	}
 	return nil
 }
 
@@ -328,6 +332,9 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 		}
 		if err == nil {
 			err = startSLAOnCreation(ctx, st.tx, []newTicketRow{row})
+		}
+		if err == nil {
+			noteTrigger(st.tx, row.id, automation.TicketCreated)
 		}
 		if err != nil {
 			if _, rerr := st.rollbackTo.ExecContext(ctx); rerr != nil {

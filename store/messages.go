@@ -37,6 +37,9 @@ type EventDetails struct {
 	To    string `json:"to,omitempty"`
 	Name  string `json:"name,omitempty"`
 	Until int64  `json:"until,omitempty"`
+	// Rule is the rule that made the entry, of any kind ("by rule NAME"),
+	// its name as it was then; empty for people's.
+	Rule string `json:"rule,omitempty"`
 }
 
 // UntilTime is Until as a time.
@@ -50,10 +53,12 @@ type Message struct {
 	// for events the system made on its own.
 	AuthorName string
 	ByContact  bool
-	Body       string
-	Event      Event
-	Details    EventDetails
-	CreatedAt  time.Time
+	// RuleName is the rule that made the entry ("by rule NAME"), else "".
+	RuleName  string
+	Body      string
+	Event     Event
+	Details   EventDetails
+	CreatedAt time.Time
 	// Attachments are its files, when the caller asked for them
 	// (WithAttachments).
 	Attachments []Attachment
@@ -70,6 +75,8 @@ type message struct {
 	// first marks a ticket's first message, which ticket.created tells
 	// of rather than message.added.
 	first bool
+	// ruleName is the rule that made the entry, "" for people.
+	ruleName string
 }
 
 // addMessage appends to a ticket's thread. Messages other than events count
@@ -77,7 +84,8 @@ type message struct {
 // the webhooks' events are written with it.
 func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now int64) error {
 	details := ""
-	if m.kind == KindEvent {
+	if m.kind == KindEvent || m.ruleName != "" {
+		m.details.Rule = m.ruleName
 		b, err := json.Marshal(m.details)
 		if err != nil {
 			return err
@@ -103,6 +111,9 @@ func addMessage(ctx context.Context, tx *sql.Tx, ticketID int64, m message, now 
 	}
 	if err != nil {
 		return fmt.Errorf("count message of ticket %d: %w", ticketID, err)
+	}
+	if tr, ok := triggerOf(m); ok {
+		noteTrigger(tx, ticketID, tr)
 	}
 	return queueHookForMessage(ctx, tx, ticketID, m, now)
 }
@@ -138,7 +149,7 @@ func (s *Store) Thread(ctx context.Context, ticketID int64) ([]Message, error) {
 				return nil, fmt.Errorf("store: event %d of ticket %d: %w", m.ID, ticketID, err)
 			}
 		}
-		m.CreatedAt = msToTime(created)
+		m.CreatedAt, m.RuleName = msToTime(created), m.Details.Rule
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -7,10 +7,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,6 +61,11 @@ type Store struct {
 	// beforePlugins: the schema was migrated only up to before the plugins
 	// tables (tests of old migrations), so Search & Replace has nothing to read.
 	beforePlugins atomic.Bool
+	// ruleCalls are the HTTP requests of rules still under way (rules_run.go);
+	// ruleHTTP sends them.
+	ruleCalls sync.WaitGroup
+	ruleHTTP  *http.Client
+	rules     ruleCache
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -197,6 +204,7 @@ func redactDSN(dsn string) string {
 // both pools, and only then lets a restore at the database.
 func (s *Store) Close() error {
 	s.intake.stop()
+	s.ruleCalls.Wait()
 	s.listener.stop()
 	if s.rd != nil {
 		s.rd.close()
@@ -267,6 +275,7 @@ func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *s
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
+		takeTriggers(tx)
 		return err
 	}
 	// The generation moves on twice. Before the commit: from the moment the
@@ -279,6 +288,7 @@ func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *s
 	if gen != nil {
 		if err := s.notifyChange(ctx, tx, gen); err != nil {
 			_ = tx.Rollback()
+			takeTriggers(tx)
 			return err
 		}
 		gen.Add(1)
@@ -287,7 +297,11 @@ func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *s
 	if s.beforeCommit != nil {
 		s.beforeCommit()
 	}
-	return tx.Commit()
+	err = tx.Commit()
+	if triggers := takeTriggers(tx); err == nil && len(triggers) > 0 {
+		s.runRules(ctx, triggers)
+	}
+	return err
 }
 
 // Generation changes whenever a write that a page may show commits. A page

@@ -152,6 +152,9 @@ func (s *Store) UpdateTag(ctx context.Context, actorID, id int64, in TagInput, i
 			if _, err := tx.ExecContext(ctx, `UPDATE ticket_tags SET tag = ? WHERE tag = ?`, in.Name, old.Name); err != nil {
 				return err
 			}
+			if err := renameTagInRules(ctx, tx, old.Name, in.Name); err != nil {
+				return err
+			}
 			details = fmt.Sprintf("%s → %s (%d tickets)", old.Name, in.Name, old.Tickets)
 		}
 		if old.Colour != in.Colour {
@@ -194,6 +197,9 @@ func (s *Store) MergeTag(ctx context.Context, actorID, id, into int64, ip string
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ticket_tags SET tag = ? WHERE tag = ?`, to.Name, from.Name); err != nil {
+			return err
+		}
+		if err := renameTagInRules(ctx, tx, from.Name, to.Name); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tags SET ticket_count = (SELECT count(*) FROM ticket_tags WHERE tag = ?) WHERE id = ?`, to.Name, to.ID); err != nil {

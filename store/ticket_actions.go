@@ -105,10 +105,13 @@ func touch(ctx context.Context, tx *sql.Tx, ticketID, actorID, now int64) error 
 }
 
 // author is who made a change: an agent, the contact, or neither (the system).
-type author struct{ agentID, contactID int64 }
+type author struct {
+	agentID, contactID int64
+	ruleName           string // a rule's changes have neither
+}
 
 func (a author) event(e Event, d EventDetails) message {
-	return message{kind: KindEvent, agentID: a.agentID, contactID: a.contactID, event: e, details: d}
+	return message{kind: KindEvent, agentID: a.agentID, contactID: a.contactID, event: e, details: d, ruleName: a.ruleName}
 }
 
 // setStatus moves a ticket to status to and records the event. Postponing
@@ -262,25 +265,29 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 // (they may not work there), and the history names whom it cleared.
 func (s *Store) Transfer(ctx context.Context, v authz.Viewer, code string, departmentID int64) error {
 	return s.act(ctx, v, code, "transfer", func(tx *sql.Tx, t *ticketState, now int64) error {
-		if departmentID == t.departmentID {
-			return RuleError{RuleSameDepartment}
-		}
-		var from, to, cleared string
-		err := tx.QueryRowContext(ctx, `SELECT (SELECT name FROM departments WHERE id = ?), name,
-				coalesce((SELECT name FROM agents WHERE id = ?), '') FROM departments WHERE id = ?`,
-			t.departmentID, t.assigneeID, departmentID).Scan(&from, &to, &cleared)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET department_id = ?, assignee_id = NULL WHERE id = ?`, departmentID, t.id); err != nil {
-			return err
-		}
-		t.departmentID, t.assigneeID = departmentID, 0
-		return addMessage(ctx, tx, t.id, author{agentID: v.ID}.event(EventTransferred, EventDetails{From: from, To: to, Name: cleared}), now)
+		return transfer(ctx, tx, t, departmentID, author{agentID: v.ID}, now)
 	})
+}
+
+func transfer(ctx context.Context, tx *sql.Tx, t *ticketState, departmentID int64, by author, now int64) error {
+	if departmentID == t.departmentID {
+		return RuleError{RuleSameDepartment}
+	}
+	var from, to, cleared string
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT name FROM departments WHERE id = ?), name,
+			coalesce((SELECT name FROM agents WHERE id = ?), '') FROM departments WHERE id = ?`,
+		t.departmentID, t.assigneeID, departmentID).Scan(&from, &to, &cleared)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET department_id = ?, assignee_id = NULL WHERE id = ?`, departmentID, t.id); err != nil {
+		return err
+	}
+	t.departmentID, t.assigneeID = departmentID, 0
+	return addMessage(ctx, tx, t.id, by.event(EventTransferred, EventDetails{From: from, To: to, Name: cleared}), now)
 }
 
 // NormalizeTag is how tags are stored: trimmed, lower case, inner spaces folded.

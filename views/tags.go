@@ -28,6 +28,8 @@ func TagRowID(id int64) string { return "tag-" + strconv.FormatInt(id, 10) }
 // TagListProps is the tags table of Configuration → Tags.
 type TagListProps struct {
 	Rows []store.Tag
+	// Rules are the names of the rules that use each tag.
+	Rules map[string][]string
 }
 
 // TagValues are the fields of the tag form.

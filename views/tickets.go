@@ -359,8 +359,13 @@ func LastChanged(ctx context.Context, t store.Ticket) string {
 	return Tf(ctx, "LastChangedBy", map[string]any{"Name": t.UpdatedByName, "Ago": TimeAgo(ctx, t.UpdatedAt)})
 }
 
-// EventText describes a system event of the thread.
+// EventText describes a system event of the thread, and the rule that
+// made it.
 func EventText(ctx context.Context, m store.Message) string {
+	return withRule(ctx, m, eventText(ctx, m))
+}
+
+func eventText(ctx context.Context, m store.Message) string {
 	who := m.AuthorName
 	if who == "" {
 		who = T(ctx, "EventSystem")
@@ -391,6 +396,8 @@ func EventText(ctx context.Context, m store.Message) string {
 		return Tf(ctx, "EventTagAdded", data)
 	case store.EventTagRemoved:
 		return Tf(ctx, "EventTagRemoved", data)
+	case store.EventPriority:
+		return priorityEventText(ctx, m, data)
 	}
 	if text, ok := fieldEventText(ctx, m.Event, data); ok {
 		return text

@@ -30,6 +30,7 @@ var configSections = []navItem{
 	{"ConfigAudit", views.PathAudit, need(authz.AuditRead)},
 	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
 	{"ConfigSLA", views.PathSLALevels, need(authz.SLAManage)},
+	{"ConfigRules", views.PathRules, need(authz.RulesManage)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.

@@ -33,7 +33,11 @@ func (s *Server) tagsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderConfig(c, http.StatusOK, views.TagsPage(views.TagListProps{Rows: tags}), nil)
+	rules, err := s.st.RulesByTag(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.renderConfig(c, http.StatusOK, views.TagsPage(views.TagListProps{Rows: tags, Rules: rules}), nil)
 }
 
 func readTagForm(c echo.Context) (views.TagValues, *form) {
@@ -188,18 +192,16 @@ func (s *Server) tagRemoveConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderConfig(c, http.StatusOK, views.ConfirmPage(views.ConfirmProps{
-		Title:  tf(c, "RemoveTagTitle", map[string]any{"Name": tg.Name}),
-		Body:   views.Tn(c.Request().Context(), "RemoveTagBody", tg.Tickets, nil),
-		Action: views.WithID(views.PathTagRemove, tg.ID),
-		Back:   views.PathTags,
-	}), nil)
+	return s.tagRemoveQuestion(c, http.StatusOK, tg)
 }
 
 func (s *Server) tagRemove(c echo.Context) error {
 	tg, err := s.tagFromPath(c)
 	if err != nil {
 		return err
+	}
+	if used, asked := s.tagRulesOf(c, tg); used != nil && !asked {
+		return s.tagRemoveQuestion(c, http.StatusConflict, tg)
 	}
 	if err := s.st.RemoveTagEverywhere(c.Request().Context(), currentAgent(c).ID, tg.ID, c.RealIP()); err != nil {
 		return err
