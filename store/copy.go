@@ -190,6 +190,8 @@ var copyOrder = []copyTable{
 	{name: "api_idempotency", key: "token_id, key"},
 	{name: "webhooks", key: "id"},
 	{name: "webhook_deliveries", key: "id"},
+	{name: "rules", key: "id"},
+	{name: "rule_failures", key: "id"},
 	{name: "ticket_presence", key: "ticket_id, agent_id"},
 	{name: "notifications", key: "id"},
 	{name: "contact_emails", key: "email"},
@@ -214,6 +216,13 @@ var copyTriggerTables = []string{"tickets", "messages", "ticket_tags"}
 // with the statement that fills it (the expressions of the triggers of
 // migrations/postgres) and the query counting the rows it must then have.
 var rebuilt = []struct{ name, fill, want string }{
+	{
+		// The rules' version is one row the migration made; moving it on
+		// makes every instance on the target read the copied rules afresh.
+		name: "rules_version",
+		fill: `UPDATE rules_version SET version = version + 1 WHERE id = 1`,
+		want: `SELECT 1`,
+	},
 	{
 		name: "ticket_refs",
 		fill: `INSERT INTO ticket_refs (rowid, doc)

@@ -65,6 +65,9 @@ func TestCopyDesk_AFailedCopyLeavesTheTargetEmpty(t *testing.T) {
 		return out
 	}
 	before := schema()
+	// The rules' version is a row of the schema itself, made by its
+	// migration: it is there before the copy and stays.
+	made := map[string]int{"rules_version": 1}
 
 	failing, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -88,8 +91,8 @@ func TestCopyDesk_AFailedCopyLeavesTheTargetEmpty(t *testing.T) {
 		if err := to.w.QueryRowContext(ctx, `SELECT count(*) FROM `+tbl).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n != 0 {
-			t.Errorf("after a failed copy %s has %d rows", tbl, n)
+		if n != made[tbl] {
+			t.Errorf("after a failed copy %s has %d rows, want %d", tbl, n, made[tbl])
 		}
 	}
 	if after := schema(); after != before {

@@ -37,9 +37,11 @@ func TestBrowser_RuleVIPTagsPrioritisesAndAssignsAContactFormTicket(t *testing.T
 	)
 	for n := 2; n <= 3; n++ {
 		run(t, adminCtx, "Add action",
-			// htmx has taken the form over once the page has loaded: the
-			// button then swaps the form instead of posting the page.
-			chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && typeof htmx !== 'undefined'`),
+			// Once htmx has taken the form over (after the page loads, and
+			// again after each swap) the button swaps the form instead of
+			// posting the page; a click before that would post it.
+			chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && typeof htmx !== 'undefined' &&
+				!!(document.getElementById('rule-form')['htmx-internal-data'] || {}).initHash`),
 			chromedp.Click(chromedp.CSS(`#rule-form button[value="action"]`)),
 			chromedp.Poll[chromedp.Void](`document.querySelectorAll('#rule-form select[name="action_kind"]').length === `+idString(int64(n))),
 		)
