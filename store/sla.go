@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"helpline/authz"
 	"helpline/bizhours"
 )
 
@@ -141,6 +142,9 @@ func (s *Store) CreateSLALevel(ctx context.Context, actorID int64, l SLALevel) (
 	}
 	var id int64
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.SLAManage); err != nil {
+			return err
+		}
 		if err := clearDefault(ctx, tx, l); err != nil {
 			return err
 		}
@@ -167,6 +171,9 @@ func (s *Store) UpdateSLALevel(ctx context.Context, actorID int64, l SLALevel) e
 		return fmt.Errorf("store: update SLA level %d: %w", l.ID, err)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.loadActor(ctx, tx, actorID, authz.SLAManage); err != nil {
+			return err
+		}
 		if err := clearDefault(ctx, tx, l); err != nil {
 			return err
 		}

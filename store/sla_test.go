@@ -202,6 +202,13 @@ func TestSLALevels_OneDefaultAndUniqueNames(t *testing.T) {
 	if _, err := s.CreateSLALevel(ctx, w.admin.ID, gold(false)); !errors.As(err, new(ErrConflict)) {
 		t.Fatalf("second Gold: %v, want conflict", err)
 	}
+	// Only sla:manage writes levels, whatever route the call came by.
+	if _, err := s.CreateSLALevel(ctx, w.ann.ID, gold(false)); !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent creates a level: %v, want RuleNotPermitted", err)
+	}
+	if err := s.UpdateSLALevel(ctx, w.ann.ID, SLALevel{ID: first, Name: "Taken"}); !IsRule(err, RuleNotPermitted) {
+		t.Fatalf("an Agent changes a level: %v, want RuleNotPermitted", err)
+	}
 	l, err := s.SLALevel(ctx, first)
 	if err != nil || l.Default || l.FirstAnswer != time.Hour || len(l.Week[time.Monday]) != 1 || l.Holidays[0] != "2026-12-24" {
 		t.Fatalf("Gold = %+v, %v", l, err)
