@@ -89,17 +89,17 @@ type Group struct {
 type ActionKind string
 
 const (
-	AddTag         ActionKind = "add_tag"         // Value: tag
-	RemoveTag      ActionKind = "remove_tag"      // Value: tag
-	ChangePriority ActionKind = "change_priority" // Value: low, normal, high, urgent
-	ChangeStatus   ActionKind = "change_status"   // Value: open, resolved, spam, deleted
-	Transfer       ActionKind = "transfer"        // Value: department id
-	Assign         ActionKind = "assign"          // Value: agent id
-	AddNote        ActionKind = "add_note"        // Value: the note
-	SendAnswer     ActionKind = "send_answer"     // Value: predefined answer id
+	AddTag         ActionKind = "add_tag"          // Value: tag
+	RemoveTag      ActionKind = "remove_tag"       // Value: tag
+	ChangePriority ActionKind = "change_priority"  // Value: low, normal, high, urgent
+	ChangeStatus   ActionKind = "change_status"    // Value: open, resolved, spam, deleted
+	Transfer       ActionKind = "transfer"         // Value: department id
+	Assign         ActionKind = "assign"           // Value: agent id
+	AddNote        ActionKind = "add_note"         // Value: the note
+	SendAnswer     ActionKind = "send_answer"      // Value: predefined answer id
 	ChangeSLALevel ActionKind = "change_sla_level" // Value: SLA level id
-	SendHTTP   ActionKind = "send_http"   // Value: URL (POST, the ticket as JSON)
-	StopOthers ActionKind = "stop_others" // no value
+	SendHTTP       ActionKind = "send_http"        // Value: URL (POST, the ticket as JSON)
+	StopOthers     ActionKind = "stop_others"      // no value
 )
 
 // Actions are the action choices, in the editor's order.
