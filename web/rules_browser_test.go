@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"helpline/authz"
+	"helpline/automation"
 	"helpline/store"
 	"helpline/views"
 )
@@ -20,13 +23,22 @@ import (
 var ruleFormReady = chromedp.Poll[chromedp.Void](`document.readyState === 'complete' && typeof htmx !== 'undefined' &&
 	!!(document.getElementById('rule-form')['htmx-internal-data'] || {}).initHash`)
 
+// setInRule gives a control of the rule form its value, read back from
+// the live page: after a swap a value set on the replaced form would be
+// lost.
+func setInRule(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`(() => { const e = document.querySelector(` + strconv.Quote(sel) + `);
+		if (!e) return false; if (e.value !== ` + strconv.Quote(value) + `) e.value = ` + strconv.Quote(value) + `;
+		return e.value === ` + strconv.Quote(value) + ` })()`)
+}
+
 // pickInRule chooses value in the select sel of the rule form, as a person
 // does: the change swaps the form, which comes back with the row's value
 // offered as a list.
 func pickInRule(sel, value, thenVisible string) []chromedp.Action[chromedp.Void] {
 	return []chromedp.Action[chromedp.Void]{
 		ruleFormReady,
-		chromedp.SetValue(chromedp.CSS(sel), value),
+		setInRule(sel, value),
 		chromedp.Evaluate[chromedp.Void](`void document.querySelector('` + sel + `').dispatchEvent(new Event('change', {bubbles: true}))`),
 		chromedp.WaitVisible(chromedp.CSS(thenVisible)),
 		ruleFormReady,
@@ -64,12 +76,13 @@ func TestBrowser_RuleVIPTagsPrioritisesAssignsAndGivesGold(t *testing.T) {
 		chromedp.Navigate(base+views.PathRules),
 		chromedp.Click(chromedp.CSS(`a[href="`+views.PathRuleNew+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#rule-form #f-name`)),
+		ruleFormReady,
 		chromedp.SendKeys(chromedp.CSS(`#f-name`), "VIP"),
-		chromedp.SetValue(chromedp.CSS(`#f-trigger`), "ticket_created"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_subject"]`), "requester_email"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_op"]`), "ends_with"),
+		setInRule(`#f-trigger`, "ticket_created"),
+		setInRule(`select[name="cond_subject"]`, "requester_email"),
+		setInRule(`select[name="cond_op"]`, "ends_with"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="cond_value"]`), "@vip.example"),
-		chromedp.SetValue(chromedp.CSS(`select[name="action_kind"]`), "add_tag"),
+		setInRule(`select[name="action_kind"]`, "add_tag"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="action_value"]`), "vip"),
 	)
 	for n := 2; n <= 3; n++ {
@@ -88,22 +101,32 @@ func TestBrowser_RuleVIPTagsPrioritisesAssignsAndGivesGold(t *testing.T) {
 	run(t, adminCtx, "Assign to agent: Bob from the list",
 		pickInRule(row("3")+` select[name="action_kind"]`, "assign", row("3")+` select[name="action_value"]`)...)
 	run(t, adminCtx, "choose Urgent and Bob, and save",
-		chromedp.SetValue(chromedp.CSS(row("2")+` select[name="action_value"]`), "urgent"),
-		chromedp.SetValue(chromedp.CSS(row("3")+` select[name="action_value"]`), idString(w.bob.ID)),
+		setInRule(row("2")+` select[name="action_value"]`, "urgent"),
+		setInRule(row("3")+` select[name="action_value"]`, idString(w.bob.ID)),
 		chromedp.Click(chromedp.CSS(`#rule-form .form-actions button.btn-primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-success`)),
 	)
 	if got := read(t, adminCtx, "the rules list", chromedp.Text(chromedp.CSS(`table.rules-table tbody`))); !strings.Contains(got, "VIP") {
 		t.Fatalf("the rules list reads %q", got)
 	}
+	rules, err := w.app.st.Rules(context.Background())
+	if err != nil || len(rules) != 1 {
+		t.Fatalf("rules %+v, %v", rules, err)
+	}
+	wantVIP := automation.Definition{Groups: []automation.Group{{Conditions: []automation.Condition{{Subject: automation.OnRequesterEmail, Op: automation.EndsWith, Value: "@vip.example"}}}},
+		Actions: []automation.Action{{Kind: automation.AddTag, Value: "vip"}, {Kind: automation.ChangePriority, Value: "urgent"}, {Kind: automation.Assign, Value: idString(w.bob.ID)}}}
+	if got := rules[0].Definition; !reflect.DeepEqual(got, wantVIP) {
+		t.Fatalf("VIP stored as %+v, want %+v", got, wantVIP)
+	}
 
 	run(t, adminCtx, "the SLA rule: Gold for tag vip",
 		chromedp.Navigate(base+views.PathRuleNew),
 		chromedp.WaitVisible(chromedp.CSS(`#rule-form #f-name`)),
+		ruleFormReady,
 		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Gold for VIP"),
-		chromedp.SetValue(chromedp.CSS(`#f-trigger`), "ticket_created"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_subject"]`), "tag"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_op"]`), "has"),
+		setInRule(`#f-trigger`, "ticket_created"),
+		setInRule(`select[name="cond_subject"]`, "tag"),
+		setInRule(`select[name="cond_op"]`, "has"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="cond_value"]`), "vip"),
 	)
 	run(t, adminCtx, "Change SLA level: Gold from the list",
@@ -144,6 +167,11 @@ func TestBrowser_RuleVIPTagsPrioritisesAssignsAndGivesGold(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Contains(tk.Tags, "vip") || tk.Priority != store.PriorityUrgent || tk.AssigneeID != w.bob.ID {
+		rules, _ := w.app.st.Rules(context.Background())
+		for _, r := range rules {
+			fs, _ := w.app.st.RuleFailures(context.Background(), r.ID, 5)
+			t.Logf("rule %+v failures %+v", r, fs)
+		}
 		t.Fatalf("the ticket is %+v", tk)
 	}
 	run(t, adminCtx, "the ticket page shows the first-answer due time",
