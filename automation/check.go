@@ -28,6 +28,8 @@ var (
 	// SettableStatuses are those Change status may set, as an agent may.
 	SettableStatuses = []string{"open", "resolved", "spam", "deleted"}
 	Channels         = []string{"email", "contact_form", "chat", "call", "api"}
+	// YesNo are the values of Created within business hours.
+	YesNo = []string{"yes", "no"}
 )
 
 // Check lists what is wrong with a rule; nothing when it may be stored.
@@ -79,6 +81,8 @@ func (c Condition) check() string {
 			return ""
 		}
 		return positiveID(v)
+	case OnCreatedInHours:
+		return oneOf(v, YesNo)
 	case OnField:
 		if c.FieldID <= 0 {
 			return Required
@@ -103,7 +107,7 @@ func (a Action) check() string {
 		return oneOf(v, Priorities)
 	case ChangeStatus:
 		return oneOf(v, SettableStatuses)
-	case Transfer, Assign, SendAnswer:
+	case Transfer, Assign, SendAnswer, ChangeSLALevel:
 		return positiveID(v)
 	case SendHTTP:
 		if v == "" {

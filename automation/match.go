@@ -19,6 +19,8 @@ type Ticket struct {
 	Message        string
 	RequesterEmail string
 	Fields         map[int64]string
+	// CreatedInHours: created within the default SLA level's business hours.
+	CreatedInHours bool
 }
 
 // Matches tells whether a ticket passes the definition's condition groups.
@@ -71,6 +73,8 @@ func (c Condition) Holds(t Ticket) bool {
 		return email == want
 	case OnField:
 		return c.equal(t.Fields[c.FieldID])
+	case OnCreatedInHours:
+		return (strings.TrimSpace(c.Value) == "yes") == t.CreatedInHours
 	}
 	return false
 }

@@ -34,10 +34,15 @@ const (
 	OnMessage        Subject = "message"         // Value: text of the newest customer message, reply or note
 	OnRequesterEmail Subject = "requester_email" // Value: an address or its ending (@vip.example)
 	OnField          Subject = "field"           // FieldID, Value: the field's value
+	// OnCreatedInHours tests whether the ticket was created within the
+	// business hours of the desk's default SLA level (Value: yes or no).
+	// Without a default level the desk keeps no hours: every moment counts
+	// as outside them.
+	OnCreatedInHours Subject = "created_in_hours"
 )
 
 // Subjects are the condition choices, in the editor's order.
-var Subjects = []Subject{OnStatus, OnPriority, OnDepartment, OnChannel, OnAssignee, OnTag, OnSubject, OnMessage, OnRequesterEmail, OnField}
+var Subjects = []Subject{OnStatus, OnPriority, OnDepartment, OnChannel, OnAssignee, OnTag, OnSubject, OnMessage, OnRequesterEmail, OnField, OnCreatedInHours}
 
 // Op is how a condition compares.
 type Op string
@@ -64,6 +69,7 @@ var Ops = map[Subject][]Op{
 	OnMessage:        {Contains, NotContains},
 	OnRequesterEmail: {EndsWith, Is},
 	OnField:          {Is, IsNot},
+	OnCreatedInHours: {Is},
 }
 
 // Condition is one test of a ticket.
@@ -83,23 +89,21 @@ type Group struct {
 type ActionKind string
 
 const (
-	AddTag         ActionKind = "add_tag"         // Value: tag
-	RemoveTag      ActionKind = "remove_tag"      // Value: tag
-	ChangePriority ActionKind = "change_priority" // Value: low, normal, high, urgent
-	ChangeStatus   ActionKind = "change_status"   // Value: open, resolved, spam, deleted
-	Transfer       ActionKind = "transfer"        // Value: department id
-	Assign         ActionKind = "assign"          // Value: agent id
-	AddNote        ActionKind = "add_note"        // Value: the note
-	SendAnswer     ActionKind = "send_answer"     // Value: predefined answer id
-	// ChangeSLALevel ActionKind = "change_sla_level" comes with SLA levels:
-	// add it here, to Actions, to Check and to the store's runner
-	// (store/rules_run.go, doAction).
-	SendHTTP   ActionKind = "send_http"   // Value: URL (POST, the ticket as JSON)
-	StopOthers ActionKind = "stop_others" // no value
+	AddTag         ActionKind = "add_tag"          // Value: tag
+	RemoveTag      ActionKind = "remove_tag"       // Value: tag
+	ChangePriority ActionKind = "change_priority"  // Value: low, normal, high, urgent
+	ChangeStatus   ActionKind = "change_status"    // Value: open, resolved, spam, deleted
+	Transfer       ActionKind = "transfer"         // Value: department id
+	Assign         ActionKind = "assign"           // Value: agent id
+	AddNote        ActionKind = "add_note"         // Value: the note
+	SendAnswer     ActionKind = "send_answer"      // Value: predefined answer id
+	ChangeSLALevel ActionKind = "change_sla_level" // Value: SLA level id
+	SendHTTP       ActionKind = "send_http"        // Value: URL (POST, the ticket as JSON)
+	StopOthers     ActionKind = "stop_others"      // no value
 )
 
 // Actions are the action choices, in the editor's order.
-var Actions = []ActionKind{AddTag, RemoveTag, ChangePriority, ChangeStatus, Transfer, Assign, AddNote, SendAnswer, SendHTTP, StopOthers}
+var Actions = []ActionKind{AddTag, RemoveTag, ChangePriority, ChangeStatus, Transfer, Assign, AddNote, SendAnswer, ChangeSLALevel, SendHTTP, StopOthers}
 
 // Action is one thing a rule does.
 type Action struct {

@@ -88,6 +88,7 @@ func checkRule(ctx context.Context, tx *sql.Tx, in RuleInput) RuleProblems {
 		case a.Kind == automation.Transfer && !exists("departments", a.Value),
 			a.Kind == automation.Assign && !exists("agents", a.Value),
 			a.Kind == automation.SendAnswer && !exists("canned_answers", a.Value),
+			a.Kind == automation.ChangeSLALevel && !exists("sla_levels", a.Value),
 			a.Kind == automation.SendHTTP && CheckWebhookURL(a.Value) != "":
 			probs = append(probs, automation.Problem{Where: where, Why: automation.Invalid})
 		}

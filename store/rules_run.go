@@ -141,6 +141,9 @@ func (s *Store) ruleFacts(ctx context.Context, tx querier, lock bool, ticketID i
 	if f.Tags, err = stringsOf(ctx, tx, `SELECT tag FROM ticket_tags WHERE ticket_id = ?`, ticketID); err != nil {
 		return t, f, err
 	}
+	if f.CreatedInHours, err = createdInHours(ctx, tx, t.createdAt); err != nil {
+		return t, f, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT field_id, value FROM ticket_field_values WHERE ticket_id = ?`, ticketID)
 	if err != nil {
 		return t, f, err
@@ -204,6 +207,8 @@ func doAction(ctx context.Context, tx *sql.Tx, t *ticketState, a automation.Acti
 		return addMessage(ctx, tx, t.id, message{kind: KindNote, body: a.Value, ruleName: by.ruleName}, now)
 	case automation.SendAnswer:
 		return sendAnswer(ctx, tx, t, id, by, now)
+	case automation.ChangeSLALevel:
+		return changeSLALevel(ctx, tx, t, id, by, now)
 	}
 	// A kind this version does not know (automation.Check refuses them).
 	return fmt.Errorf("unknown action %q", a.Kind)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"helpline/automation"
 	"helpline/store"
 )
@@ -35,6 +37,15 @@ type RuleFormProps struct {
 	Values   store.RuleInput
 	Errors   FieldErrors
 	Failures []store.RuleFailure
+	Choices  RuleChoices
+}
+
+// ruleRefresh makes a change of subject or action show its value list at
+// once: the form posts itself with add=refresh and is swapped. Without
+// script the Show the choices button does the same.
+func ruleRefresh(id int64) templ.Attributes {
+	return templ.Attributes{"hx-post": ruleFormAction(id), "hx-trigger": "change", "hx-target": "#rule-form",
+		"hx-select": "#rule-form", "hx-swap": "outerHTML", "hx-vals": `{"add":"refresh"}`}
 }
 
 // CondKey and ActionKey name a condition's and an action's place in the
@@ -86,16 +97,17 @@ var triggerLabels = map[automation.Trigger]string{
 }
 
 var subjectLabels = map[automation.Subject]string{
-	"status":          "RuleSubject_status",
-	"priority":        "RuleSubject_priority",
-	"department":      "RuleSubject_department",
-	"channel":         "RuleSubject_channel",
-	"assignee":        "RuleSubject_assignee",
-	"tag":             "RuleSubject_tag",
-	"subject":         "RuleSubject_subject",
-	"message":         "RuleSubject_message",
-	"requester_email": "RuleSubject_requester_email",
-	"field":           "RuleSubject_field",
+	"status":           "RuleSubject_status",
+	"priority":         "RuleSubject_priority",
+	"department":       "RuleSubject_department",
+	"channel":          "RuleSubject_channel",
+	"assignee":         "RuleSubject_assignee",
+	"tag":              "RuleSubject_tag",
+	"subject":          "RuleSubject_subject",
+	"message":          "RuleSubject_message",
+	"requester_email":  "RuleSubject_requester_email",
+	"field":            "RuleSubject_field",
+	"created_in_hours": "RuleSubject_created_in_hours",
 }
 
 var opLabels = map[automation.Op]string{
@@ -109,21 +121,23 @@ var opLabels = map[automation.Op]string{
 }
 
 var actionLabels = map[automation.ActionKind]string{
-	"add_tag":         "RuleAction_add_tag",
-	"remove_tag":      "RuleAction_remove_tag",
-	"change_priority": "RuleAction_change_priority",
-	"change_status":   "RuleAction_change_status",
-	"transfer":        "RuleAction_transfer",
-	"assign":          "RuleAction_assign",
-	"add_note":        "RuleAction_add_note",
-	"send_answer":     "RuleAction_send_answer",
-	"send_http":       "RuleAction_send_http",
-	"stop_others":     "RuleAction_stop_others",
+	"add_tag":          "RuleAction_add_tag",
+	"remove_tag":       "RuleAction_remove_tag",
+	"change_priority":  "RuleAction_change_priority",
+	"change_status":    "RuleAction_change_status",
+	"transfer":         "RuleAction_transfer",
+	"assign":           "RuleAction_assign",
+	"add_note":         "RuleAction_add_note",
+	"send_answer":      "RuleAction_send_answer",
+	"change_sla_level": "RuleAction_change_sla_level",
+	"send_http":        "RuleAction_send_http",
+	"stop_others":      "RuleAction_stop_others",
 }
 
-// ruleSubjects are the condition subjects the editor offers (custom fields
-// are set through the store for now: they need a field picker).
+// ruleSubjects are the condition subjects the editor offers; ticket fields
+// follow them, one choice per field (RuleChoices.Fields).
 var ruleSubjects = []automation.Subject{automation.OnStatus, automation.OnPriority, automation.OnDepartment, automation.OnChannel,
-	automation.OnAssignee, automation.OnTag, automation.OnSubject, automation.OnMessage, automation.OnRequesterEmail}
+	automation.OnAssignee, automation.OnTag, automation.OnSubject, automation.OnMessage, automation.OnRequesterEmail,
+	automation.OnCreatedInHours}
 
 var ruleOps = []automation.Op{automation.Is, automation.IsNot, automation.Contains, automation.NotContains, automation.EndsWith, automation.Has, automation.HasNot}

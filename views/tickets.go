@@ -399,6 +399,9 @@ func eventText(ctx context.Context, m store.Message) string {
 	case store.EventPriority:
 		return priorityEventText(ctx, m, data)
 	}
+	if m.Event == store.EventSLALevel {
+		return Tf(ctx, "EventSLALevel", data)
+	}
 	if text, ok := fieldEventText(ctx, m.Event, data); ok {
 		return text
 	}

@@ -61,7 +61,8 @@ func readRuleForm(c echo.Context) (store.RuleInput, string, *form) {
 		for len(groups) <= g {
 			groups = append(groups, automation.Group{})
 		}
-		cond := automation.Condition{Subject: automation.Subject(at("cond_subject", i)), Op: automation.Op(at("cond_op", i)), Value: at("cond_value", i)}
+		subject, fieldID := views.ParseSubjectChoice(at("cond_subject", i))
+		cond := automation.Condition{Subject: subject, FieldID: fieldID, Op: automation.Op(at("cond_op", i)), Value: at("cond_value", i)}
 		// Without script the comparison list is the same for every subject:
 		// one that does not fit the subject becomes the subject's first.
 		if ops, ok := automation.Ops[cond.Subject]; ok && !slices.Contains(ops, cond.Op) {
@@ -101,6 +102,11 @@ func (s *Server) ruleFormPage(c echo.Context, status int, p views.RuleFormProps)
 	if p.Errors == nil {
 		p.Errors = views.FieldErrors{}
 	}
+	choices, err := s.ruleChoices(c)
+	if err != nil {
+		return err
+	}
+	p.Choices = choices
 	return s.renderConfig(c, status, views.RuleFormPage(p), nil)
 }
 

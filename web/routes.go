@@ -225,6 +225,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathSLALevelNew, s.slaLevelNew, need(authz.SLAManage)},
 		{http.MethodGet, views.PathSLALevel, s.slaLevelEdit, need(authz.SLAManage)},
 		{http.MethodPost, views.PathSLALevel, s.slaLevelUpdate, need(authz.SLAManage)},
+		{http.MethodGet, views.PathSLALevelRemove, s.slaLevelRemoveConfirm, need(authz.SLAManage)},
+		{http.MethodPost, views.PathSLALevelRemove, s.slaLevelRemove, need(authz.SLAManage)},
 	}
 }
 
