@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -52,15 +53,31 @@ func endTrial(t *testing.T, app *testApp, clk *billingClock) store.Subscription 
 	return sub
 }
 
-// billingRoutes are every My account route, with an invoice that exists.
-func billingRoutes(invoiceID int64) [][2]string {
-	id := func(p string) string { return views.WithID(p, invoiceID) }
-	return [][2]string{
-		{http.MethodGet, views.PathAccount}, {http.MethodGet, views.PathAccountPlan}, {http.MethodPost, views.PathAccountPlan},
-		{http.MethodGet, views.PathAccountInvoices}, {http.MethodGet, id(views.PathAccountInvoice)}, {http.MethodGet, id(views.PathAccountPDF)},
-		{http.MethodPost, id(views.PathAccountPayments)}, {http.MethodPost, id(views.PathAccountCredit)}, {http.MethodGet, views.PathAccountBilling}, {http.MethodPost, views.PathAccountBilling},
-		{http.MethodGet, views.PathAccountStop}, {http.MethodPost, views.PathAccountStop}, {http.MethodPost, views.PathAccountResume},
+// billingRoutes walks the route table for every My account route, with
+// invoiceID in place of :id. Every route under /account must need
+// billing:manage and nothing else, and every route that needs billing:manage
+// must be under /account, so a route added later is walked too.
+func billingRoutes(t *testing.T, app *testApp, invoiceID int64) [][2]string {
+	t.Helper()
+	var out [][2]string
+	for _, r := range app.srv.routes() {
+		billingOnly := len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage
+		needsBilling := false
+		for _, p := range r.perm.anyOf {
+			needsBilling = needsBilling || p == authz.BillingManage
+		}
+		underAccount := r.path == views.PathAccount || strings.HasPrefix(r.path, views.PathAccount+"/")
+		if underAccount != billingOnly || needsBilling != billingOnly {
+			t.Errorf("route %s %s: under My account %v, needs only billing:manage %v, needs it at all %v", r.method, r.path, underAccount, billingOnly, needsBilling)
+		}
+		if underAccount {
+			out = append(out, [2]string{r.method, strings.ReplaceAll(r.path, ":id", strconv.FormatInt(invoiceID, 10))})
+		}
 	}
+	if len(out) < 13 {
+		t.Fatalf("only %d My account routes in the table: %v", len(out), out)
+	}
+	return out
 }
 
 func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
@@ -78,7 +95,7 @@ func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
 	custom := app.addAgent(tm.creator.ID, "Cora Custom", role)
 	endTrial(t, app, clk)
 	invoices, _ := app.st.Invoices(ctx)
-	routes := billingRoutes(invoices[0].ID)
+	routes := billingRoutes(t, app, invoices[0].ID)
 	form := url.Values{"plan": {"small"}, "cycle": {"monthly"}, "company": {"X"}, "address": {"Y"}, "country": {"PL"},
 		"billing_email": {"x@example.com"}, "paid_on": {"2026-01-01"}, "amount": {"1"}, "credit_amount": {"1"}}
 	for name, who := range map[string]store.Agent{"administrator": tm.admin, "agent": tm.agent, "custom role": custom} {
