@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -400,5 +401,54 @@ func TestBilling_CreditNoteCorrectsAnInvoiceWhichStaysAsIssued(t *testing.T) {
 	}
 	if got := again.text("#invoice-outstanding"); got != "$159.90" {
 		t.Fatalf("outstanding after the credit note %q", got)
+	}
+}
+
+// cardProvider stands for a payment provider: it records what it was asked
+// to collect, and declines when told to.
+type cardProvider struct {
+	asked   []string
+	decline bool
+}
+
+func (p *cardProvider) Collect(_ context.Context, number string, pay billing.Payment) (billing.Payment, error) {
+	p.asked = append(p.asked, number+" "+pay.Amount.String())
+	if p.decline {
+		return billing.Payment{}, errors.New("card declined")
+	}
+	pay.Reference = "card " + pay.Reference
+	return pay, nil
+}
+
+// Every recorded payment passes through the configured payment step: what
+// it returns is what is stored, and a payment it does not take is not
+// recorded. By default the step is the manual one, which calls nobody.
+func TestBilling_RecordedPaymentsPassThroughThePaymentStep(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	if _, ok := app.srv.payments().(billing.ManualPayments); !ok {
+		t.Fatalf("default payment step %T, want the manual one", app.srv.payments())
+	}
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0]
+	card := &cardProvider{decline: true}
+	app.srv.cfg.Payments = card
+	c := app.signedIn(tm.creator)
+	payURL := views.WithID(views.PathAccountPayments, inv.ID)
+	today := clk.now().Format(time.DateOnly)
+	res := c.post(payURL, url.Values{"paid_on": {today}, "amount": {"10"}, "reference": {"R1"}}).wantStatus(http.StatusUnprocessableEntity)
+	if got := res.doc().Find("#f-amount-error").Text(); !strings.Contains(got, "could not be taken") {
+		t.Fatalf("declined payment message %q", got)
+	}
+	if got, _ := app.st.InvoiceByID(ctx, inv.ID); len(got.Payments) != 0 {
+		t.Fatalf("a declined payment was recorded: %+v", got.Payments)
+	}
+	card.decline = false
+	c.post(payURL, url.Values{"paid_on": {today}, "amount": {"10"}, "reference": {"R2"}}).wantRedirect(views.WithID(views.PathAccountInvoice, inv.ID))
+	got, _ := app.st.InvoiceByID(ctx, inv.ID)
+	if len(card.asked) != 2 || card.asked[1] != inv.Number+" 10.00" || len(got.Payments) != 1 || got.Payments[0].Reference != "card R2" {
+		t.Fatalf("provider asked %v; recorded %+v", card.asked, got.Payments)
 	}
 }
