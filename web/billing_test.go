@@ -452,3 +452,46 @@ func TestBilling_RecordedPaymentsPassThroughThePaymentStep(t *testing.T) {
 		t.Fatalf("provider asked %v; recorded %+v", card.asked, got.Payments)
 	}
 }
+
+// The PDF is written in the reader's language, amounts included: a Polish
+// Owner reads 4 073,76 USD (with no-break spaces), Polish words and the
+// Polish name of the buyer's country.
+func TestBilling_InvoicePDFInPolishFormatsAmountsThePolishWay(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team() // four seats
+	ctx := context.Background()
+	if err := app.st.ChangePlan(ctx, tm.creator.ID, billing.Enterprise, billing.Yearly, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.SaveBillingInfo(ctx, tm.creator.ID, store.BillingInfo{Company: "Zażółć Sp. z o.o.", Address: "ul. Długa 1\nGdańsk",
+		Country: "PL", VATID: "PL5260001246", Email: "faktury@example.pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.UpdateProfile(ctx, tm.creator.ID, store.ProfileInput{Name: tm.creator.Name, Language: "pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0] // 4 × 69 × 12 = 3 312,00 + 23% = 4 073,76
+	if inv.Total != billing.Cents(4073, 76) {
+		t.Fatalf("total %s", inv.Total)
+	}
+	c := app.signedIn(tm.creator)
+	if got := c.get(views.PathAccountInvoices).doc().Find("table.invoices tbody tr").First().Text(); !strings.Contains(got, "4\u00a0073,76\u00a0USD") {
+		t.Fatalf("the Polish list shows %q", got)
+	}
+	text := pdfText(t, []byte(c.get(views.WithID(views.PathAccountPDF, inv.ID)).wantStatus(http.StatusOK).body))
+	// pdftotext may give the no-break space back as a plain one.
+	plain := strings.ReplaceAll(text, "\u00a0", " ")
+	for _, want := range []string{"Faktura " + inv.Number, "4 073,76 USD", "3 312,00 USD", "761,76 USD", "Nabywca", "Zażółć Sp. z o.o.", "Polska",
+		"Plan Enterprise, Rocznie, stanowiska: 4", "VAT 23%", "Do zapłaty"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the Polish PDF lacks %q:\n%s", want, text)
+		}
+	}
+	for _, unwanted := range []string{"$", "4,073.76", "Invoice", "Due"} {
+		if strings.Contains(plain, unwanted) {
+			t.Errorf("the Polish PDF has %q:\n%s", unwanted, text)
+		}
+	}
+}
