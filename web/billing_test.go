@@ -16,6 +16,7 @@ import (
 
 	"helpline/authz"
 	"helpline/billing"
+	"helpline/security"
 	"helpline/store"
 	"helpline/views"
 )
@@ -493,5 +494,34 @@ func TestBilling_InvoicePDFInPolishFormatsAmountsThePolishWay(t *testing.T) {
 		if strings.Contains(plain, unwanted) {
 			t.Errorf("the Polish PDF has %q:\n%s", unwanted, text)
 		}
+	}
+}
+
+// An ended desk still lets its Owner in: the two-factor code step and the
+// forgotten-password form are not changes to the desk, and without them an
+// Owner could never reach My account to resume.
+func TestBilling_AnEndedDeskStillLetsTheOwnerSignInWithTwoFactorAndResume(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	secret, _ := enrol(t, app, app.signedIn(tm.creator))
+	sub := endTrial(t, app, clk)
+	if _, err := app.st.StopAccount(context.Background(), tm.creator.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	clk.set(sub.Period.End.Add(time.Hour))
+	c := app.client()
+	passwordStep(c, tm.creator.Email).wantRedirect(views.PathSignInCode)
+	c.get(views.PathSignInCode).wantStatus(http.StatusOK)
+	c.post(views.PathSignInCode, url.Values{"code": {security.TOTPCode(secret, app.st.Now())}}).wantRedirect(views.PathHome)
+	page := c.get(views.PathAccount).wantStatus(http.StatusOK)
+	if !strings.Contains(page.text(".readonly-banner"), "read-only") {
+		t.Fatal("no read-only banner on My account")
+	}
+	if res := app.client().post(views.PathForgot, url.Values{"email": {tm.creator.Email}}); res.status == http.StatusForbidden {
+		t.Fatalf("the forgotten-password form is refused on an ended desk: %d", res.status)
+	}
+	c.post(views.PathAccountResume, url.Values{}).wantRedirect(views.PathAccount)
+	if s, _ := app.st.Subscription(context.Background()); s.Stopped() || s.Ended(clk.now()) {
+		t.Fatalf("after resume: %+v", s)
 	}
 }
