@@ -62,6 +62,20 @@ func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// apiDeskEnded refuses an API operation that writes once the account has
+// ended, as stillOpen refuses the console's: the desk is read-only through
+// the API too (billing is not in the API, so nothing is exempt).
+func (s *Server) apiDeskEnded(c echo.Context, op apiOp) *apiProblem {
+	if !op.write {
+		return nil
+	}
+	sub, err := s.st.Subscription(c.Request().Context())
+	if err != nil || !sub.Ended(s.now()) {
+		return nil // no account yet, or a read failing here fails in the operation too
+	}
+	return newProblem(http.StatusForbidden, t(c, "DeskReadOnly"))
+}
+
 func init() {
 	for action, id := range map[store.AuditAction]string{
 		store.ActionBillingPlan:       "AuditBillingPlan",

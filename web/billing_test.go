@@ -525,3 +525,24 @@ func TestBilling_AnEndedDeskStillLetsTheOwnerSignInWithTwoFactorAndResume(t *tes
 		t.Fatalf("after resume: %+v", s)
 	}
 }
+
+// After the end the HTTP API reads but writes nothing, as the console.
+func TestBilling_AnEndedDeskTakesNoWritesThroughTheAPI(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	sales := app.department("Sales")
+	api := app.apiToken(tm.admin)
+	body := map[string]any{"department_id": sales, "contact_name": "Carl", "contact_email": "carl@example.com", "subject": "Order 88", "body": "Where is it?"}
+	api.call(http.MethodPost, "/tickets", body).wantStatus(http.StatusCreated)
+	sub := endTrial(t, app, clk)
+	if _, err := app.st.StopAccount(ctx, tm.creator.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	clk.set(sub.Period.End.Add(time.Hour))
+	p := api.call(http.MethodPost, "/tickets", body).wantStatus(http.StatusForbidden).problem()
+	if !strings.Contains(p.Detail, "This account has ended") {
+		t.Fatalf("problem %+v", p)
+	}
+	api.call(http.MethodGet, "/tickets", nil).wantStatus(http.StatusOK)
+}
