@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"helpline/authz"
 	"helpline/billing"
 	"helpline/security"
@@ -155,6 +157,27 @@ func TestBilling_PlanPageShowsTrialSeatsAndRenewal(t *testing.T) {
 	}
 	if got := page.text("#seat-history tbody tr:first-child"); !strings.Contains(got, "Alice Agent added") || !strings.Contains(got, "3 → 4") || !strings.Contains(got, tm.creator.Name) {
 		t.Errorf("seat history %q", got)
+	}
+	sub, _ := app.st.Subscription(context.Background())
+	facts := page.text("#plan-summary")
+	for _, want := range []string{"Medium", "Trial", "Monthly", "$35.00 per agent per month", views.BillingDate(ctxIn("en"), sub.Period.End)} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("the plan summary lacks %q: %q", want, facts)
+		}
+	}
+	// Change plan lists the four plans with both prices.
+	plans := c.get(views.PathAccountPlan).wantStatus(http.StatusOK)
+	rows := plans.doc().Find("table.plans tbody tr")
+	if rows.Length() != 4 {
+		t.Fatalf("%d plans offered", rows.Length())
+	}
+	for i, want := range []string{"Small | $19.00 per agent per month | $15.00 per agent per month", "Medium current | $35.00 per agent per month | $29.00 per agent per month",
+		"Large | $59.00 per agent per month | $49.00 per agent per month", "Enterprise | $85.00 per agent per month | $69.00 per agent per month"} {
+		var cells []string
+		rows.Eq(i).Find("th, td").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.Join(strings.Fields(c.Text()), " ")) })
+		if got := strings.Join(cells, " | "); got != want {
+			t.Errorf("plan %d: %q, want %q", i, got, want)
+		}
 	}
 }
 
