@@ -312,6 +312,9 @@ func (s *Store) RecordPayment(ctx context.Context, actorID, invoiceID int64, p b
 		if err != nil {
 			return err
 		}
+		if in.Kind != KindInvoice {
+			return ErrNotFound // a credit note is not paid
+		}
 		applied := min(p.Amount, in.Outstanding())
 		toCredit := p.Amount - applied
 		now := s.nowMs()

@@ -126,3 +126,30 @@ func TestBilling_YearlyRenewalAcrossALeapYear(t *testing.T) {
 		t.Fatalf("the year after: %s – %s (%d days), %+v", next.Period.Start, next.Period.End, next.Period.Days(), newestInvoice(t, s))
 	}
 }
+
+// The 20.00 side of the mid-period rule, through the seats: on Small
+// monthly with one seat paid (19.00), a seat added at the start of the
+// period is 19.00 more, well over 10% but under 20.00, and waits; the next
+// makes 38.00 and is invoiced at once.
+func TestBilling_MidPeriodSeatsUnderTwentyWaitAtTwentyAreInvoiced(t *testing.T) {
+	s, o, clk := billingDesk(t)
+	ctx := context.Background()
+	if err := s.ChangePlan(ctx, o.ID, billing.Small, billing.Monthly, ""); err != nil {
+		t.Fatal(err)
+	}
+	clk.set(billingStart.AddDate(0, 0, 14))
+	renewDue(t, s)
+	sub := mustSubscription(t, s)
+	if sub.PeriodInvoiced != billing.Cents(19, 0) || sub.Period.DaysLeft(clk.now()) != sub.Period.Days() {
+		t.Fatalf("renewal: %+v", sub)
+	}
+	addAgent(t, s, o.ID, "first", authz.RoleAgent)
+	if n := len(mustInvoices(t, s)); n != 1 || mustSubscription(t, s).Pending != billing.Cents(19, 0) {
+		t.Fatalf("19.00 more raised an invoice (%d) or was not kept for the renewal: %+v", n, mustSubscription(t, s))
+	}
+	addAgent(t, s, o.ID, "second", authz.RoleAgent)
+	in := newestInvoice(t, s)
+	if in.Reason != ReasonMidPeriod || in.Net != billing.Cents(38, 0) || mustSubscription(t, s).Pending != 0 {
+		t.Fatalf("38.00 more: %+v", in)
+	}
+}
