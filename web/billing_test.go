@@ -569,3 +569,38 @@ func TestBilling_AnEndedDeskTakesNoWritesThroughTheAPI(t *testing.T) {
 	}
 	api.call(http.MethodGet, "/tickets", nil).wantStatus(http.StatusOK)
 }
+
+// An invoice the job marked overdue says so in the list, on its page and in
+// its PDF, in the reader's language.
+func TestBilling_AnOverdueInvoiceSaysSoEverywhere(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	endTrial(t, app, clk)
+	inv, _ := app.st.Invoices(ctx)
+	clk.set(inv[0].DueAt.Add(-time.Minute))
+	c := app.signedIn(tm.creator)
+	if n, err := app.st.MarkOverdue(ctx); err != nil || n != 0 {
+		t.Fatalf("before the due date: %d, %v", n, err)
+	}
+	if got := c.get(views.PathAccountInvoices).text("table.invoices tbody tr:first-child"); !strings.Contains(got, "Due") {
+		t.Fatalf("before the due date the list shows %q", got)
+	}
+	clk.set(inv[0].DueAt)
+	if n, err := app.st.MarkOverdue(ctx); err != nil || n != 1 {
+		t.Fatalf("at the due date: %d, %v", n, err)
+	}
+	if got := c.get(views.PathAccountInvoices).text("table.invoices tbody tr:first-child"); !strings.Contains(got, "Overdue") {
+		t.Fatalf("the list shows %q", got)
+	}
+	if got := c.get(views.WithID(views.PathAccountInvoice, inv[0].ID)).text("#invoice-status"); got != "Overdue" {
+		t.Fatalf("the page shows %q", got)
+	}
+	if err := app.st.UpdateProfile(ctx, tm.creator.ID, store.ProfileInput{Name: tm.creator.Name, Language: "ro"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, []byte(c.get(views.WithID(views.PathAccountPDF, inv[0].ID)).wantStatus(http.StatusOK).body))
+	if !strings.Contains(text, "Restantă") {
+		t.Fatalf("the Romanian PDF does not say overdue:\n%s", text)
+	}
+}
