@@ -312,6 +312,9 @@ func (s *Store) RecordPayment(ctx context.Context, actorID, invoiceID int64, p b
 		if err != nil {
 			return err
 		}
+		if in.Kind != KindInvoice {
+			return ErrNotFound // a credit note is not paid
+		}
 		applied := min(p.Amount, in.Outstanding())
 		toCredit := p.Amount - applied
 		now := s.nowMs()
@@ -350,7 +353,11 @@ func (s *Store) MarkOverdue(ctx context.Context) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `INSERT INTO invoice_overdue (invoice_id, marked_at) SELECT i.id, ?`+unmarked, now, now)
+		// Another instance may mark the same invoice between the read and
+		// this write (the job's lock only keeps instances from running it
+		// together, not other callers): its mark stands, this one is skipped.
+		res, err := tx.ExecContext(ctx, `INSERT INTO invoice_overdue (invoice_id, marked_at) SELECT i.id, ?`+unmarked+`
+			ON CONFLICT (invoice_id) DO NOTHING`, now, now)
 		if err != nil {
 			return err
 		}

@@ -502,6 +502,9 @@ func TestBilling_ACorrectionIsACreditNoteOfItsOwnSeries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RecordPayment(ctx, o.ID, id, billing.Payment{On: clk.now(), Amount: billing.Cents(1, 0)}, ""); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a payment against a credit note: %v", err)
+	}
 	// 12.30 with 23% in it: 10.00 net and 2.30 VAT.
 	if cn.Kind != KindCreditNote || cn.Number != "CN-000001" || cn.Corrects != inv.Number || cn.Net != billing.Cents(10, 0) || cn.Tax != billing.Cents(2, 30) {
 		t.Fatalf("credit note: %+v", cn)

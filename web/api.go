@@ -213,6 +213,9 @@ func (s *Server) apiServe(op apiOp) echo.HandlerFunc {
 		if !ac.agent.Perms.Has(op.perm) {
 			return writeProblem(c, newProblem(http.StatusForbidden, t(c, "ErrorForbidden")))
 		}
+		if p := s.apiDeskEnded(c, op); p != nil {
+			return writeProblem(c, p)
+		}
 		if op.write {
 			b, err := io.ReadAll(c.Request().Body)
 			if err != nil {

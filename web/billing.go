@@ -16,9 +16,14 @@ import (
 // My account (SPEC §6.4): plan, seats, invoices, billing information,
 // payments and stopping the account, for Owners only (billing:manage).
 
-// paymentProvider takes the payments the Owner records. Only manual
-// payments exist; a card provider would take its place here.
-var paymentProvider billing.PaymentProvider = billing.ManualPayments{}
+// payments is the step every recorded payment passes before it is stored:
+// the configured provider, or by default the manual one, which calls nobody.
+func (s *Server) payments() billing.PaymentProvider {
+	if s.cfg.Payments != nil {
+		return s.cfg.Payments
+	}
+	return billing.ManualPayments{}
+}
 
 func (s *Server) accountShow(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -159,9 +164,14 @@ func (s *Server) paymentCreate(c echo.Context) error {
 		p := views.InvoiceProps{Invoice: in, Values: v, Errors: f.errs, CreditErrors: views.FieldErrors{}}
 		return s.render(c, http.StatusUnprocessableEntity, views.InvoicePage(p), views.PaymentForm(p))
 	}
-	pay, err := paymentProvider.Collect(ctx, in.Number, billing.Payment{On: on, Amount: amount, Reference: v.Reference})
+	pay, err := s.payments().Collect(ctx, in.Number, billing.Payment{On: on, Amount: amount, Reference: v.Reference})
 	if err != nil {
-		return err
+		// Declined or unreachable: nothing is recorded, and the Owner sees
+		// why next to the amount.
+		s.log.Warn("payment not taken", "invoice", in.Number, "err", err)
+		f.fail("amount", "ErrPaymentNotTaken", nil)
+		p := views.InvoiceProps{Invoice: in, Values: v, Errors: f.errs, CreditErrors: views.FieldErrors{}}
+		return s.render(c, http.StatusUnprocessableEntity, views.InvoicePage(p), views.PaymentForm(p))
 	}
 	if err := s.st.RecordPayment(ctx, currentAgent(c).ID, in.ID, pay, c.RealIP()); err != nil {
 		return err

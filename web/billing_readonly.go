@@ -21,14 +21,21 @@ func init() {
 	}{http.StatusForbidden, "DeskReadOnly"}
 }
 
+// gettingIn are the steps of signing in and out. They stay open on an
+// ended desk, or an Owner with two-factor sign-in, or who has forgotten the
+// password, could never reach My account to resume.
+var gettingIn = map[string]bool{
+	views.PathSignIn: true, views.PathSignOut: true, views.PathSignInCode: true, views.PathSignInEnrol: true,
+	views.PathForgot: true, views.PathSetPassword: true,
+}
+
 // stillOpen lets a route change the desk only while the account has not
 // ended. Afterwards every page still shows (with a banner saying the desk is
 // read-only) and nothing is deleted, but only My account takes changes, so
 // the Owner can pay and resume; signing in and out keeps working.
 func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 	writes := r.method != http.MethodGet && r.method != http.MethodHead
-	exempt := r.path == views.PathSignIn || r.path == views.PathSignOut ||
-		(len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage)
+	exempt := gettingIn[r.path] || (len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage)
 	if r.path == staticRoute || r.path == views.PathHealth {
 		return h
 	}
@@ -53,6 +60,20 @@ func (s *Server) stillOpen(r route, h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return h(c)
 	}
+}
+
+// apiDeskEnded refuses an API operation that writes once the account has
+// ended, as stillOpen refuses the console's: the desk is read-only through
+// the API too (billing is not in the API, so nothing is exempt).
+func (s *Server) apiDeskEnded(c echo.Context, op apiOp) *apiProblem {
+	if !op.write {
+		return nil
+	}
+	sub, err := s.st.Subscription(c.Request().Context())
+	if err != nil || !sub.Ended(s.now()) {
+		return nil // no account yet, or a read failing here fails in the operation too
+	}
+	return newProblem(http.StatusForbidden, t(c, "DeskReadOnly"))
 }
 
 func init() {

@@ -2,18 +2,23 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"helpline/authz"
 	"helpline/billing"
+	"helpline/security"
 	"helpline/store"
 	"helpline/views"
 )
@@ -52,15 +57,31 @@ func endTrial(t *testing.T, app *testApp, clk *billingClock) store.Subscription 
 	return sub
 }
 
-// billingRoutes are every My account route, with an invoice that exists.
-func billingRoutes(invoiceID int64) [][2]string {
-	id := func(p string) string { return views.WithID(p, invoiceID) }
-	return [][2]string{
-		{http.MethodGet, views.PathAccount}, {http.MethodGet, views.PathAccountPlan}, {http.MethodPost, views.PathAccountPlan},
-		{http.MethodGet, views.PathAccountInvoices}, {http.MethodGet, id(views.PathAccountInvoice)}, {http.MethodGet, id(views.PathAccountPDF)},
-		{http.MethodPost, id(views.PathAccountPayments)}, {http.MethodPost, id(views.PathAccountCredit)}, {http.MethodGet, views.PathAccountBilling}, {http.MethodPost, views.PathAccountBilling},
-		{http.MethodGet, views.PathAccountStop}, {http.MethodPost, views.PathAccountStop}, {http.MethodPost, views.PathAccountResume},
+// billingRoutes walks the route table for every My account route, with
+// invoiceID in place of :id. Every route under /account must need
+// billing:manage and nothing else, and every route that needs billing:manage
+// must be under /account, so a route added later is walked too.
+func billingRoutes(t *testing.T, app *testApp, invoiceID int64) [][2]string {
+	t.Helper()
+	var out [][2]string
+	for _, r := range app.srv.routes() {
+		billingOnly := len(r.perm.anyOf) == 1 && r.perm.anyOf[0] == authz.BillingManage
+		needsBilling := false
+		for _, p := range r.perm.anyOf {
+			needsBilling = needsBilling || p == authz.BillingManage
+		}
+		underAccount := r.path == views.PathAccount || strings.HasPrefix(r.path, views.PathAccount+"/")
+		if underAccount != billingOnly || needsBilling != billingOnly {
+			t.Errorf("route %s %s: under My account %v, needs only billing:manage %v, needs it at all %v", r.method, r.path, underAccount, billingOnly, needsBilling)
+		}
+		if underAccount {
+			out = append(out, [2]string{r.method, strings.ReplaceAll(r.path, ":id", strconv.FormatInt(invoiceID, 10))})
+		}
 	}
+	if len(out) < 13 {
+		t.Fatalf("only %d My account routes in the table: %v", len(out), out)
+	}
+	return out
 }
 
 func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
@@ -78,7 +99,7 @@ func TestBilling_MyAccountIsForOwnersOnlyEveryoneElseGets403(t *testing.T) {
 	custom := app.addAgent(tm.creator.ID, "Cora Custom", role)
 	endTrial(t, app, clk)
 	invoices, _ := app.st.Invoices(ctx)
-	routes := billingRoutes(invoices[0].ID)
+	routes := billingRoutes(t, app, invoices[0].ID)
 	form := url.Values{"plan": {"small"}, "cycle": {"monthly"}, "company": {"X"}, "address": {"Y"}, "country": {"PL"},
 		"billing_email": {"x@example.com"}, "paid_on": {"2026-01-01"}, "amount": {"1"}, "credit_amount": {"1"}}
 	for name, who := range map[string]store.Agent{"administrator": tm.admin, "agent": tm.agent, "custom role": custom} {
@@ -136,6 +157,27 @@ func TestBilling_PlanPageShowsTrialSeatsAndRenewal(t *testing.T) {
 	}
 	if got := page.text("#seat-history tbody tr:first-child"); !strings.Contains(got, "Alice Agent added") || !strings.Contains(got, "3 → 4") || !strings.Contains(got, tm.creator.Name) {
 		t.Errorf("seat history %q", got)
+	}
+	sub, _ := app.st.Subscription(context.Background())
+	facts := page.text("#plan-summary")
+	for _, want := range []string{"Medium", "Trial", "Monthly", "$35.00 per agent per month", views.BillingDate(ctxIn("en"), sub.Period.End)} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("the plan summary lacks %q: %q", want, facts)
+		}
+	}
+	// Change plan lists the four plans with both prices.
+	plans := c.get(views.PathAccountPlan).wantStatus(http.StatusOK)
+	rows := plans.doc().Find("table.plans tbody tr")
+	if rows.Length() != 4 {
+		t.Fatalf("%d plans offered", rows.Length())
+	}
+	for i, want := range []string{"Small | $19.00 per agent per month | $15.00 per agent per month", "Medium current | $35.00 per agent per month | $29.00 per agent per month",
+		"Large | $59.00 per agent per month | $49.00 per agent per month", "Enterprise | $85.00 per agent per month | $69.00 per agent per month"} {
+		var cells []string
+		rows.Eq(i).Find("th, td").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.Join(strings.Fields(c.Text()), " ")) })
+		if got := strings.Join(cells, " | "); got != want {
+			t.Errorf("plan %d: %q, want %q", i, got, want)
+		}
 	}
 }
 
@@ -383,5 +425,182 @@ func TestBilling_CreditNoteCorrectsAnInvoiceWhichStaysAsIssued(t *testing.T) {
 	}
 	if got := again.text("#invoice-outstanding"); got != "$159.90" {
 		t.Fatalf("outstanding after the credit note %q", got)
+	}
+}
+
+// cardProvider stands for a payment provider: it records what it was asked
+// to collect, and declines when told to.
+type cardProvider struct {
+	asked   []string
+	decline bool
+}
+
+func (p *cardProvider) Collect(_ context.Context, number string, pay billing.Payment) (billing.Payment, error) {
+	p.asked = append(p.asked, number+" "+pay.Amount.String())
+	if p.decline {
+		return billing.Payment{}, errors.New("card declined")
+	}
+	pay.Reference = "card " + pay.Reference
+	return pay, nil
+}
+
+// Every recorded payment passes through the configured payment step: what
+// it returns is what is stored, and a payment it does not take is not
+// recorded. By default the step is the manual one, which calls nobody.
+func TestBilling_RecordedPaymentsPassThroughThePaymentStep(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	if _, ok := app.srv.payments().(billing.ManualPayments); !ok {
+		t.Fatalf("default payment step %T, want the manual one", app.srv.payments())
+	}
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0]
+	card := &cardProvider{decline: true}
+	app.srv.cfg.Payments = card
+	c := app.signedIn(tm.creator)
+	payURL := views.WithID(views.PathAccountPayments, inv.ID)
+	today := clk.now().Format(time.DateOnly)
+	res := c.post(payURL, url.Values{"paid_on": {today}, "amount": {"10"}, "reference": {"R1"}}).wantStatus(http.StatusUnprocessableEntity)
+	if got := res.doc().Find("#f-amount-error").Text(); !strings.Contains(got, "could not be taken") {
+		t.Fatalf("declined payment message %q", got)
+	}
+	if got, _ := app.st.InvoiceByID(ctx, inv.ID); len(got.Payments) != 0 {
+		t.Fatalf("a declined payment was recorded: %+v", got.Payments)
+	}
+	card.decline = false
+	c.post(payURL, url.Values{"paid_on": {today}, "amount": {"10"}, "reference": {"R2"}}).wantRedirect(views.WithID(views.PathAccountInvoice, inv.ID))
+	got, _ := app.st.InvoiceByID(ctx, inv.ID)
+	if len(card.asked) != 2 || card.asked[1] != inv.Number+" 10.00" || len(got.Payments) != 1 || got.Payments[0].Reference != "card R2" {
+		t.Fatalf("provider asked %v; recorded %+v", card.asked, got.Payments)
+	}
+}
+
+// The PDF is written in the reader's language, amounts included: a Polish
+// Owner reads 4 073,76 USD (with no-break spaces), Polish words and the
+// Polish name of the buyer's country.
+func TestBilling_InvoicePDFInPolishFormatsAmountsThePolishWay(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team() // four seats
+	ctx := context.Background()
+	if err := app.st.ChangePlan(ctx, tm.creator.ID, billing.Enterprise, billing.Yearly, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.SaveBillingInfo(ctx, tm.creator.ID, store.BillingInfo{Company: "Zażółć Sp. z o.o.", Address: "ul. Długa 1\nGdańsk",
+		Country: "PL", VATID: "PL5260001246", Email: "faktury@example.pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.st.UpdateProfile(ctx, tm.creator.ID, store.ProfileInput{Name: tm.creator.Name, Language: "pl"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	endTrial(t, app, clk)
+	invoices, _ := app.st.Invoices(ctx)
+	inv := invoices[0] // 4 × 69 × 12 = 3 312,00 + 23% = 4 073,76
+	if inv.Total != billing.Cents(4073, 76) {
+		t.Fatalf("total %s", inv.Total)
+	}
+	c := app.signedIn(tm.creator)
+	if got := c.get(views.PathAccountInvoices).doc().Find("table.invoices tbody tr").First().Text(); !strings.Contains(got, "4\u00a0073,76\u00a0USD") {
+		t.Fatalf("the Polish list shows %q", got)
+	}
+	text := pdfText(t, []byte(c.get(views.WithID(views.PathAccountPDF, inv.ID)).wantStatus(http.StatusOK).body))
+	// pdftotext may give the no-break space back as a plain one.
+	plain := strings.ReplaceAll(text, "\u00a0", " ")
+	for _, want := range []string{"Faktura " + inv.Number, "4 073,76 USD", "3 312,00 USD", "761,76 USD", "Nabywca", "Zażółć Sp. z o.o.", "Polska",
+		"Plan Enterprise, Rocznie, stanowiska: 4", "VAT 23%", "Do zapłaty"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the Polish PDF lacks %q:\n%s", want, text)
+		}
+	}
+	for _, unwanted := range []string{"$", "4,073.76", "Invoice", "Due"} {
+		if strings.Contains(plain, unwanted) {
+			t.Errorf("the Polish PDF has %q:\n%s", unwanted, text)
+		}
+	}
+}
+
+// An ended desk still lets its Owner in: the two-factor code step and the
+// forgotten-password form are not changes to the desk, and without them an
+// Owner could never reach My account to resume.
+func TestBilling_AnEndedDeskStillLetsTheOwnerSignInWithTwoFactorAndResume(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	secret, _ := enrol(t, app, app.signedIn(tm.creator))
+	sub := endTrial(t, app, clk)
+	if _, err := app.st.StopAccount(context.Background(), tm.creator.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	clk.set(sub.Period.End.Add(time.Hour))
+	c := app.client()
+	passwordStep(c, tm.creator.Email).wantRedirect(views.PathSignInCode)
+	c.get(views.PathSignInCode).wantStatus(http.StatusOK)
+	c.post(views.PathSignInCode, url.Values{"code": {security.TOTPCode(secret, app.st.Now())}}).wantRedirect(views.PathHome)
+	page := c.get(views.PathAccount).wantStatus(http.StatusOK)
+	if !strings.Contains(page.text(".readonly-banner"), "read-only") {
+		t.Fatal("no read-only banner on My account")
+	}
+	if res := app.client().post(views.PathForgot, url.Values{"email": {tm.creator.Email}}); res.status == http.StatusForbidden {
+		t.Fatalf("the forgotten-password form is refused on an ended desk: %d", res.status)
+	}
+	c.post(views.PathAccountResume, url.Values{}).wantRedirect(views.PathAccount)
+	if s, _ := app.st.Subscription(context.Background()); s.Stopped() || s.Ended(clk.now()) {
+		t.Fatalf("after resume: %+v", s)
+	}
+}
+
+// After the end the HTTP API reads but writes nothing, as the console.
+func TestBilling_AnEndedDeskTakesNoWritesThroughTheAPI(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	sales := app.department("Sales")
+	api := app.apiToken(tm.admin)
+	body := map[string]any{"department_id": sales, "contact_name": "Carl", "contact_email": "carl@example.com", "subject": "Order 88", "body": "Where is it?"}
+	api.call(http.MethodPost, "/tickets", body).wantStatus(http.StatusCreated)
+	sub := endTrial(t, app, clk)
+	if _, err := app.st.StopAccount(ctx, tm.creator.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	clk.set(sub.Period.End.Add(time.Hour))
+	p := api.call(http.MethodPost, "/tickets", body).wantStatus(http.StatusForbidden).problem()
+	if !strings.Contains(p.Detail, "This account has ended") {
+		t.Fatalf("problem %+v", p)
+	}
+	api.call(http.MethodGet, "/tickets", nil).wantStatus(http.StatusOK)
+}
+
+// An invoice the job marked overdue says so in the list, on its page and in
+// its PDF, in the reader's language.
+func TestBilling_AnOverdueInvoiceSaysSoEverywhere(t *testing.T) {
+	app, clk := billingApp(t)
+	tm := app.team()
+	ctx := context.Background()
+	endTrial(t, app, clk)
+	inv, _ := app.st.Invoices(ctx)
+	clk.set(inv[0].DueAt.Add(-time.Minute))
+	c := app.signedIn(tm.creator)
+	if n, err := app.st.MarkOverdue(ctx); err != nil || n != 0 {
+		t.Fatalf("before the due date: %d, %v", n, err)
+	}
+	if got := c.get(views.PathAccountInvoices).text("table.invoices tbody tr:first-child"); !strings.Contains(got, "Due") {
+		t.Fatalf("before the due date the list shows %q", got)
+	}
+	clk.set(inv[0].DueAt)
+	if n, err := app.st.MarkOverdue(ctx); err != nil || n != 1 {
+		t.Fatalf("at the due date: %d, %v", n, err)
+	}
+	if got := c.get(views.PathAccountInvoices).text("table.invoices tbody tr:first-child"); !strings.Contains(got, "Overdue") {
+		t.Fatalf("the list shows %q", got)
+	}
+	if got := c.get(views.WithID(views.PathAccountInvoice, inv[0].ID)).text("#invoice-status"); got != "Overdue" {
+		t.Fatalf("the page shows %q", got)
+	}
+	if err := app.st.UpdateProfile(ctx, tm.creator.ID, store.ProfileInput{Name: tm.creator.Name, Language: "ro"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, []byte(c.get(views.WithID(views.PathAccountPDF, inv[0].ID)).wantStatus(http.StatusOK).body))
+	if !strings.Contains(text, "Restantă") {
+		t.Fatalf("the Romanian PDF does not say overdue:\n%s", text)
 	}
 }

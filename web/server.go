@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"helpline/billing"
 	"helpline/store"
 	"helpline/views"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; none: the connection's address is the client's.
 	TrustedProxies []netip.Prefix
+	// Payments takes the payments the Owner records on My account (nil:
+	// billing.ManualPayments, which calls nobody). A card provider goes here.
+	Payments billing.PaymentProvider
 }
 
 // Server serves the console.
