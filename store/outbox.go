@@ -95,8 +95,8 @@ type OutgoingMail struct {
 	Attempts   int
 }
 
-// DueMail returns up to limit emails whose time to be tried has come,
-// oldest first.
+// DueMail returns up to limit emails to requesters whose time to be tried
+// has come, oldest first (agents' notifications: DueNoticeMail).
 func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, t.id, t.code, t.subject, c.name, c.email, m.body,
 			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'), o.header_id, o.attempts
@@ -106,7 +106,7 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 		JOIN messages m ON m.id = o.message_id
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN customer_links l ON l.ticket_id = t.id
-		WHERE o.status = 'pending' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
+		WHERE o.status = 'pending' AND o.agent_id IS NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due mail: %w", err)
 	}
@@ -143,7 +143,7 @@ func (s *Store) earlierHeaderIDs(ctx context.Context, ticketID, before int64) ([
 			SELECT header_id, created_at AS at, 0 AS k FROM mail_refs
 			WHERE ticket_id = ? AND created_at <= (SELECT created_at FROM outbox WHERE id = ?)
 			UNION ALL
-			SELECT header_id, created_at, id FROM outbox WHERE ticket_id = ? AND id < ?) r
+			SELECT header_id, created_at, id FROM outbox WHERE ticket_id = ? AND id < ? AND agent_id IS NULL) r
 		ORDER BY at, k`, ticketID, before, ticketID, before)
 	if err != nil {
 		return nil, fmt.Errorf("store: earlier emails of ticket %d: %w", ticketID, err)
@@ -214,7 +214,7 @@ type Delivery struct {
 func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Delivery, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT id, message_id, status, attempts, last_error FROM outbox
 		WHERE (ticket_id = `+intArg+` OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = `+intArg+`))
-		AND status <> 'sent' ORDER BY id`, ticketID, ticketID)
+		AND status <> 'sent' AND agent_id IS NULL ORDER BY id`, ticketID, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of ticket %d: %w", ticketID, err)
 	}
@@ -235,7 +235,7 @@ func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Deliv
 func (s *Store) RetryMail(ctx context.Context, v authz.Viewer, code string, id int64) error {
 	return s.act(ctx, v, code, "retry email of", func(tx *sql.Tx, t *ticketState, now int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = ''
-			WHERE id = ? AND (ticket_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = ?)) AND status = 'failed'`, now, id, t.id, t.id)
+			WHERE id = ? AND (ticket_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = ?)) AND status = 'failed' AND agent_id IS NULL`, now, id, t.id, t.id)
 		if err != nil {
 			return err
 		}
