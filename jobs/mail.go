@@ -14,8 +14,9 @@ import (
 
 // Mail is the background work of email: sending the outbox (the emails
 // and the webhook deliveries) and reading the mailboxes. baseURL is
-// where customers open the desk, for the links in their emails.
-func Mail(st *store.Store, baseURL string) []Job {
+// where customers open the desk, for the links in their emails;
+// fileLimit is the largest attached file an email brings in (0: 10 MB).
+func Mail(st *store.Store, baseURL string, fileLimit int64) []Job {
 	hooks := WebhookClient()
 	return []Job{
 		alone(st, Job{Name: "send outbox", Every: 5 * time.Second, Run: func(ctx context.Context, log *slog.Logger) error {
@@ -33,7 +34,7 @@ func Mail(st *store.Store, baseURL string) []Job {
 			return err
 		}}),
 		alone(st, Job{Name: "check mailboxes", Every: time.Minute, Run: func(ctx context.Context, _ *slog.Logger) error {
-			return mail.CheckAll(ctx, st)
+			return mail.CheckAll(ctx, st, fileLimit)
 		}}),
 	}
 }

@@ -17,6 +17,8 @@ type intakeDesk struct {
 	sales   int64
 	support int64
 	box     store.Mailbox
+	// fileLimit is the largest attached file kept (0: 10 MB).
+	fileLimit int64
 }
 
 func newIntakeDesk(t *testing.T) *intakeDesk {
@@ -58,7 +60,7 @@ func newIntakeDesk(t *testing.T) *intakeDesk {
 func (d *intakeDesk) check(t *testing.T) CheckResult {
 	t.Helper()
 	boxes, _ := d.st.Mailboxes(context.Background())
-	res, err := CheckAndRecord(context.Background(), d.st, d.box, OwnAddresses(context.Background(), d.st, boxes))
+	res, err := CheckAndRecord(context.Background(), d.st, d.box, OwnAddresses(context.Background(), d.st, boxes), d.fileLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +220,7 @@ func TestMailbox_WrongPasswordIsRecordedAndNothingIsTaken(t *testing.T) {
 	d := newIntakeDesk(t)
 	d.imap.Deliver(t, firstEmail)
 	d.box.Password = "wrong"
-	if _, err := CheckAndRecord(context.Background(), d.st, d.box, nil); err == nil {
+	if _, err := CheckAndRecord(context.Background(), d.st, d.box, nil, 0); err == nil {
 		t.Fatal("a wrong password checked fine")
 	}
 	boxes, _ := d.st.Mailboxes(context.Background())
