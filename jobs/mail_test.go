@@ -349,3 +349,38 @@ func TestOutbox_ReplyShowsTheAliasSpeaksTheCustomersLanguageAndCarriesTheFiles(t
 		t.Fatalf("attached file %q", file)
 	}
 }
+
+// A reply comes from the mailbox of the ticket's department when it has
+// one (SPEC §6.2): the customer's answer goes to the mailbox that files it
+// in that department. Without one, from the desk's From address.
+func TestOutbox_ReplyComesFromTheDepartmentsMailbox(t *testing.T) {
+	d := newMailDesk(t, "carla@example.com")
+	ctx := context.Background()
+	if err := d.st.Reply(ctx, d.owner.Viewer(), d.code, "From the desk."); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver(t)
+	tk, err := d.st.TicketByCode(ctx, d.owner.Viewer(), d.code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.AddMailbox(ctx, d.owner.ID, store.Mailbox{DepartmentID: tk.DepartmentID, Host: "127.0.0.1", Port: 1, Security: store.SecurityNone,
+		Username: "sales@acme.example", Password: "x"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.st.Reply(ctx, d.owner.Viewer(), d.code, "From Sales."); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver(t)
+	got := d.smtp.WaitFor(2, 5*time.Second)
+	for i, want := range []string{"help@acme.example", "sales@acme.example"} {
+		msg, err := netmail.ReadMessage(strings.NewReader(string(got[i].Data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, err := netmail.ParseAddress(msg.Header.Get("From"))
+		if err != nil || from.Address != want || got[i].From != want {
+			t.Fatalf("email %d from %q (envelope %q), want %s", i, msg.Header.Get("From"), got[i].From, want)
+		}
+	}
+}

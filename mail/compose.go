@@ -28,6 +28,9 @@ func newMsg(cfg store.MailSettings, toName, toEmail string) (*gomail.Msg, error)
 // customer's language, threaded on the ticket's earlier emails. baseURL is
 // where customers open the desk (no trailing slash).
 func Reply(cfg store.MailSettings, out store.OutgoingMail, files []store.AttachmentFile, baseURL string) (*gomail.Msg, error) {
+	if out.FromAddress != "" {
+		cfg.FromAddress = out.FromAddress // the department's mailbox
+	}
 	m, err := newMsg(cfg, out.ToName, out.ToEmail)
 	if err != nil {
 		return nil, err

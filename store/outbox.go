@@ -88,7 +88,11 @@ type OutgoingMail struct {
 	AgentName string // the alias when the agent has one
 	Token     string // the customer's link
 	Lang      string // the customer's language
-	HeaderID  string
+	// FromAddress is the address of the mailbox of the ticket's department,
+	// when it has one (SPEC §6.2), so the customer's answer comes back to
+	// the mailbox that files it there; "" for the desk's From address.
+	FromAddress string
+	HeaderID    string
 	// References are the Message-IDs of the ticket's earlier emails, oldest
 	// first; the last is the one this answers (In-Reply-To).
 	References []string
@@ -99,7 +103,9 @@ type OutgoingMail struct {
 // has come, oldest first (agents' notifications: DueNoticeMail).
 func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, t.id, t.code, t.subject, c.name, c.email, m.body,
-			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'), o.header_id, o.attempts
+			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'),
+			coalesce((SELECT mb.username FROM mailboxes mb WHERE mb.department_id = t.department_id AND mb.username LIKE '%@%'
+				ORDER BY mb.id LIMIT 1), ''), o.header_id, o.attempts
 		FROM outbox o
 		JOIN tickets t ON t.id = o.ticket_id
 		JOIN contacts c ON c.id = t.contact_id
@@ -115,7 +121,7 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 	for rows.Next() {
 		var m OutgoingMail
 		var ticketID int64
-		if err := rows.Scan(&m.ID, &ticketID, &m.Code, &m.Subject, &m.ToName, &m.ToEmail, &m.Body, &m.AgentName, &m.Token, &m.Lang, &m.HeaderID, &m.Attempts); err != nil {
+		if err := rows.Scan(&m.ID, &ticketID, &m.Code, &m.Subject, &m.ToName, &m.ToEmail, &m.Body, &m.AgentName, &m.Token, &m.Lang, &m.FromAddress, &m.HeaderID, &m.Attempts); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due mail: %w", err)
 		}
