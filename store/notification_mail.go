@@ -69,7 +69,8 @@ type NoticeMail struct {
 }
 
 // DueNoticeMail returns up to limit notification emails whose time to be
-// tried has come, oldest first.
+// tried has come, oldest first. An agent removed or disabled since is
+// not written to.
 func (s *Store) DueNoticeMail(ctx context.Context, limit int) ([]NoticeMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, o.notice, t.code, t.subject, a.name, a.email,
 			coalesce(nullif(a.language, ''), (SELECT default_language FROM account WHERE id = 1), ''),
@@ -80,7 +81,9 @@ func (s *Store) DueNoticeMail(ctx context.Context, limit int) ([]NoticeMail, err
 		JOIN messages m ON m.id = o.message_id
 		LEFT JOIN agents actor ON actor.id = m.agent_id
 		LEFT JOIN contacts c ON c.id = m.contact_id
-		WHERE o.status = 'pending' AND o.agent_id IS NOT NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
+		WHERE o.status = 'pending' AND o.agent_id IS NOT NULL AND o.next_at <= ?
+			AND a.removed_at IS NULL AND a.status = 'active'
+		ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due notification mail: %w", err)
 	}

@@ -133,6 +133,13 @@ func TestNotificationMail_EachTriggerIsEmailedOnlyWhenAskedForAndMailIsOn(t *tes
 	if ns, _ := s.Notifications(ctx, bea, 50); len(ns) != 5 || ns[0].Kind != NotifyCustomerReply {
 		t.Fatalf("Bea has %d notifications, want 5, the newest the answer", len(ns))
 	}
+	// An agent disabled before the emails go out is not written to.
+	if _, err := s.w.Exec(`UPDATE agents SET status = 'disabled' WHERE id = ?`, w.both.ID); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueNoticeMail(ctx, 10); len(due) != 0 {
+		t.Fatalf("emails to a disabled agent: %+v", due)
+	}
 }
 
 // The email is written by the transaction that writes the notification:
