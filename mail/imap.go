@@ -111,6 +111,17 @@ var (
 func take(ctx context.Context, st *store.Store, mb store.Mailbox, own []string, fileLimit int64, raw []byte, res *CheckResult) error {
 	in, ignore, err := Parse(raw, own, fileLimit)
 	if err != nil || ignore {
+		// A bounce of one of the desk's replies marks it Not delivered.
+		if ids, detail, ok := Bounce(raw); ok {
+			for _, id := range ids {
+				if found, err := st.MailBounced(ctx, id, string(ProblemRejected)+"\n"+detail); err != nil || found {
+					if err != nil {
+						return err
+					}
+					break
+				}
+			}
+		}
 		res.Ignored++
 		return st.IgnoreEmail(ctx, in.MessageID)
 	}
