@@ -52,7 +52,7 @@ test: generate
 	@if [ -n "$$HELPLINE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres-suites; fi
 
 # The packages whose tests open a desk database.
-DB_PACKAGES := ./store/... ./web/... ./jobs/... ./demo/... ./cmd/...
+DB_PACKAGES := ./store/... ./web/... ./jobs/... ./mail/... ./demo/... ./cmd/...
 
 # make test-postgres: the same suites on a throwaway PostgreSQL cluster that
 # .ci/with-postgres starts from Debian's postgresql package and removes after.

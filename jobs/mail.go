@@ -6,14 +6,17 @@ import (
 	"log/slog"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"helpline/mail"
 	"helpline/store"
 )
 
 // Mail is the background work of email: sending the outbox (the emails
 // and the webhook deliveries) and reading the mailboxes. baseURL is
-// where customers open the desk, for the links in their emails.
-func Mail(st *store.Store, baseURL string) []Job {
+// where customers open the desk, for the links in their emails;
+// fileLimit is the largest attached file an email brings in (0: 10 MB).
+func Mail(st *store.Store, baseURL string, fileLimit int64) []Job {
 	hooks := WebhookClient()
 	return []Job{
 		alone(st, Job{Name: "send outbox", Every: 5 * time.Second, Run: func(ctx context.Context, log *slog.Logger) error {
@@ -31,7 +34,7 @@ func Mail(st *store.Store, baseURL string) []Job {
 			return err
 		}}),
 		alone(st, Job{Name: "check mailboxes", Every: time.Minute, Run: func(ctx context.Context, _ *slog.Logger) error {
-			return mail.CheckAll(ctx, st)
+			return mail.CheckAll(ctx, st, fileLimit)
 		}}),
 	}
 }
@@ -39,12 +42,16 @@ func Mail(st *store.Store, baseURL string) []Job {
 // outboxBatch bounds the emails one round sends.
 const outboxBatch = 50
 
-// DeliverOutbox sends the emails that are due and records each outcome; it
-// returns how many went out. Without mail settings it sends nothing and the
-// emails wait.
+// DeliverOutbox sends the emails that are due (replies to requesters,
+// then agents' notifications) and records each outcome; it returns how many
+// went out. Without mail settings it sends nothing and the emails wait.
 func DeliverOutbox(ctx context.Context, st *store.Store, baseURL string, log *slog.Logger) (int, error) {
 	due, err := st.DueMail(ctx, outboxBatch)
-	if err != nil || len(due) == 0 {
+	if err != nil {
+		return 0, err
+	}
+	notices, err := st.DueNoticeMail(ctx, outboxBatch)
+	if err != nil || len(due)+len(notices) == 0 {
 		return 0, err
 	}
 	cfg, err := st.MailSettings(ctx)
@@ -55,32 +62,44 @@ func DeliverOutbox(ctx context.Context, st *store.Store, baseURL string, log *sl
 		return 0, err
 	}
 	sent := 0
-	for _, out := range due {
-		files, err := st.MessageFiles(ctx, out.ID)
-		if err != nil {
-			return sent, err
-		}
-		msg, err := mail.Reply(cfg, out, files, baseURL)
+	// try sends one email and records the outcome; it says whether to go
+	// on: when the server itself is away or refuses us, the others wait
+	// for the next round rather than each wait for a timeout.
+	try := func(id int64, code string, attempts int, compose func() (*gomail.Msg, error)) (bool, error) {
+		msg, err := compose()
 		if err == nil {
 			err = mail.Send(ctx, cfg, msg)
 		}
 		if err != nil {
 			reason, permanent := mail.Reason(err)
-			log.Warn("email not sent", "ticket", out.Code, "attempt", out.Attempts+1, "err", err)
-			if err := st.MailFailed(ctx, out.ID, reason, permanent); err != nil {
-				return sent, err
+			log.Warn("email not sent", "ticket", code, "attempt", attempts+1, "err", err)
+			if err := st.MailFailed(ctx, id, reason, permanent); err != nil {
+				return false, err
 			}
-			// The server itself is away or refuses us: the others wait
-			// for the next round rather than each wait for a timeout.
-			if p, _ := mail.Explain(err); p != mail.ProblemRejected && p != mail.ProblemOther {
-				return sent, nil
-			}
-			continue
+			p, _ := mail.Explain(err)
+			return p == mail.ProblemRejected || p == mail.ProblemOther, nil
 		}
-		if err := st.MailSent(ctx, out.ID); err != nil {
-			return sent, err
+		if err := st.MailSent(ctx, id); err != nil {
+			return false, err
 		}
 		sent++
+		return true, nil
+	}
+	for _, out := range due {
+		files, err := st.MessageFiles(ctx, out.ID)
+		if err != nil {
+			return sent, err
+		}
+		goOn, err := try(out.ID, out.Code, out.Attempts, func() (*gomail.Msg, error) { return mail.Reply(cfg, out, files, baseURL) })
+		if err != nil || !goOn {
+			return sent, err
+		}
+	}
+	for _, n := range notices {
+		goOn, err := try(n.ID, n.Code, n.Attempts, func() (*gomail.Msg, error) { return mail.Notice(cfg, n, baseURL) })
+		if err != nil || !goOn {
+			return sent, err
+		}
 	}
 	return sent, nil
 }

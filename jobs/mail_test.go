@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"mime"
@@ -270,5 +271,116 @@ func TestOutbox_ServerHangingUpMidMessageLosesNothingAndSendsOnce(t *testing.T) 
 	d.deliver(t)
 	if got := d.smtp.Received(); len(got) != 1 || !strings.Contains(string(got[0].Data), "Cut off the first time.") {
 		t.Fatalf("the server took %d emails", len(got))
+	}
+}
+
+// The reply comes from the agent's alias at the desk's address, in the
+// customer's language, with the files the agent attached.
+func TestOutbox_ReplyShowsTheAliasSpeaksTheCustomersLanguageAndCarriesTheFiles(t *testing.T) {
+	d := newMailDesk(t, "carla@example.com")
+	ctx := context.Background()
+	if err := d.st.UpdateProfile(ctx, d.owner.ID, store.ProfileInput{Name: d.owner.Name, Alias: "Liv", Language: "en"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.CustomerLink(ctx, d.code, "pl"); err != nil { // the customer wrote in Polish
+		t.Fatal(err)
+	}
+	if err := d.st.ReplyWith(ctx, d.owner.Viewer(), d.code, "Przesyłka jest w drodze.", []store.NewAttachment{{Filename: "label.txt", Data: []byte("tracking 42")}}); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver(t)
+	got := d.smtp.WaitFor(1, 5*time.Second)
+	msg, err := netmail.ReadMessage(strings.NewReader(string(got[0].Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, err := netmail.ParseAddress(msg.Header.Get("From"))
+	if err != nil || from.Name != "Liv (Acme Support)" || from.Address != "help@acme.example" {
+		t.Fatalf("From %q, %v", msg.Header.Get("From"), err)
+	}
+	raw := string(got[0].Data)
+	if strings.Contains(raw, "Olivia") {
+		t.Fatal("the email names the agent behind the alias")
+	}
+	_, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var text, file string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		if p.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+			b = []byte(decodeQP(t, b))
+		}
+		switch {
+		case p.FileName() == "label.txt":
+			file = string(b)
+			if p.Header.Get("Content-Transfer-Encoding") == "base64" {
+				dec, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+				file = string(dec)
+			}
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "multipart/alternative"):
+			_, ap, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+			ar := multipart.NewReader(strings.NewReader(string(b)), ap["boundary"])
+			for {
+				q, err := ar.NextPart()
+				if err != nil {
+					break
+				}
+				qb, _ := io.ReadAll(q)
+				if q.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+					qb = []byte(decodeQP(t, qb))
+				}
+				if strings.HasPrefix(q.Header.Get("Content-Type"), "text/plain") {
+					text = string(qb)
+				}
+			}
+		}
+	}
+	if !strings.Contains(text, "Zgłoszenie "+d.code) || !strings.Contains(text, "Liv") || !strings.Contains(text, "Przesyłka jest w drodze.") {
+		t.Fatalf("the text part is not the Polish reply signed Liv:\n%s", text)
+	}
+	if file != "tracking 42" {
+		t.Fatalf("attached file %q", file)
+	}
+}
+
+// A reply comes from the mailbox of the ticket's department when it has
+// one (SPEC §6.2): the customer's answer goes to the mailbox that files it
+// in that department. Without one, from the desk's From address.
+func TestOutbox_ReplyComesFromTheDepartmentsMailbox(t *testing.T) {
+	d := newMailDesk(t, "carla@example.com")
+	ctx := context.Background()
+	if err := d.st.Reply(ctx, d.owner.Viewer(), d.code, "From the desk."); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver(t)
+	tk, err := d.st.TicketByCode(ctx, d.owner.Viewer(), d.code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.AddMailbox(ctx, d.owner.ID, store.Mailbox{DepartmentID: tk.DepartmentID, Host: "127.0.0.1", Port: 1, Security: store.SecurityNone,
+		Username: "sales@acme.example", Password: "x"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.st.Reply(ctx, d.owner.Viewer(), d.code, "From Sales."); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver(t)
+	got := d.smtp.WaitFor(2, 5*time.Second)
+	for i, want := range []string{"help@acme.example", "sales@acme.example"} {
+		msg, err := netmail.ReadMessage(strings.NewReader(string(got[i].Data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, err := netmail.ParseAddress(msg.Header.Get("From"))
+		if err != nil || from.Address != want || got[i].From != want {
+			t.Fatalf("email %d from %q (envelope %q), want %s", i, msg.Header.Get("From"), got[i].From, want)
+		}
 	}
 }

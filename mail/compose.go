@@ -28,6 +28,9 @@ func newMsg(cfg store.MailSettings, toName, toEmail string) (*gomail.Msg, error)
 // customer's language, threaded on the ticket's earlier emails. baseURL is
 // where customers open the desk (no trailing slash).
 func Reply(cfg store.MailSettings, out store.OutgoingMail, files []store.AttachmentFile, baseURL string) (*gomail.Msg, error) {
+	if out.FromAddress != "" {
+		cfg.FromAddress = out.FromAddress // the department's mailbox
+	}
 	m, err := newMsg(cfg, out.ToName, out.ToEmail)
 	if err != nil {
 		return nil, err
@@ -90,5 +93,24 @@ func PasswordLink(cfg store.MailSettings, name, to, lang string, p views.Passwor
 	ctx := views.EmailContext(context.Background(), lang)
 	m.Subject(views.PasswordEmailSubject(ctx, p))
 	m.SetBodyString(gomail.TypeTextPlain, views.PasswordEmailText(ctx, p))
+	return m, nil
+}
+
+// Notice is the email of an agent's notification, in the agent's language,
+// linking to the ticket page in the console. baseURL is where the desk is
+// opened (no trailing slash). It is marked automatic, so an out-of-office
+// answer does not come back to the desk.
+func Notice(cfg store.MailSettings, n store.NoticeMail, baseURL string) (*gomail.Msg, error) {
+	m, err := newMsg(cfg, n.ToName, n.ToEmail)
+	if err != nil {
+		return nil, err
+	}
+	ctx := views.EmailContext(context.Background(), n.Lang)
+	p := views.NoticeEmailProps{Kind: string(n.Kind), Name: n.ToName, Actor: n.Actor, Code: n.Code, Subject: n.Subject,
+		Link: strings.TrimRight(baseURL, "/") + views.TicketPath(n.Code)}
+	m.Subject(views.NoticeEmailSubject(ctx, p))
+	m.SetMessageIDWithValue(n.HeaderID)
+	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	m.SetBodyString(gomail.TypeTextPlain, views.NoticeEmailText(ctx, p))
 	return m, nil
 }

@@ -42,8 +42,8 @@ func dialIMAP(mb store.Mailbox) (*imapclient.Client, error) {
 // CheckMailbox reads every message in the mailbox's folder and files each
 // (store.IntakeEmail); only once its ticket has committed is the message
 // deleted on the server. own are the desk's own addresses, whose mail is
-// never taken in.
-func CheckMailbox(ctx context.Context, st *store.Store, mb store.Mailbox, own []string) (CheckResult, error) {
+// never taken in; fileLimit is the largest attached file kept (0: 10 MB).
+func CheckMailbox(ctx context.Context, st *store.Store, mb store.Mailbox, own []string, fileLimit int64) (CheckResult, error) {
 	var res CheckResult
 	c, err := dialIMAP(mb)
 	if err != nil {
@@ -77,7 +77,7 @@ func CheckMailbox(ctx context.Context, st *store.Store, mb store.Mailbox, own []
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			if err := take(ctx, st, mb, own, m.FindBodySection(section), &res); err != nil {
+			if err := take(ctx, st, mb, own, fileLimit, m.FindBodySection(section), &res); err != nil {
 				return res, err
 			}
 			// Committed: now the server may forget it.
@@ -108,9 +108,20 @@ var (
 )
 
 // take files one raw message.
-func take(ctx context.Context, st *store.Store, mb store.Mailbox, own []string, raw []byte, res *CheckResult) error {
-	in, ignore, err := Parse(raw, own)
+func take(ctx context.Context, st *store.Store, mb store.Mailbox, own []string, fileLimit int64, raw []byte, res *CheckResult) error {
+	in, ignore, err := Parse(raw, own, fileLimit)
 	if err != nil || ignore {
+		// A bounce of one of the desk's replies marks it Not delivered.
+		if ids, detail, ok := Bounce(raw); ok {
+			for _, id := range ids {
+				if found, err := st.MailBounced(ctx, id, string(ProblemRejected)+"\n"+detail); err != nil || found {
+					if err != nil {
+						return err
+					}
+					break
+				}
+			}
+		}
 		res.Ignored++
 		return st.IgnoreEmail(ctx, in.MessageID)
 	}
@@ -167,10 +178,10 @@ func OwnAddresses(ctx context.Context, st *store.Store, boxes []store.Mailbox) [
 
 // CheckAndRecord checks one mailbox and keeps the time and result of the
 // check for Channels → Email: "" and the counts, or the problem.
-func CheckAndRecord(ctx context.Context, st *store.Store, mb store.Mailbox, own []string) (CheckResult, error) {
+func CheckAndRecord(ctx context.Context, st *store.Store, mb store.Mailbox, own []string, fileLimit int64) (CheckResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
-	res, err := CheckMailbox(ctx, st, mb, own)
+	res, err := CheckMailbox(ctx, st, mb, own, fileLimit)
 	result := fmt.Sprintf("%d %d %d", res.New, res.Added, res.Ignored)
 	if err != nil {
 		result = string(CheckProblem(err)) + "\n" + err.Error()
@@ -182,7 +193,7 @@ func CheckAndRecord(ctx context.Context, st *store.Store, mb store.Mailbox, own 
 }
 
 // CheckAll checks every mailbox in turn.
-func CheckAll(ctx context.Context, st *store.Store) error {
+func CheckAll(ctx context.Context, st *store.Store, fileLimit int64) error {
 	boxes, err := st.Mailboxes(ctx)
 	if err != nil || len(boxes) == 0 {
 		return err
@@ -193,7 +204,7 @@ func CheckAll(ctx context.Context, st *store.Store) error {
 			return ctx.Err()
 		}
 		// One mailbox's trouble is recorded on it and does not stop the others.
-		_, _ = CheckAndRecord(ctx, st, mb, own)
+		_, _ = CheckAndRecord(ctx, st, mb, own, fileLimit)
 	}
 	return nil
 }

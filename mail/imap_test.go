@@ -17,6 +17,8 @@ type intakeDesk struct {
 	sales   int64
 	support int64
 	box     store.Mailbox
+	// fileLimit is the largest attached file kept (0: 10 MB).
+	fileLimit int64
 }
 
 func newIntakeDesk(t *testing.T) *intakeDesk {
@@ -58,7 +60,7 @@ func newIntakeDesk(t *testing.T) *intakeDesk {
 func (d *intakeDesk) check(t *testing.T) CheckResult {
 	t.Helper()
 	boxes, _ := d.st.Mailboxes(context.Background())
-	res, err := CheckAndRecord(context.Background(), d.st, d.box, OwnAddresses(context.Background(), d.st, boxes))
+	res, err := CheckAndRecord(context.Background(), d.st, d.box, OwnAddresses(context.Background(), d.st, boxes), d.fileLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +220,7 @@ func TestMailbox_WrongPasswordIsRecordedAndNothingIsTaken(t *testing.T) {
 	d := newIntakeDesk(t)
 	d.imap.Deliver(t, firstEmail)
 	d.box.Password = "wrong"
-	if _, err := CheckAndRecord(context.Background(), d.st, d.box, nil); err == nil {
+	if _, err := CheckAndRecord(context.Background(), d.st, d.box, nil, 0); err == nil {
 		t.Fatal("a wrong password checked fine")
 	}
 	boxes, _ := d.st.Mailboxes(context.Background())
@@ -266,5 +268,78 @@ JVBERi0xLjQKJcfsj6IK
 	}
 	if th[0].Body != "Invoice attached." {
 		t.Fatalf("body %q", th[0].Body)
+	}
+}
+
+// A bounce that comes back later (the server took the reply, the
+// recipient's server refused it) marks the reply Not delivered with the
+// reason, so the agent sees it and can Retry; it starts no ticket.
+func TestMailbox_LaterBounceMarksTheReplyNotDelivered(t *testing.T) {
+	d := newIntakeDesk(t)
+	ctx := context.Background()
+	d.imap.Deliver(t, firstEmail)
+	d.check(t)
+	code := d.newestCode(t)
+	if err := d.st.Reply(ctx, d.owner.Viewer(), code, "Which parcel?"); err != nil {
+		t.Fatal(err)
+	}
+	due, err := d.st.DueMail(ctx, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due %v %v", due, err)
+	}
+	if err := d.st.MailSent(ctx, due[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	_, before := d.ticket(t, code)
+	d.imap.Deliver(t, `From: Mail Delivery System <MAILER-DAEMON@mx.acme.example>
+To: help@acme.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-1@mx.acme.example>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.example
+
+Final-Recipient: rfc822; dora@explore.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <dora@explore.example>: Recipient address rejected
+
+--B
+Content-Type: text/rfc822-headers
+
+From: Acme <help@acme.example>
+To: dora@explore.example
+Subject: Re: Parcel lost [`+code+`]
+Message-ID: <`+due[0].HeaderID+`>
+
+--B--
+`)
+	if res := d.check(t); res.New != 0 || res.Added != 0 || res.Ignored != 1 {
+		t.Fatalf("check %+v", res)
+	}
+	tk, th := d.ticket(t, code)
+	ds, err := d.st.Deliveries(ctx, tk.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries %+v, %v", ds, err)
+	}
+	for _, dl := range ds {
+		if dl.Status != store.DeliveryFailed || !strings.HasPrefix(dl.Reason, string(ProblemRejected)+"\n") || !strings.Contains(dl.Reason, "Recipient address rejected") {
+			t.Fatalf("after the bounce: %+v", dl)
+		}
+		if err := d.st.RetryMail(ctx, d.owner.Viewer(), code, dl.ID); err != nil {
+			t.Fatalf("Retry after a bounce: %v", err)
+		}
+	}
+	if len(th) != len(before) {
+		t.Fatalf("the bounce added %d messages to the thread", len(th)-len(before))
 	}
 }

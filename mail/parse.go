@@ -29,7 +29,12 @@ var strictHTML = bluemonday.StrictPolicy()
 // auto_reply, X-Autoreply), bounces (multipart/report, mailer-daemon,
 // postmaster) and mail from the desk's own addresses never start tickets or
 // loops. A message without a Message-ID is known by a hash of its bytes.
-func Parse(raw []byte, own []string) (store.IncomingEmail, bool, error) {
+// Attached files larger than fileLimit bytes (0: the default 10 MB) are left
+// out, as the reply box and the customer's page refuse them.
+func Parse(raw []byte, own []string, fileLimit int64) (store.IncomingEmail, bool, error) {
+	if fileLimit <= 0 {
+		fileLimit = store.DefaultAttachmentLimit
+	}
 	sum := sha256.Sum256(raw)
 	in := store.IncomingEmail{MessageID: "sha256-" + hex.EncodeToString(sum[:16]) + "@helpline.invalid"}
 	r, err := gomessage.CreateReader(bytes.NewReader(raw))
@@ -75,11 +80,11 @@ func Parse(raw []byte, own []string) (store.IncomingEmail, bool, error) {
 			name, _ := ah.Filename()
 			// One byte over the limit is enough to know it is too big:
 			// such a file is left out, the message is kept.
-			b, err := io.ReadAll(io.LimitReader(p.Body, store.DefaultAttachmentLimit+1))
+			b, err := io.ReadAll(io.LimitReader(p.Body, fileLimit+1))
 			if err != nil {
 				return in, true, err
 			}
-			if len(b) <= store.DefaultAttachmentLimit && len(in.Attachments) < store.MaxAttachments {
+			if int64(len(b)) <= fileLimit && len(in.Attachments) < store.MaxAttachments {
 				in.Attachments = append(in.Attachments, store.NewAttachment{Filename: name, Data: b})
 			}
 			continue

@@ -250,14 +250,17 @@ type ProfileInput struct {
 	Name     string
 	Alias    string
 	Language string
+	// NotifyEmail is Email me my notifications.
+	NotifyEmail bool
 }
 
-// UpdateProfile changes the agent's own name, alias and language.
+// UpdateProfile changes the agent's own name, alias, language and whether
+// their notifications are also emailed.
 func (s *Store) UpdateProfile(ctx context.Context, agentID int64, in ProfileInput, ip string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
-		res, err := tx.ExecContext(ctx, `UPDATE agents SET name = ?, alias = ?, language = ?, updated_at = ?, updated_by = ?
-			WHERE id = ? AND removed_at IS NULL`, in.Name, in.Alias, in.Language, now, agentID, agentID)
+		res, err := tx.ExecContext(ctx, `UPDATE agents SET name = ?, alias = ?, language = ?, notify_email = ?, updated_at = ?, updated_by = ?
+			WHERE id = ? AND removed_at IS NULL`, in.Name, in.Alias, in.Language, boolInt(in.NotifyEmail), now, agentID, agentID)
 		if err != nil {
 			return err
 		}

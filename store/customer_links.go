@@ -37,7 +37,14 @@ func customerLinkTx(ctx context.Context, tx *sql.Tx, ticketID int64, lang string
 		return "", err
 	}
 	if lang == "" {
-		lang = "en"
+		// Not known from the customer: the desk's default language
+		// (Configuration → Languages) writes their emails.
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT default_language FROM account WHERE id = 1), '')`).Scan(&lang); err != nil {
+			return "", err
+		}
+		if lang == "" {
+			lang = "en"
+		}
 	}
 	token = newCustomerToken()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, ?, ?)
@@ -75,7 +82,7 @@ func (s *Store) CustomerLink(ctx context.Context, code, lang string) (string, er
 // old link stops working at once.
 func (s *Store) ResetCustomerLink(ctx context.Context, v authz.Viewer, code string) error {
 	return s.act(ctx, v, code, "reset customer link of", func(tx *sql.Tx, t *ticketState, now int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, 'en', ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, coalesce(nullif((SELECT default_language FROM account WHERE id = 1), ''), 'en'), ?)
 			ON CONFLICT (ticket_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at`, t.id, newCustomerToken(), now)
 		return err
 	})

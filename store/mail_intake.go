@@ -133,7 +133,7 @@ func (s *Store) answeredTicket(ctx context.Context, tx *sql.Tx, in IncomingEmail
 	refs := append(append([]string{}, in.InReplyTo...), in.References...)
 	for _, ref := range refs {
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT ticket_id FROM outbox WHERE header_id = ?
+		err := tx.QueryRowContext(ctx, `SELECT ticket_id FROM outbox WHERE header_id = ? AND agent_id IS NULL
 			UNION SELECT ticket_id FROM mail_refs WHERE header_id = ? AND ticket_id IS NOT NULL`, ref, ref).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue

@@ -51,17 +51,19 @@ func notify(ctx context.Context, tx *sql.Tx, agentID, ticketID int64, kind Notif
 	if err != nil {
 		return fmt.Errorf("notify agent %d of ticket %d: %w", agentID, ticketID, err)
 	}
-	return nil
+	return queueNoticeMail(ctx, tx, agentID, ticketID, kind, actorID, now)
 }
 
 // notifyAssignee tells a ticket's assignee that its customer answered.
 func notifyAssignee(ctx context.Context, tx *sql.Tx, ticketID, now int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (agent_id, ticket_id, kind, created_at)
-		SELECT assignee_id, id, 'customer_reply', ? FROM tickets WHERE id = ? AND assignee_id IS NOT NULL`, now, ticketID)
-	if err != nil {
+	var assignee sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT assignee_id FROM tickets WHERE id = ?`, ticketID).Scan(&assignee); err != nil {
 		return fmt.Errorf("notify the assignee of ticket %d: %w", ticketID, err)
 	}
-	return nil
+	if !assignee.Valid {
+		return nil
+	}
+	return notify(ctx, tx, assignee.Int64, ticketID, NotifyCustomerReply, 0, now)
 }
 
 // Mentionable is an agent a note can mention.

@@ -88,25 +88,31 @@ type OutgoingMail struct {
 	AgentName string // the alias when the agent has one
 	Token     string // the customer's link
 	Lang      string // the customer's language
-	HeaderID  string
+	// FromAddress is the address of the mailbox of the ticket's department,
+	// when it has one (SPEC §6.2), so the customer's answer comes back to
+	// the mailbox that files it there; "" for the desk's From address.
+	FromAddress string
+	HeaderID    string
 	// References are the Message-IDs of the ticket's earlier emails, oldest
 	// first; the last is the one this answers (In-Reply-To).
 	References []string
 	Attempts   int
 }
 
-// DueMail returns up to limit emails whose time to be tried has come,
-// oldest first.
+// DueMail returns up to limit emails to requesters whose time to be tried
+// has come, oldest first (agents' notifications: DueNoticeMail).
 func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, t.id, t.code, t.subject, c.name, c.email, m.body,
-			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'), o.header_id, o.attempts
+			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'),
+			coalesce((SELECT mb.username FROM mailboxes mb WHERE mb.department_id = t.department_id AND mb.username LIKE '%@%'
+				ORDER BY mb.id LIMIT 1), ''), o.header_id, o.attempts
 		FROM outbox o
 		JOIN tickets t ON t.id = o.ticket_id
 		JOIN contacts c ON c.id = t.contact_id
 		JOIN messages m ON m.id = o.message_id
 		LEFT JOIN agents a ON a.id = m.agent_id
 		LEFT JOIN customer_links l ON l.ticket_id = t.id
-		WHERE o.status = 'pending' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
+		WHERE o.status = 'pending' AND o.agent_id IS NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, s.nowMs(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due mail: %w", err)
 	}
@@ -115,7 +121,7 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 	for rows.Next() {
 		var m OutgoingMail
 		var ticketID int64
-		if err := rows.Scan(&m.ID, &ticketID, &m.Code, &m.Subject, &m.ToName, &m.ToEmail, &m.Body, &m.AgentName, &m.Token, &m.Lang, &m.HeaderID, &m.Attempts); err != nil {
+		if err := rows.Scan(&m.ID, &ticketID, &m.Code, &m.Subject, &m.ToName, &m.ToEmail, &m.Body, &m.AgentName, &m.Token, &m.Lang, &m.FromAddress, &m.HeaderID, &m.Attempts); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due mail: %w", err)
 		}
@@ -143,7 +149,7 @@ func (s *Store) earlierHeaderIDs(ctx context.Context, ticketID, before int64) ([
 			SELECT header_id, created_at AS at, 0 AS k FROM mail_refs
 			WHERE ticket_id = ? AND created_at <= (SELECT created_at FROM outbox WHERE id = ?)
 			UNION ALL
-			SELECT header_id, created_at, id FROM outbox WHERE ticket_id = ? AND id < ?) r
+			SELECT header_id, created_at, id FROM outbox WHERE ticket_id = ? AND id < ? AND agent_id IS NULL) r
 		ORDER BY at, k`, ticketID, before, ticketID, before)
 	if err != nil {
 		return nil, fmt.Errorf("store: earlier emails of ticket %d: %w", ticketID, err)
@@ -214,7 +220,7 @@ type Delivery struct {
 func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Delivery, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT id, message_id, status, attempts, last_error FROM outbox
 		WHERE (ticket_id = `+intArg+` OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = `+intArg+`))
-		AND status <> 'sent' ORDER BY id`, ticketID, ticketID)
+		AND status <> 'sent' AND agent_id IS NULL ORDER BY id`, ticketID, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of ticket %d: %w", ticketID, err)
 	}
@@ -235,7 +241,7 @@ func (s *Store) Deliveries(ctx context.Context, ticketID int64) (map[int64]Deliv
 func (s *Store) RetryMail(ctx context.Context, v authz.Viewer, code string, id int64) error {
 	return s.act(ctx, v, code, "retry email of", func(tx *sql.Tx, t *ticketState, now int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = ''
-			WHERE id = ? AND (ticket_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = ?)) AND status = 'failed'`, now, id, t.id, t.id)
+			WHERE id = ? AND (ticket_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = ?)) AND status = 'failed' AND agent_id IS NULL`, now, id, t.id, t.id)
 		if err != nil {
 			return err
 		}

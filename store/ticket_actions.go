@@ -253,12 +253,14 @@ func assign(ctx context.Context, tx *sql.Tx, t *ticketState, agentID int64, by a
 		return fmt.Errorf("assign ticket %d: %w", t.id, err)
 	}
 	t.assigneeID = agentID
-	if agentID != 0 && agentID != by.agentID {
-		if err := notify(ctx, tx, agentID, t.id, NotifyAssigned, by.agentID, now); err != nil {
-			return err
-		}
+	if err := addMessage(ctx, tx, t.id, by.event(EventAssigned, EventDetails{Name: name}), now); err != nil {
+		return err
 	}
-	return addMessage(ctx, tx, t.id, by.event(EventAssigned, EventDetails{Name: name}), now)
+	// After the event, which an email of the notification is about.
+	if agentID != 0 && agentID != by.agentID {
+		return notify(ctx, tx, agentID, t.id, NotifyAssigned, by.agentID, now)
+	}
+	return nil
 }
 
 // Transfer moves a ticket to another department; its assignee is cleared

@@ -104,7 +104,7 @@ func (s *Server) mailboxCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := mail.CheckAndRecord(ctx, s.st, mb, mail.OwnAddresses(ctx, s.st, boxes))
+	res, err := mail.CheckAndRecord(ctx, s.st, mb, mail.OwnAddresses(ctx, s.st, boxes), s.attachmentLimit())
 	if err != nil {
 		flash(c, views.FlashError, tf(c, "MailboxCheckFailed", map[string]any{"Name": mb.Username})+" "+t(c, string(mail.CheckProblem(err))))
 	} else {

@@ -132,4 +132,14 @@ func TestBrowser_EmailConversation(t *testing.T) {
 	if n := read(t, ctx, "images in the message", chromedp.Evaluate[int](`document.querySelectorAll(".msg-body img, .msg-body script").length`)); n != 0 {
 		t.Fatalf("the message renders %d elements of the email's HTML", n)
 	}
+	// What the email said is there as text; no element anywhere carries an
+	// event handler, and nothing it held changed the page.
+	if body := text(t, ctx, ".msg-customer .msg-body"); !strings.Contains(body, "Hi") {
+		t.Fatalf("the message shows %q", body)
+	}
+	handlers := read(t, ctx, "event handlers", chromedp.Evaluate[int](
+		`[...document.querySelectorAll("*")].filter(e => [...e.attributes].some(a => a.name.startsWith("on"))).length`))
+	if handlers != 0 || read(t, ctx, "title", chromedp.Title()) == "pwned" {
+		t.Fatalf("%d elements carry event handlers after showing the HTML email", handlers)
+	}
 }

@@ -20,7 +20,11 @@ func (s *Server) profileShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered, TwoFactor: twoFactor}
+	notifyEmail, err := s.st.NotifyByEmail(c.Request().Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context()), NotifyEmail: notifyEmail}, Offered: offered, TwoFactor: twoFactor}
 	return s.render(c, http.StatusOK, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 }
 
@@ -28,9 +32,10 @@ func (s *Server) profileUpdate(c echo.Context) error {
 	a := currentAgent(c)
 	f := newForm(c)
 	v := views.ProfileValues{
-		Name:     f.text("name", true, maxName),
-		Alias:    f.text("alias", false, maxName),
-		Language: f.language("language"),
+		Name:        f.text("name", true, maxName),
+		Alias:       f.text("alias", false, maxName),
+		Language:    f.language("language"),
+		NotifyEmail: f.checked("notify_email"),
 	}
 	offered, err := s.offeredLanguages(c)
 	if err != nil {
@@ -51,7 +56,7 @@ func (s *Server) profileUpdate(c echo.Context) error {
 		p := views.ProfileProps{Values: v, Errors: f.errs, Offered: offered, TwoFactor: twoFactor}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, views.PasswordProps{}), views.ProfileForm(p))
 	}
-	err = s.st.UpdateProfile(c.Request().Context(), a.ID, store.ProfileInput{Name: v.Name, Alias: v.Alias, Language: v.Language}, c.RealIP())
+	err = s.st.UpdateProfile(c.Request().Context(), a.ID, store.ProfileInput{Name: v.Name, Alias: v.Alias, Language: v.Language, NotifyEmail: v.NotifyEmail}, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -86,7 +91,11 @@ func (s *Server) passwordUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context())}, Offered: offered, TwoFactor: twoFactor}
+	notifyEmail, err := s.st.NotifyByEmail(c.Request().Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	p := views.ProfileProps{Values: views.ProfileValues{Name: a.Name, Alias: a.Alias, Language: views.Lang(c.Request().Context()), NotifyEmail: notifyEmail}, Offered: offered, TwoFactor: twoFactor}
 	if !f.ok() {
 		pw := views.PasswordProps{Errors: f.errs}
 		return s.render(c, http.StatusUnprocessableEntity, views.ProfilePage(p, pw), views.PasswordForm(pw))

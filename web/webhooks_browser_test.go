@@ -32,7 +32,7 @@ func TestBrowser_WebhookReceivesANewTicket(t *testing.T) {
 		io.WriteString(rw, "thanks")
 	}))
 	t.Cleanup(rcv.Close)
-	worker := jobs.NewRunner(w.app.srv.log, jobs.Mail(w.app.st, base)...)
+	worker := jobs.NewRunner(w.app.srv.log, jobs.Mail(w.app.st, base, 0)...)
 	worker.Start(context.Background())
 	t.Cleanup(worker.Stop)
 

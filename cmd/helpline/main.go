@@ -230,7 +230,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if mailBase == "" {
 		mailBase = "http://" + ln.Addr().String()
 	}
-	background := jobs.NewRunner(logger, append(jobs.Desk(st), jobs.Mail(st, mailBase)...)...)
+	background := jobs.NewRunner(logger, append(jobs.Desk(st), jobs.Mail(st, mailBase, int64(cfg.AttachmentMB)<<20)...)...)
 	background.Start(ctx)
 	defer background.Stop()
 

@@ -121,6 +121,18 @@ func sqliteDeskToMove(t *testing.T) movedDesk {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Email: the settings with their sealed password, a customer's file,
+	// and Ann's notifications by email waiting in the outbox.
+	if err := st.SaveMailSettings(ctx, d.owner.ID, store.MailSettings{Host: "smtp.acme.example", Port: 587, Security: store.SecurityStartTLS,
+		Username: "desk", Password: "mail-s3cret", FromAddress: "help@acme.example"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdateProfile(ctx, d.agent.ID, store.ProfileInput{Name: "Ann Agent", NotifyEmail: true}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AttachToFirstMessage(ctx, d.code, []store.NewAttachment{{Filename: "smoke.png", Data: []byte("\x89PNG\r\n\x1a\nsmoke")}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, step := range []error{
 		st.Reply(ctx, ownerV, d.code, "Unplug it, please"),
 		st.AddNote(ctx, ownerV, d.code, "Third time this month"),
@@ -234,6 +246,30 @@ func TestMigrateTo_MovesASQLiteDeskToPostgreSQL(t *testing.T) {
 	}
 	if page := must(to.Queue(ctx, ownerV, store.QueueFilter{Tag: "hardware", Limit: 10})); len(page.Tickets) != 1 {
 		t.Errorf("the tag finds %d tickets, want 1", len(page.Tickets))
+	}
+
+	// Email: the settings work, the file downloads, nothing waiting is lost.
+	if m, err := to.MailSettings(ctx); err != nil || m.Password != "mail-s3cret" || m.Host != "smtp.acme.example" {
+		t.Errorf("mail settings after the move: %+v, %v", m, err)
+	}
+	if files := must(to.Attachments(ctx, tk.ID)); len(files) != 1 {
+		t.Errorf("the ticket's files after the move: %+v", files)
+	} else {
+		for _, fs := range files {
+			if f, err := to.TicketAttachment(ctx, ownerV, d.code, fs[0].ID); err != nil || string(f.Data) != "\x89PNG\r\n\x1a\nsmoke" {
+				t.Errorf("the file after the move: %q, %v", f.Data, err)
+			}
+		}
+	}
+	if replies := must(to.DueMail(ctx, 100)); len(replies) == 0 {
+		t.Error("the replies' emails waiting in the outbox were not moved")
+	}
+	if notices := must(to.DueNoticeMail(ctx, 100)); len(notices) != 2 || notices[0].ToEmail != "ann@example.com" ||
+		notices[0].Kind != store.NotifyAssigned || notices[1].Kind != store.NotifyCustomerReply {
+		t.Errorf("Ann's notification emails after the move: %+v", notices)
+	}
+	if on, err := to.NotifyByEmail(ctx, d.agent.ID); err != nil || !on {
+		t.Errorf("Ann's Email me my notifications after the move: %v, %v", on, err)
 	}
 
 	// Counts: the same as on SQLite.
