@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -131,7 +131,7 @@ func (s *Store) eachRow(ctx context.Context, q string, args []any, fn func(*sql.
 	return rows.Err()
 }
 
-// queueKey is the queue_hours key of f's filters (0 and '': all).
+// queueKey is the queue_hours key of f's filters (0 and ”: all).
 func queueKey(f ReportFilter) (string, []any) {
 	return "q.department_id = " + intArg + " AND q.agent_id = " + intArg + " AND q.channel = " + textArg,
 		[]any{f.DepartmentID, f.AgentID, string(f.Channel)}

@@ -176,7 +176,7 @@ func TestReportRollups_EqualARecountAfterRandomActions(t *testing.T) {
 
 // queueModel is the Ticket load's queue as a test counts it from the
 // tickets after every action: per key (department or 0, assignee or 0,
-// channel or '') the size now and per hour the largest, smallest and last.
+// channel or ”) the size now and per hour the largest, smallest and last.
 type queueModel struct {
 	level map[string]int64
 	hours map[string]string // key and hour: "high low last"
