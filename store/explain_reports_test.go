@@ -46,6 +46,8 @@ func reportQueries(w *ticketWorld, days int) []query {
 		add("ticket load queue", q, args)
 		q, args = signedInSQL(f, from, to)
 		add("ticket load signed in", q, args)
+		q, args = reportTagsSQL(f)
+		add("tags", q, args)
 	}
 	return qs
 }

@@ -49,7 +49,7 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 	}
 	// Tickets created.
 	q, args := reportDaysSQL(f)
-	if err := s.eachRow(ctx, q, args, func(rows *sql.Rows) error {
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
 		var h int64
 		var fig ReportFigures
 		if err := rows.Scan(append([]any{&h}, fig.scanTargets()...)...); err != nil {
@@ -85,7 +85,7 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 		}
 	}
 	q, args = queueHoursSQL(f, from, to)
-	if err := s.eachRow(ctx, q, args, func(rows *sql.Rows) error {
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
 		var h, high, low, last int64
 		if err := rows.Scan(&h, &high, &low, &last); err != nil {
 			return err
@@ -102,7 +102,7 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 	fill(to)
 	// Agents signed in.
 	q, args = signedInSQL(f, from, to)
-	if err := s.eachRow(ctx, q, args, func(rows *sql.Rows) error {
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
 		var h, n int64
 		if err := rows.Scan(&h, &n); err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 	return hours, nil
 }
 
-func (s *Store) eachRow(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
+func (s *Store) eachRow(ctx context.Context, q string, args []any, fn func(scanner) error) error {
 	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
@@ -184,12 +184,15 @@ func markSignedIn(ctx context.Context, tx *sql.Tx, agentID, fromMs, toMs int64) 
 
 // queueRebuildSQL sets what messages_queue_keep keeps (migrations/*/0029)
 // from the tickets now, on either engine, after a bulk load: the queue's
-// history starts at the load's last message.
+// history starts at the load's last message; the Tags tab's creation time
+// and replies of each ticket.
 var queueRebuildSQL = []string{
 	`UPDATE ticket_firsts SET
 		q_in = (SELECT CASE WHEN t.status IN ('new', 'open') THEN 1 ELSE 0 END FROM tickets t WHERE t.id = ticket_firsts.ticket_id),
 		q_department = (SELECT t.department_id FROM tickets t WHERE t.id = ticket_firsts.ticket_id),
-		q_agent = (SELECT coalesce(t.assignee_id, 0) FROM tickets t WHERE t.id = ticket_firsts.ticket_id)`,
+		q_agent = (SELECT coalesce(t.assignee_id, 0) FROM tickets t WHERE t.id = ticket_firsts.ticket_id),
+		created_at = (SELECT t.created_at FROM tickets t WHERE t.id = ticket_firsts.ticket_id),
+		answers = (SELECT count(*) FROM messages m WHERE m.ticket_id = ticket_firsts.ticket_id AND m.kind = 'reply')`,
 	`DELETE FROM queue_levels`,
 	`INSERT INTO queue_levels (department_id, agent_id, channel, n)
 		SELECT department_id, agent_id, channel, -sum(n) FROM queue_moves WHERE n = -1 GROUP BY department_id, agent_id, channel`,
@@ -199,3 +202,6 @@ var queueRebuildSQL = []string{
 	`INSERT INTO queue_hours (department_id, agent_id, channel, at_hour, high, low, last)
 		SELECT department_id, agent_id, channel, (SELECT coalesce(max(created_at), 0) FROM messages) / 3600000, n, n, n FROM queue_levels`,
 }
+
+// scanner is a row being read.
+type scanner interface{ Scan(...any) error }

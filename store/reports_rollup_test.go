@@ -273,6 +273,12 @@ func (m *queueModel) check(t *testing.T, s *Store) {
 	if len(wantHours) == 0 {
 		t.Fatal("the queue never changed")
 	}
+	// The Tags tab's creation time and replies of each ticket.
+	keptTickets := read(`SELECT '' || ticket_id, created_at || ' ' || answers FROM ticket_firsts`)
+	countedTickets := read(`SELECT '' || t.id, t.created_at || ' ' || (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.kind = 'reply') FROM tickets t`)
+	if !maps.Equal(keptTickets, countedTickets) {
+		t.Errorf("ticket_firsts' created_at and answers differ from a count:\nkept %v\nwant %v", keptTickets, countedTickets)
+	}
 	if !maps.Equal(keptLevels, wantLevels) {
 		t.Errorf("queue_levels differ from a count:\nkept %v\nwant %v", keptLevels, wantLevels)
 	}

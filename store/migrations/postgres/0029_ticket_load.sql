@@ -5,6 +5,11 @@
 
 ALTER TABLE ticket_firsts ADD COLUMN q_in INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ticket_firsts ADD COLUMN q_department BIGINT NOT NULL DEFAULT 0;
+-- The Tags tab reads the tickets created in its period from here, with
+-- the replies each has had (kept by the same trigger).
+ALTER TABLE ticket_firsts ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ticket_firsts ADD COLUMN answers BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX ticket_firsts_created ON ticket_firsts (created_at);
 ALTER TABLE ticket_firsts ADD COLUMN q_agent BIGINT NOT NULL DEFAULT 0;
 
 CREATE TABLE queue_levels (
@@ -67,7 +72,8 @@ BEGIN
                 high = greatest(h.high, excluded.last), low = least(h.low, excluded.last), last = excluded.last;
     END LOOP;
     UPDATE ticket_firsts f SET q_in = CASE WHEN t.status IN ('new', 'open') THEN 1 ELSE 0 END,
-            q_department = t.department_id, q_agent = coalesce(t.assignee_id, 0)
+            q_department = t.department_id, q_agent = coalesce(t.assignee_id, 0),
+            created_at = t.created_at, answers = f.answers + CASE NEW.kind WHEN 'reply' THEN 1 ELSE 0 END
         FROM tickets t WHERE t.id = NEW.ticket_id AND f.ticket_id = NEW.ticket_id;
     RETURN NULL;
 END $$;
@@ -76,7 +82,8 @@ CREATE TRIGGER messages_queue_keep AFTER INSERT ON messages
     FOR EACH ROW EXECUTE FUNCTION messages_queue_keep();
 
 UPDATE ticket_firsts f SET q_in = CASE WHEN t.status IN ('new', 'open') THEN 1 ELSE 0 END,
-        q_department = t.department_id, q_agent = coalesce(t.assignee_id, 0)
+        q_department = t.department_id, q_agent = coalesce(t.assignee_id, 0), created_at = t.created_at,
+        answers = (SELECT count(*) FROM messages m WHERE m.ticket_id = f.ticket_id AND m.kind = 'reply')
     FROM tickets t WHERE t.id = f.ticket_id;
 INSERT INTO queue_levels (department_id, agent_id, channel, n)
     SELECT department_id, agent_id, channel, -sum(n) FROM queue_moves WHERE n = -1 GROUP BY department_id, agent_id, channel;

@@ -13,6 +13,11 @@
 -- clears the assignee) counts once, at the time of its history event.
 ALTER TABLE ticket_firsts ADD COLUMN q_in INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ticket_firsts ADD COLUMN q_department INTEGER NOT NULL DEFAULT 0;
+-- The Tags tab reads the tickets created in its period from here, with
+-- the replies each has had (kept by the same trigger).
+ALTER TABLE ticket_firsts ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket_firsts ADD COLUMN answers INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ticket_firsts_created ON ticket_firsts (created_at);
 ALTER TABLE ticket_firsts ADD COLUMN q_agent INTEGER NOT NULL DEFAULT 0;
 
 -- The queue now, per key.
@@ -85,7 +90,9 @@ CREATE TRIGGER messages_queue_keep AFTER INSERT ON messages BEGIN
     UPDATE ticket_firsts SET
         q_in = (SELECT CASE WHEN status IN ('new', 'open') THEN 1 ELSE 0 END FROM tickets WHERE id = new.ticket_id),
         q_department = (SELECT department_id FROM tickets WHERE id = new.ticket_id),
-        q_agent = (SELECT coalesce(assignee_id, 0) FROM tickets WHERE id = new.ticket_id)
+        q_agent = (SELECT coalesce(assignee_id, 0) FROM tickets WHERE id = new.ticket_id),
+        created_at = (SELECT created_at FROM tickets WHERE id = new.ticket_id),
+        answers = answers + CASE new.kind WHEN 'reply' THEN 1 ELSE 0 END
         WHERE ticket_id = new.ticket_id;
 END;
 -- +goose StatementEnd
@@ -94,7 +101,9 @@ END;
 UPDATE ticket_firsts SET
     q_in = (SELECT CASE WHEN status IN ('new', 'open') THEN 1 ELSE 0 END FROM tickets WHERE id = ticket_firsts.ticket_id),
     q_department = (SELECT department_id FROM tickets WHERE id = ticket_firsts.ticket_id),
-    q_agent = (SELECT coalesce(assignee_id, 0) FROM tickets WHERE id = ticket_firsts.ticket_id);
+    q_agent = (SELECT coalesce(assignee_id, 0) FROM tickets WHERE id = ticket_firsts.ticket_id),
+    created_at = (SELECT created_at FROM tickets WHERE id = ticket_firsts.ticket_id),
+    answers = (SELECT count(*) FROM messages WHERE ticket_id = ticket_firsts.ticket_id AND kind = 'reply');
 INSERT INTO queue_levels (department_id, agent_id, channel, n)
     SELECT department_id, agent_id, channel, sum(n) FROM queue_moves WHERE n = -1 GROUP BY department_id, agent_id, channel;
 UPDATE queue_levels SET n = -n;
