@@ -95,6 +95,7 @@ type ReportsProps struct {
 	Rows        []store.ReportRow
 	Total       store.ReportFigures
 	Load        []store.LoadHour
+	Tags        []store.TagRow
 }
 
 // shown reports whether the query was taken, so there are figures to show.
@@ -105,6 +106,7 @@ func reportTabs() []NavItem {
 		{LabelID: "ReportTabOverview", Path: PathReports},
 		{LabelID: "ReportTabPerformance", Path: PathReportsPerformance},
 		{LabelID: "ReportTabLoad", Path: PathReportsLoad},
+		{LabelID: "ReportTabTags", Path: PathReportsTags},
 	}
 }
 

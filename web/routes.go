@@ -221,6 +221,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsLoad, s.reportLoad, reportsAccess},
 		{http.MethodGet, views.PathReportsLoadCSV, s.reportLoadCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsTags, s.reportTags, reportsAccess},
+		{http.MethodGet, views.PathReportsTagsCSV, s.reportTagsCSV, reportsAccess},
 
 		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
 		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},
