@@ -206,6 +206,12 @@ var copyOrder = []copyTable{
 	// a ticket is in no other table to rebuild them from.
 	{name: "ticket_firsts", key: "ticket_id"},
 	{name: "report_hours", key: "at_hour, department_id, agent_id, channel"},
+	// The queue's history and the hours agents were signed in are in no
+	// other table either.
+	{name: "queue_levels", key: "department_id, agent_id, channel"},
+	{name: "queue_hours", key: "department_id, agent_id, channel, at_hour"},
+	{name: "queue_since", key: "id"},
+	{name: "report_signed_in", key: "at_hour, agent_id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

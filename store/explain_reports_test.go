@@ -39,6 +39,15 @@ func reportQueries(w *ticketWorld, days int) []query {
 		add("performance by department", q, args)
 		q, args = w.s.exportSQL(f)
 		add("export tickets", q, args)
+		from, to := hourOf(f.From), hourOf(f.To)
+		q, args = queueBeforeSQL(f, from)
+		add("ticket load queue before", q, args)
+		q, args = queueHoursSQL(f, from, to)
+		add("ticket load queue", q, args)
+		q, args = signedInSQL(f, from, to)
+		add("ticket load signed in", q, args)
+		q, args = reportTagsSQL(f)
+		add("tags", q, args)
 	}
 	return qs
 }

@@ -70,7 +70,8 @@ func (s *Store) ExportTickets(ctx context.Context, v authz.Viewer, f ReportFilte
 
 // exportSQL reads Export tickets' rows for f, oldest first: always along
 // tickets_created (a department's or assignee's index would read fewer
-// rows but sort them all before the first is sent).
+// rows but sort them all before the first is sent). The answer count is
+// kept on the ticket's firsts (migration 0029), not counted per row.
 func (s *Store) exportSQL(f ReportFilter) (string, []any) {
 	tags := `(SELECT group_concat(tag, ',') FROM (SELECT tt.tag FROM ticket_tags tt WHERE tt.ticket_id = t.id ORDER BY tt.tag) g)`
 	if s.pg {
@@ -91,8 +92,7 @@ func (s *Store) exportSQL(f ReportFilter) (string, []any) {
 		args = append(args, string(f.Channel))
 	}
 	return `SELECT t.code, t.subject, d.name, coalesce(a.name, ''), t.channel, t.status, t.priority,
-			coalesce(` + tags + `, ''), t.created_at, f.first_reply_at, f.first_resolve_at,
-			(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.kind = 'reply')
+			coalesce(` + tags + `, ''), t.created_at, f.first_reply_at, f.first_resolve_at, coalesce(f.answers, 0)
 		FROM tickets t INDEXED BY tickets_created
 		CROSS JOIN departments d ON d.id = t.department_id
 		LEFT JOIN agents a ON a.id = t.assignee_id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -136,12 +137,15 @@ func TestReportRollups_EqualARecountAfterRandomActions(t *testing.T) {
 				}
 				return err
 			}
+			queue := newQueueModel()
 			for i := range 150 {
 				clock = clock.Add(time.Duration(rng.IntN(180)) * time.Minute)
 				if err := act(i); err != nil {
 					t.Fatalf("action %d: %v", i, err)
 				}
+				queue.observe(hourOf(clock), queueCounted(t, s))
 			}
+			queue.check(t, s)
 			// ticket_firsts against a recount from the threads; the hours
 			// against a recount from the kept firsts (whose first assignee
 			// a thread cannot tell) and the threads.
@@ -167,5 +171,125 @@ func TestReportRollups_EqualARecountAfterRandomActions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// queueModel is the Ticket load's queue as a test counts it from the
+// tickets after every action: per key (department or 0, assignee or 0,
+// channel or ”) the size now and per hour the largest, smallest and last.
+type queueModel struct {
+	level map[string]int64
+	hours map[string]string // key and hour: "high low last"
+	rows  map[string][3]int64
+}
+
+func newQueueModel() *queueModel {
+	return &queueModel{level: map[string]int64{}, rows: map[string][3]int64{}}
+}
+
+// queueCounted counts the tickets New or Open under every key.
+func queueCounted(t *testing.T, s *Store) map[string]int64 {
+	t.Helper()
+	rows, err := s.w.Query(`SELECT department_id, coalesce(assignee_id, 0), channel FROM tickets WHERE status IN ('new', 'open')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var d, a int64
+		var c string
+		if err := rows.Scan(&d, &a, &c); err != nil {
+			t.Fatal(err)
+		}
+		for _, dd := range []int64{0, d} {
+			for _, aa := range slices.Compact([]int64{0, a}) {
+				for _, cc := range []string{"", c} {
+					out[fmt.Sprint(dd, " ", aa, " ", cc)]++
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func (m *queueModel) observe(hour int64, now map[string]int64) {
+	keys := map[string]bool{}
+	for k := range now {
+		keys[k] = true
+	}
+	for k := range m.level {
+		keys[k] = true
+	}
+	for k := range keys {
+		before, after := m.level[k], now[k]
+		if before == after {
+			continue
+		}
+		id := fmt.Sprint(k, " @", hour)
+		r, ok := m.rows[id]
+		if !ok {
+			r = [3]int64{max(before, after), min(before, after), after}
+		}
+		r = [3]int64{max(r[0], after), min(r[1], after), after}
+		m.rows[id] = r
+		m.level[k] = after
+	}
+}
+
+// check compares the kept queue with the model.
+func (m *queueModel) check(t *testing.T, s *Store) {
+	t.Helper()
+	read := func(q string) map[string]string {
+		rows, err := s.w.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = v
+		}
+		return out
+	}
+	keptLevels := read(`SELECT department_id || ' ' || agent_id || ' ' || channel, '' || n FROM queue_levels WHERE n <> 0`)
+	keptHours := read(`SELECT department_id || ' ' || agent_id || ' ' || channel || ' @' || at_hour, high || ' ' || low || ' ' || last FROM queue_hours`)
+	wantLevels, wantHours := map[string]string{}, map[string]string{}
+	for k, n := range m.level {
+		if n != 0 {
+			wantLevels[k] = fmt.Sprint(n)
+		}
+	}
+	for k, r := range m.rows {
+		wantHours[k] = fmt.Sprint(r[0], " ", r[1], " ", r[2])
+	}
+	if len(wantHours) == 0 {
+		t.Fatal("the queue never changed")
+	}
+	// The Tags tab's creation time and replies of each ticket.
+	keptTickets := read(`SELECT '' || ticket_id, created_at || ' ' || answers FROM ticket_firsts`)
+	countedTickets := read(`SELECT '' || t.id, t.created_at || ' ' || (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.kind = 'reply') FROM tickets t`)
+	if !maps.Equal(keptTickets, countedTickets) {
+		t.Errorf("ticket_firsts' created_at and answers differ from a count:\nkept %v\nwant %v", keptTickets, countedTickets)
+	}
+	if !maps.Equal(keptLevels, wantLevels) {
+		t.Errorf("queue_levels differ from a count:\nkept %v\nwant %v", keptLevels, wantLevels)
+	}
+	for k, want := range wantHours {
+		if keptHours[k] != want {
+			t.Errorf("queue_hours %s: kept %q, counted %q", k, keptHours[k], want)
+		}
+	}
+	for k, kept := range keptHours {
+		if _, ok := wantHours[k]; !ok {
+			t.Errorf("queue_hours %s: kept %q, no change counted", k, kept)
+		}
 	}
 }

@@ -67,7 +67,10 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, token string,
 	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, remember, ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		HashToken(token), agentID, now.UnixMilli(), now.UnixMilli(), expires.UnixMilli(), remember, ip, truncate(userAgent, 300))
-	return err
+	if err != nil {
+		return err
+	}
+	return markSignedIn(ctx, tx, agentID, now.UnixMilli(), now.UnixMilli())
 }
 
 // ErrSignInStale answers a sign-in whose agent was removed, or whose
@@ -235,9 +238,17 @@ func (s *Store) TouchSession(ctx context.Context, se Session) error {
 		}
 	}
 	err := s.writeSession(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ? AND ended_reason = ''`,
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ? AND ended_reason = ''`,
 			now.UnixMilli(), expires.UnixMilli(), se.TokenHash)
-		return err
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		// The Ticket load report counts the agent signed in since the
+		// session's last use.
+		return markSignedIn(ctx, tx, se.AgentID, se.LastSeenAt.UnixMilli(), now.UnixMilli())
 	})
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)

@@ -94,13 +94,20 @@ type ReportsProps struct {
 	Overview    store.Overview
 	Rows        []store.ReportRow
 	Total       store.ReportFigures
+	Load        []store.LoadHour
+	Tags        []store.TagRow
 }
 
 // shown reports whether the query was taken, so there are figures to show.
 func (p ReportsProps) shown() bool { return len(p.Errors) == 0 && !p.From.IsZero() }
 
 func reportTabs() []NavItem {
-	return []NavItem{{LabelID: "ReportTabOverview", Path: PathReports}, {LabelID: "ReportTabPerformance", Path: PathReportsPerformance}}
+	return []NavItem{
+		{LabelID: "ReportTabOverview", Path: PathReports},
+		{LabelID: "ReportTabPerformance", Path: PathReportsPerformance},
+		{LabelID: "ReportTabLoad", Path: PathReportsLoad},
+		{LabelID: "ReportTabTags", Path: PathReportsTags},
+	}
 }
 
 // Duration is a report's time figure in words: "2 d 3 h", "1 h 5 min",

@@ -219,6 +219,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathReportsOverviewCSV, s.reportOverviewCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsPerformanceCSV, s.reportPerformanceCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsLoad, s.reportLoad, reportsAccess},
+		{http.MethodGet, views.PathReportsLoadCSV, s.reportLoadCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsTags, s.reportTags, reportsAccess},
+		{http.MethodGet, views.PathReportsTagsCSV, s.reportTagsCSV, reportsAccess},
 
 		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
 		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},

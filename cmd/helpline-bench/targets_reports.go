@@ -6,8 +6,8 @@ import (
 )
 
 // reportTargets are the Reports rows (SPEC §6.3), as an Administrator over
-// the whole desk: the Overview and the Performance by agent for the last 30
-// days and for a whole year. Reports are never kept between views, so each
+// the whole desk: the Overview, the Performance by agent and the Ticket load
+// for the last 30 days and for a whole year. Reports are never kept between views, so each
 // request builds its page from the kept hours.
 func reportTargets(admin session) []target {
 	now := time.Now().UTC()
@@ -18,5 +18,7 @@ func reportTargets(admin session) []target {
 		{name: "Reports → Overview, a year", path: "/reports?" + year.Encode(), cookie: admin.cookie},
 		{name: "Reports → Performance by agent, last 30 days", path: "/reports/performance?period=last30&by=agent", cookie: admin.cookie},
 		{name: "Reports → Performance by agent, a year", path: "/reports/performance?" + byAgentYear.Encode(), cookie: admin.cookie},
+		{name: "Reports → Ticket load, last 30 days", path: "/reports/load?period=last30", cookie: admin.cookie},
+		{name: "Reports → Ticket load, a year", path: "/reports/load?" + year.Encode(), cookie: admin.cookie},
 	}
 }
