@@ -206,6 +206,9 @@ var copyOrder = []copyTable{
 	// a ticket is in no other table to rebuild them from.
 	{name: "ticket_firsts", key: "ticket_id"},
 	{name: "report_hours", key: "at_hour, department_id, agent_id, channel"},
+	{name: "time_rules", key: "id"},
+	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
+	{name: "time_rule_failures", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied
