@@ -35,6 +35,8 @@ type RuleFormProps struct {
 	Values   store.RuleInput
 	Errors   FieldErrors
 	Failures []store.RuleFailure
+	// Time, when set, makes this the time rule editor (timerules.go).
+	Time *TimeRuleWhen
 }
 
 // CondKey and ActionKey name a condition's and an action's place in the
