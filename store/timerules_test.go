@@ -336,3 +336,26 @@ func TestTimeRules_TwoWorkersActOnceEach(t *testing.T) {
 		t.Fatalf("ran = %v, want only the first", ran)
 	}
 }
+
+func TestTimeRuleTags_RenameCarriesTimeRulesAndRulesByTagNamesThem(t *testing.T) {
+	ctx := context.Background()
+	w := newTimeWorld(t)
+	tag, err := w.s.CreateTag(ctx, w.owner.ID, TagInput{Name: "waiting", Colour: "#112233"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := w.timeRule("Chase", automation.StatusUnchanged, time.Hour, group(cond(automation.OnTag, automation.Has, "waiting")), act(automation.AddTag, "waiting"))
+	if got, _ := w.s.RulesByTag(ctx); !slices.Equal(got["waiting"], []string{"Chase"}) {
+		t.Fatalf("rules by tag %v", got)
+	}
+	if err := w.s.UpdateTag(ctx, w.owner.ID, tag, TagInput{Name: "on hold", Colour: "#112233"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.s.TimeRuleByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Definition.Tags(); !slices.Equal(got, []string{"on hold"}) {
+		t.Fatalf("after the rename the time rule names %v", got)
+	}
+}
