@@ -157,10 +157,27 @@ func (s *Store) timeCandidates(ctx context.Context, q string, args ...any) ([]ti
 // in the history "by rule NAME". applied says whether it acted; stop
 // whether it ran Stop other rules.
 func (s *Store) applyTimeRule(ctx context.Context, r TimeRule, ticketID, moment int64, stopped bool) (applied, stop bool, err error) {
+	// Conditions are tested on a read first: a ticket the rule leaves alone
+	// only has its moment recorded, which no page shows, so kept pages
+	// stay.
+	leave := stopped
+	if !leave {
+		_, facts, err := s.ruleFacts(ctx, s.r, false, ticketID)
+		if err != nil {
+			return false, false, err
+		}
+		leave = !r.Definition.Matches(facts)
+	}
+	if leave {
+		return false, false, s.writeUnkept(ctx, func(tx *sql.Tx) error {
+			_, err := recordTimeHit(ctx, tx, r.ID, ticketID, moment)
+			return err
+		})
+	}
 	var calls []ruleCall
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		applied, stop, calls = false, false, nil
-		if fresh, err := recordTimeHit(ctx, tx, r.ID, ticketID, moment); err != nil || !fresh || stopped {
+		if fresh, err := recordTimeHit(ctx, tx, r.ID, ticketID, moment); err != nil || !fresh {
 			return err
 		}
 		t, facts, err := s.ruleFacts(ctx, tx, true, ticketID)
