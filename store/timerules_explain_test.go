@@ -20,11 +20,16 @@ var timeRuleIndex = map[automation.TimeKind]string{
 
 // timeRuleQueries are the minute's candidate reads of every Apply when:
 // a minute's window one hour back from at, and the read of one instant's
-// ties.
+// ties; for Due in less than, the hour of due times ahead not yet looked at.
 func timeRuleQueries(at int64) []query {
 	var qs []query
 	for _, k := range automation.TimeKinds {
 		lo, hi := k.BaseRange(msToTime(at-time.Minute.Milliseconds()), msToTime(at), time.Hour)
+		if k == automation.DueInLessThan {
+			qs = append(qs, query{name: string(k) + " due soon", sql: dueSoonSQL,
+				args: []any{at, hi.UnixMilli(), int64(1), time.Hour.Milliseconds(), timeRuleBatch}})
+			continue
+		}
 		qs = append(qs,
 			query{name: string(k) + " window", sql: timeCandidatesSQL(k), args: []any{lo.UnixMilli(), hi.UnixMilli(), timeRuleBatch}},
 			query{name: string(k) + " ties", sql: timeTiesSQL(k), args: []any{lo.UnixMilli()}})

@@ -78,6 +78,16 @@ func (s *Store) RunTimeRules(ctx context.Context) (TimeRuleRun, error) {
 	return run, nil
 }
 
+// dueSoonSQL reads the tickets due in (?, ?] whose moment the rule (?) has
+// not looked at yet (the moment: sla_due less ? ms), soonest first.
+const dueSoonSQL = `SELECT id, sla_due FROM tickets WHERE sla_due > ? AND sla_due <= ?
+	AND status <> 'deleted' AND merged_into IS NULL
+	AND NOT EXISTS (SELECT 1 FROM time_rule_hits h WHERE h.rule_id = ? AND h.ticket_id = tickets.id AND h.moment = tickets.sla_due - ?)
+	ORDER BY sla_due LIMIT ?`
+
+// dueSoonRounds bounds the batches one run of Due in less than reads.
+const dueSoonRounds = 200
+
 func (s *Store) runTimeRule(ctx context.Context, r TimeRule, now int64, stopped map[int64]bool, run *TimeRuleRun) error {
 	var from int64
 	if err := s.r.QueryRowContext(ctx, `SELECT checked_until FROM time_rules WHERE id = ?`, r.ID).Scan(&from); err != nil {
@@ -85,6 +95,12 @@ func (s *Store) runTimeRule(ctx context.Context, r TimeRule, now int64, stopped 
 	}
 	if from >= now {
 		return nil
+	}
+	if r.ApplyWhen == automation.DueInLessThan {
+		if err := s.runDueSoon(ctx, r, from, now, stopped, run); err != nil {
+			return err
+		}
+		return s.timeRuleChecked(ctx, r.ID, now)
 	}
 	for {
 		lo, hi := r.ApplyWhen.BaseRange(msToTime(from), msToTime(now), r.After)
@@ -102,20 +118,7 @@ func (s *Store) runTimeRule(ctx context.Context, r TimeRule, now int64, stopped 
 			cands = append(cands, ties...)
 			from = r.ApplyWhen.Moment(msToTime(last), r.After).UnixMilli()
 		}
-		for _, c := range cands {
-			moment := r.ApplyWhen.Moment(msToTime(c.base), r.After).UnixMilli()
-			applied, stop, err := s.applyTimeRule(ctx, r, c.ticketID, moment, stopped[c.ticketID])
-			if err != nil {
-				s.logTimeRuleFailure(ctx, r.ID, c.ticketID, moment, err)
-			}
-			run.Looked++
-			if applied {
-				run.Applied++
-			}
-			if stop {
-				stopped[c.ticketID] = true
-			}
-		}
+		s.applyToCandidates(ctx, r, cands, stopped, run)
 		if !full {
 			break
 		}
@@ -124,6 +127,48 @@ func (s *Store) runTimeRule(ctx context.Context, r TimeRule, now int64, stopped 
 		}
 	}
 	return s.timeRuleChecked(ctx, r.ID, now)
+}
+
+// runDueSoon runs a Due in less than rule. A due time is often set closer
+// than the rule's duration (a first answer due in one hour, a rule for
+// less than two): its moment is then already past when the ticket comes,
+// so instead of the moments since the last run it reads every ticket due
+// within the duration (and, after a pause of the job, those that fell due
+// meanwhile) whose moment it has not looked at: a range of the sla_due
+// index as long as the duration, not the desk.
+func (s *Store) runDueSoon(ctx context.Context, r TimeRule, from, now int64, stopped map[int64]bool, run *TimeRuleRun) error {
+	after := r.After.Milliseconds()
+	lo, hi := min(now, from+after), now+after
+	for range dueSoonRounds {
+		cands, err := s.timeCandidates(ctx, dueSoonSQL, lo, hi, r.ID, after, timeRuleBatch)
+		if err != nil {
+			return err
+		}
+		s.applyToCandidates(ctx, r, cands, stopped, run)
+		if len(cands) < timeRuleBatch {
+			break
+		}
+	}
+	return nil
+}
+
+// applyToCandidates applies the rule to each ticket at its moment, logging
+// what fails on the rule's page.
+func (s *Store) applyToCandidates(ctx context.Context, r TimeRule, cands []timeCandidate, stopped map[int64]bool, run *TimeRuleRun) {
+	for _, c := range cands {
+		moment := r.ApplyWhen.Moment(msToTime(c.base), r.After).UnixMilli()
+		applied, stop, err := s.applyTimeRule(ctx, r, c.ticketID, moment, stopped[c.ticketID])
+		if err != nil {
+			s.logTimeRuleFailure(ctx, r.ID, c.ticketID, moment, err)
+		}
+		run.Looked++
+		if applied {
+			run.Applied++
+		}
+		if stop {
+			stopped[c.ticketID] = true
+		}
+	}
 }
 
 // timeRuleChecked moves the rule's checked_until on, never back (an

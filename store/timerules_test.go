@@ -359,3 +359,24 @@ func TestTimeRuleTags_RenameCarriesTimeRulesAndRulesByTagNamesThem(t *testing.T)
 		t.Fatalf("after the rename the time rule names %v", got)
 	}
 }
+
+// A first answer due in two hours is due in less than three hours the
+// moment the ticket comes, though the rule's moment (due less three hours)
+// is before it: the rule acts at the next run, once.
+func TestTimeRules_DueInLessThanCatchesADueSetCloserThanItsDuration(t *testing.T) {
+	w := newTimeWorld(t)
+	w.timeRule("Hurry", automation.DueInLessThan, 3*time.Hour, nil, act(automation.AddTag, "hurry"))
+	w.at(10)
+	code := contactTicket(t, w.s, w.sales, "Printer", "It is on fire")
+	if n := w.run(11); n != 1 {
+		t.Fatalf("the run after the ticket came applied %d, want 1", n)
+	}
+	for _, min := range []int{12, 60, 200} {
+		if n := w.run(min); n != 0 {
+			t.Fatalf("at minute %d %d applied again", min, n)
+		}
+	}
+	if got, want := w.byRule(code), []string{"Hurry tag_added hurry"}; !slices.Equal(got, want) {
+		t.Fatalf("history by rule = %q, want %q", got, want)
+	}
+}
