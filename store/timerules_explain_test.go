@@ -79,7 +79,12 @@ func TestExplainPG_TimeRuleCandidatesUseIndexes(t *testing.T) {
 	for _, q := range []string{
 		`UPDATE tickets SET sla_due = created_at + 8 * 3600000 WHERE status IN ('new', 'open')`,
 		`UPDATE tickets SET status_changed_at = created_at + 600000 WHERE status IN ('answered', 'resolved')`,
-		`VACUUM (ANALYZE) tickets`,
+		// A rule that has looked at every ticket once: its record is as
+		// large as the desk, and must be probed, not read whole.
+		`INSERT INTO time_rules (id, position, active, name, apply_when, after_min, definition, checked_until, created_at, updated_at)
+			VALUES (1, 1, 1, 'Bench', 'due_in_less_than', 60, '{}', 0, 0, 0)`,
+		`INSERT INTO time_rule_hits (rule_id, ticket_id, moment) SELECT 1, id, created_at FROM tickets`,
+		`VACUUM (ANALYZE) tickets, time_rule_hits`,
 	} {
 		if _, err := w.s.w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%v\n%s", err, q)
@@ -97,6 +102,11 @@ func TestExplainPG_TimeRuleCandidatesUseIndexes(t *testing.T) {
 		kind := automation.TimeKind(strings.Fields(q.name)[0])
 		if !strings.Contains(plan.String(), timeRuleIndex[kind]) {
 			t.Errorf("%s does not use %s:\n%s", q.name, timeRuleIndex[kind], plan.String())
+		}
+		// The rule's record is probed ticket by ticket, never read whole
+		// into a hash.
+		if kind == automation.DueInLessThan && (strings.Contains(plan.String(), "Hash") || !strings.Contains(plan.String(), "Index Scan on time_rule_hits")) {
+			t.Errorf("%s reads the rule's record whole:\n%s", q.name, plan.String())
 		}
 		if testing.Verbose() {
 			t.Logf("%s:\n%s", q.name, plan.String())
