@@ -53,6 +53,9 @@ func TestTimeRulesJob_ActsOnceAndKeepsPagesWhenIdle(t *testing.T) {
 	}
 
 	now = now.Add(30 * time.Minute)
+	// On PostgreSQL, until the store hears the database every read of the
+	// generation is a new one.
+	storetest.Eventually(t, "the store to hear the database", func() bool { return st.Generation() == st.Generation() })
 	gen := st.Generation()
 	if err := job.Run(ctx, log); err != nil {
 		t.Fatal(err)
