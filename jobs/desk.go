@@ -16,6 +16,7 @@ func Desk(st *store.Store) []Job {
 		alone(st, Job{Name: "return postponed", Every: 30 * time.Second, Run: returnPostponed(st)}),
 		alone(st, Job{Name: "purge sessions", Every: time.Hour, Run: purgeSessions(st)}),
 		alone(st, Job{Name: "renew billing", Every: time.Minute, Run: renewBilling(st)}),
+		alone(st, Job{Name: "time rules", Every: time.Minute, Run: runTimeRules(st)}),
 	}
 }
 

@@ -212,6 +212,9 @@ var copyOrder = []copyTable{
 	{name: "queue_hours", key: "department_id, agent_id, channel, at_hour"},
 	{name: "queue_since", key: "id"},
 	{name: "report_signed_in", key: "at_hour, agent_id"},
+	{name: "time_rules", key: "id"},
+	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
+	{name: "time_rule_failures", key: "id"},
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

@@ -26,12 +26,18 @@ func (s *Store) RulesByTag(ctx context.Context) (map[string][]string, error) {
 			}
 		}
 	}
+	if err := s.addTimeRulesByTag(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // renameTagInRules rewrites every rule that names tag from to name to
 // instead, in the transaction of the rename.
 func renameTagInRules(ctx context.Context, tx *sql.Tx, from, to string) error {
+	if err := renameTagInTimeRules(ctx, tx, from, to); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+ruleColumns+` FROM rules ORDER BY id`)
 	if err != nil {
 		return err

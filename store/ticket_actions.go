@@ -132,8 +132,9 @@ func setStatus(ctx context.Context, tx *sql.Tx, t *ticketState, to TicketStatus,
 			from = t.postponedFrom
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE tickets SET status = ?, sort_key = ?, postponed_until = ?, postponed_from = ? WHERE id = ?`,
-		to, sortKey(to, t.priority, t.createdAt), untilArg, from, t.id)
+	_, err := tx.ExecContext(ctx, `UPDATE tickets SET status = ?, sort_key = ?, postponed_until = ?, postponed_from = ?,
+			status_changed_at = CASE WHEN status <> ? THEN ? ELSE status_changed_at END WHERE id = ?`,
+		to, sortKey(to, t.priority, t.createdAt), untilArg, from, to, now, t.id)
 	if err != nil {
 		return fmt.Errorf("set status of ticket %d: %w", t.id, err)
 	}

@@ -74,8 +74,8 @@ func (s *Store) MergeTicket(ctx context.Context, v authz.Viewer, code, into stri
 		}
 		by := author{agentID: v.ID}
 		if from.status != TicketResolved {
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'resolved', sort_key = ?, postponed_until = NULL, postponed_from = '' WHERE id = ?`,
-				sortKey(TicketResolved, from.priority, from.createdAt), from.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'resolved', sort_key = ?, postponed_until = NULL, postponed_from = '', status_changed_at = ? WHERE id = ?`,
+				sortKey(TicketResolved, from.priority, from.createdAt), now, from.id); err != nil {
 				return err
 			}
 		}

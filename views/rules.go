@@ -38,13 +38,15 @@ type RuleFormProps struct {
 	Errors   FieldErrors
 	Failures []store.RuleFailure
 	Choices  RuleChoices
+	// Time, when set, makes this the time rule editor (timerules.go).
+	Time *TimeRuleWhen
 }
 
 // ruleRefresh makes a change of subject or action show its value list at
 // once: the form posts itself with add=refresh and is swapped. Without
 // script the Show the choices button does the same.
-func ruleRefresh(id int64) templ.Attributes {
-	return templ.Attributes{"hx-post": ruleFormAction(id), "hx-trigger": "change", "hx-target": "#rule-form",
+func ruleRefresh(action string) templ.Attributes {
+	return templ.Attributes{"hx-post": action, "hx-trigger": "change", "hx-target": "#rule-form",
 		"hx-select": "#rule-form", "hx-swap": "outerHTML", "hx-vals": `{"add":"refresh"}`}
 }
 

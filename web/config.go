@@ -31,6 +31,7 @@ var configSections = []navItem{
 	{"ConfigAPITokens", views.PathConfigAPITokens, need(authz.APITokensManageAll)},
 	{"ConfigSLA", views.PathSLALevels, need(authz.SLAManage)},
 	{"ConfigRules", views.PathRules, need(authz.RulesManage)},
+	{"ConfigTimeRules", views.PathTimeRules, need(authz.RulesManage)},
 }
 
 // configAccess opens Configuration to whoever may open one of its sections.

@@ -172,7 +172,7 @@ func TestConfigNavigation_OnlyForThoseWhoMayOpenIt(t *testing.T) {
 	c.get(views.PathConfig).wantRedirect(views.PathAgents)
 	var sections []string
 	c.get(views.PathRoles).doc().Find(".subnav a").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
-	if strings.Join(sections, ",") != "Agents,Departments,Roles,Predefined answers,Tags,Ticket fields,General,Languages,Security,Banned IPs,Plugins,Email,Webhooks,Audit log,API tokens,SLA,Rules" {
+	if strings.Join(sections, ",") != "Agents,Departments,Roles,Predefined answers,Tags,Ticket fields,General,Languages,Security,Banned IPs,Plugins,Email,Webhooks,Audit log,API tokens,SLA,Rules,Time rules" {
 		t.Fatalf("sub-navigation %v", sections)
 	}
 }
