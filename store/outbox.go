@@ -87,7 +87,7 @@ type OutgoingMail struct {
 	Body      string
 	AgentName string // the alias when the agent has one
 	Token     string // the customer's link
-	Lang      string // the customer's language
+	Lang      string // the customer's language while offered, else the desk's default
 	HeaderID  string
 	// References are the Message-IDs of the ticket's earlier emails, oldest
 	// first; the last is the one this answers (In-Reply-To).
@@ -99,7 +99,7 @@ type OutgoingMail struct {
 // oldest first.
 func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, t.id, t.code, t.subject, c.name, c.email, m.body,
-			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'), o.header_id, o.attempts
+			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, ''), o.header_id, o.attempts
 		FROM outbox o
 		JOIN tickets t ON t.id = o.ticket_id
 		JOIN contacts c ON c.id = t.contact_id
@@ -126,7 +126,14 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due mail: %w", err)
 	}
+	langs, err := s.Languages(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
+		// The customer's language while the desk offers it, else the
+		// desk's default (also when the customer's language is unknown).
+		out[i].Lang = langs.For(out[i].Lang)
 		if out[i].References, err = s.earlierHeaderIDs(ctx, tickets[i], out[i].ID); err != nil {
 			return nil, err
 		}
