@@ -26,7 +26,13 @@ func TestCustomerLink_LanguageIsTheCustomersElseTheDesksDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ct.Lang
+		// An unknown language is kept as unknown; the emails speak the
+		// desk's default at the time they are sent (DueMail).
+		langs, err := s.Languages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return langs.For(ct.Lang)
 	}
 	for _, tc := range []struct{ id, lang, want string }{
 		{"unknown@x.example", "", "pl"},

@@ -36,16 +36,8 @@ func customerLinkTx(ctx context.Context, tx *sql.Tx, ticketID int64, lang string
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", err
 	}
-	if lang == "" {
-		// Not known from the customer: the desk's default language
-		// (Configuration → Languages) writes their emails.
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT default_language FROM account WHERE id = 1), '')`).Scan(&lang); err != nil {
-			return "", err
-		}
-		if lang == "" {
-			lang = "en"
-		}
-	}
+	// An unknown language stays "": the customer's emails then follow the
+	// desk's default language at the time they are sent (DueMail).
 	token = newCustomerToken()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (ticket_id) DO NOTHING`, ticketID, token, lang, now); err != nil {
@@ -82,7 +74,7 @@ func (s *Store) CustomerLink(ctx context.Context, code, lang string) (string, er
 // old link stops working at once.
 func (s *Store) ResetCustomerLink(ctx context.Context, v authz.Viewer, code string) error {
 	return s.act(ctx, v, code, "reset customer link of", func(tx *sql.Tx, t *ticketState, now int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, coalesce(nullif((SELECT default_language FROM account WHERE id = 1), ''), 'en'), ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO customer_links (ticket_id, token, lang, created_at) VALUES (?, ?, '', ?)
 			ON CONFLICT (ticket_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at`, t.id, newCustomerToken(), now)
 		return err
 	})
@@ -95,7 +87,7 @@ type CustomerTicket struct {
 	Subject   string
 	Status    TicketStatus
 	CreatedAt time.Time
-	Lang      string
+	Lang      string // the customer's language, "" when not known
 	Thread    []PublicMessage
 }
 

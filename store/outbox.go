@@ -87,7 +87,7 @@ type OutgoingMail struct {
 	Body      string
 	AgentName string // the alias when the agent has one
 	Token     string // the customer's link
-	Lang      string // the customer's language
+	Lang      string // the customer's language while offered, else the desk's default
 	// FromAddress is the address of the mailbox of the ticket's department,
 	// when it has one (SPEC §6.2), so the customer's answer comes back to
 	// the mailbox that files it there; "" for the desk's From address.
@@ -103,7 +103,7 @@ type OutgoingMail struct {
 // has come, oldest first (agents' notifications: DueNoticeMail).
 func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT o.id, t.id, t.code, t.subject, c.name, c.email, m.body,
-			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, 'en'),
+			coalesce(nullif(a.alias, ''), a.name, ''), coalesce(l.token, ''), coalesce(l.lang, ''),
 			coalesce((SELECT mb.username FROM mailboxes mb WHERE mb.department_id = t.department_id AND mb.username LIKE '%@%'
 				ORDER BY mb.id LIMIT 1), ''), o.header_id, o.attempts
 		FROM outbox o
@@ -132,7 +132,14 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]OutgoingMail, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due mail: %w", err)
 	}
+	langs, err := s.Languages(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
+		// The customer's language while the desk offers it, else the
+		// desk's default (also when the customer's language is unknown).
+		out[i].Lang = langs.For(out[i].Lang)
 		if out[i].References, err = s.earlierHeaderIDs(ctx, tickets[i], out[i].ID); err != nil {
 			return nil, err
 		}

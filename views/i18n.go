@@ -80,16 +80,27 @@ func Localizer(code string) *i18n.Localizer {
 	return localizers["en"]
 }
 
-// MatchLanguage picks the interface language for an Accept-Language header.
+// MatchLanguage picks the interface language for an Accept-Language header:
+// English when the browser asks for none Helpline speaks.
 func MatchLanguage(acceptLanguage string) string {
+	if code := BrowserLanguage(acceptLanguage); code != "" {
+		return code
+	}
+	return "en"
+}
+
+// BrowserLanguage is the language Helpline speaks that an Accept-Language
+// header asks for, or "" when it asks for none of them (the desk's default
+// language answers then).
+func BrowserLanguage(acceptLanguage string) string {
 	bundleOnce.Do(loadBundle)
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
-		return "en"
+		return ""
 	}
 	_, i, conf := matcher.Match(tags...)
 	if conf == language.No {
-		return "en"
+		return ""
 	}
 	return Languages[i].Code
 }

@@ -56,6 +56,16 @@ type SavedViewsProps struct {
 	Errors   FieldErrors
 }
 
+// anyLazy reports whether a count beside the queue comes after the page.
+func anyLazy(items []SavedViewItem) bool {
+	for _, i := range items {
+		if i.Lazy {
+			return true
+		}
+	}
+	return false
+}
+
 // ViewCountText shows a saved view's count: exact, "at least" with a plus,
 // or a question mark when only opening the view tells.
 func ViewCountText(ctx context.Context, c store.ViewCount) string {

@@ -140,16 +140,16 @@ func (s *Server) deskIdentity(c echo.Context) (string, *time.Location, error) {
 
 // langFor is the profile's language if set, else the browser's; either
 // only while the desk offers it (Configuration → Languages), the desk's
-// default language otherwise.
+// default language otherwise (a browser asking for none we speak too).
 func (s *Server) langFor(c echo.Context, profile string) string {
 	lang := profile
 	if !views.IsLanguage(lang) {
-		lang = views.MatchLanguage(c.Request().Header.Get("Accept-Language"))
+		lang = views.BrowserLanguage(c.Request().Header.Get("Accept-Language"))
 	}
 	offered, err := s.st.Languages(c.Request().Context())
 	if err != nil {
 		s.log.Warn("languages", "err", err)
-		return lang
+		return desk.AllLanguages().For(lang)
 	}
 	return offered.For(lang)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,17 +10,30 @@ import (
 	"helpline/views"
 )
 
-// An Administrator creates a Dropdown "Product" shown on the contact form;
-// a customer picks a product on the contact form; an Agent of Support
-// opens the ticket, sees and changes the value, filters the queue by
-// Product and saves the view, which then shows beside the queue with its
-// count.
+// An Administrator creates a shared predefined answer for Support and a
+// Dropdown "Product" shown on the contact form; a customer picks a product
+// on the contact form; an Agent of Support opens the ticket, inserts the
+// answer with the customer's name filled in and sends it, sees and changes
+// the Product, filters the queue by Product and saves the view, which then
+// shows beside the queue with its count. (Keyboard use of Insert answer,
+// the Agent of another department and Romanian withdrawn:
+// TestAnswersBrowser_SharedAnswerInsertedAndLanguageWithdrawn.)
 func TestBrowser_ProductFieldFromContactFormToSavedView(t *testing.T) {
 	adminCtx := newBrowser(t)
 	w := newTicketWorld(t)
 	base := w.app.ts.URL
 
 	browserSignIn(t, adminCtx, base, "adam@example.com", testPassword)
+	run(t, adminCtx, "create a shared answer for Support",
+		chromedp.Navigate(base+views.PathAnswerNew),
+		chromedp.WaitVisible(chromedp.CSS(`#answer-form #f-title`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-title`), "Product thanks"),
+		chromedp.SendKeys(chromedp.CSS(`#f-body`), "Dear {{customer.name}}, thank you for writing about {{ticket.code}}."),
+		chromedp.SetValue(chromedp.CSS(`#f-department`), idString(w.support)),
+		chromedp.Click(chromedp.CSS(`input[name="kind"][value="shared"]`)),
+		chromedp.Click(chromedp.CSS(`#answer-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.answers`)),
+	)
 	run(t, adminCtx, "create the Dropdown Product, shown on the contact form",
 		chromedp.Navigate(base+views.PathTicketFields),
 		chromedp.Click(chromedp.CSS(`a[href="`+views.PathTicketFieldNew+`"]`)),
@@ -60,10 +74,30 @@ func TestBrowser_ProductFieldFromContactFormToSavedView(t *testing.T) {
 	if got := read(t, ctx, "the customer's product", chromedp.Value(chromedp.CSS(`#ticket-fields select[name="field.product"]`))); got != "Widget" {
 		t.Fatalf("the ticket shows Product %q, want the customer's Widget", got)
 	}
+	code := read(t, ctx, "the ticket's code", chromedp.Evaluate[string](`location.pathname.split('/').pop()`))
+	run(t, ctx, "insert the shared answer",
+		chromedp.WaitVisible(chromedp.CSS(`#answer-id`)),
+		chromedp.SetValue(chromedp.CSS(`#answer-id`), idString(answerID(t, w, "Product thanks"))),
+		chromedp.Click(chromedp.Search(`//button[normalize-space()="Insert answer"]`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById('f-body').value !== ''`),
+	)
+	want := "Dear Carla Customer, thank you for writing about " + code + "."
+	if got := read(t, ctx, "the editor", chromedp.Value(chromedp.CSS(`#f-body`))); got != want {
+		t.Fatalf("the editor holds %q, want %q", got, want)
+	}
+	run(t, ctx, "send the reply",
+		chromedp.Click(chromedp.CSS(`[data-send]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.msg-reply`)),
+	)
+	if got := read(t, ctx, "the sent reply", chromedp.Text(chromedp.CSS(`.msg-reply .msg-body`))); got != want {
+		t.Fatalf("the reply reads %q, want %q", got, want)
+	}
 	run(t, ctx, "change it to Gadget",
 		chromedp.SetValue(chromedp.CSS(`#ticket-fields select[name="field.product"]`), "Gadget"),
 		chromedp.Click(chromedp.CSS(`#ticket-fields button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash-success`)),
+		// The reply's confirmation is on the page already: wait for the
+		// change itself.
+		chromedp.WaitVisible(chromedp.Search(`//*[@id="thread"]//span[contains(., "changed Product")]`)),
 	)
 	if got := read(t, ctx, "the history", chromedp.Text(chromedp.CSS(`#thread`))); !strings.Contains(got, "Bob Support changed Product from Widget to Gadget") {
 		t.Fatalf("the history reads %q", got)
@@ -96,4 +130,20 @@ func TestBrowser_ProductFieldFromContactFormToSavedView(t *testing.T) {
 	if got != "Gadgets 1" {
 		t.Fatalf("beside the queue: %q, want the view Gadgets with its count 1", got)
 	}
+}
+
+// answerID finds a predefined answer by its title among the shared ones.
+func answerID(t *testing.T, w *ticketWorld, title string) int64 {
+	t.Helper()
+	list, err := w.app.st.Answers(context.Background(), w.adam.Viewer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range list {
+		if a.Title == title {
+			return a.ID
+		}
+	}
+	t.Fatalf("no answer %q among %+v", title, list)
+	return 0
 }
