@@ -47,7 +47,7 @@ generate:
 # server (postgres://user@host:port/db, a role that may create databases),
 # the suites that touch the database run again on it.
 test: generate
-	HELPLINE_TEST_ENGINE=sqlite $(GO) test -count=1 ./...
+	HELPLINE_TEST_ENGINE=sqlite $(GO) test -count=1 -timeout 30m ./...
 	HELPLINE_TEST_ENGINE=sqlite $(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./...
 	@if [ -n "$$HELPLINE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres-suites; fi
 
@@ -60,7 +60,7 @@ test-postgres: generate
 	.ci/with-postgres $(MAKE) --no-print-directory test-postgres-suites
 
 test-postgres-suites:
-	HELPLINE_TEST_ENGINE=postgres $(GO) test -count=1 $(DB_PACKAGES)
+	HELPLINE_TEST_ENGINE=postgres $(GO) test -count=1 -timeout 30m $(DB_PACKAGES)
 
 # make gobench: the Go benchmarks for real; the store's on a 200,000-ticket
 # demo desk (HELPLINE_BENCH_TICKETS).
