@@ -206,6 +206,7 @@ var copyOrder = []copyTable{
 	// a ticket is in no other table to rebuild them from.
 	{name: "ticket_firsts", key: "ticket_id"},
 	{name: "report_hours", key: "at_hour, department_id, agent_id, channel"},
+	{name: "sla_outcomes", key: "id"}, // SLA compliance: what each stopped clock met
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied
