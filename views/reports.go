@@ -100,7 +100,8 @@ type ReportsProps struct {
 func (p ReportsProps) shown() bool { return len(p.Errors) == 0 && !p.From.IsZero() }
 
 func reportTabs() []NavItem {
-	return []NavItem{{LabelID: "ReportTabOverview", Path: PathReports}, {LabelID: "ReportTabPerformance", Path: PathReportsPerformance}}
+	return []NavItem{{LabelID: "ReportTabOverview", Path: PathReports}, {LabelID: "ReportTabPerformance", Path: PathReportsPerformance},
+		{LabelID: "ReportTabSLA", Path: PathReportsSLA}}
 }
 
 // Duration is a report's time figure in words: "2 d 3 h", "1 h 5 min",

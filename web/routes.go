@@ -219,6 +219,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathReportsOverviewCSV, s.reportOverviewCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsPerformanceCSV, s.reportPerformanceCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsTicketsCSV, s.reportTicketsCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsSLA, s.reportSLA, reportsAccess},
+		{http.MethodGet, views.PathReportsSLACSV, s.reportSLACSV, reportsAccess},
 
 		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
 		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},
