@@ -25,7 +25,9 @@ func slaDrillSQL(d SLADrill, where []string, args []any) ([]string, []any) {
 		" AND o.at >= " + intArg + " AND o.at < " + intArg + " AND o.met = " + intArg
 	args = append(args, string(d.Target), d.From.UnixMilli(), d.To.UnixMilli(), boolInt(d.Met))
 	if d.Agent != 0 {
-		q += " AND o.agent_id = " + intArg
+		// + 0: the probe goes by the ticket's outcomes, never by the
+		// agent's whole period (SQLite would take the agent's index).
+		q += " AND o.agent_id + 0 = " + intArg
 		args = append(args, d.Agent)
 	}
 	return append(where, q+")"), args
