@@ -202,3 +202,63 @@ func TestReportSLA_DrillDownListsTheCountedTickets(t *testing.T) {
 		check("total", r.Total.Targets[i].Missed, 0, 0, i, false)
 	}
 }
+
+// A reply to a Postponed ticket stops a paused clock: met if it kept
+// business time, missed if it was already overdue when paused. A ticket
+// resolved in time, reopened and resolved late counts as met on the first
+// day and missed on the last (docs/SLA.md).
+func TestReportSLA_PausedClocksAndResolvedAgain(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	if _, err := s.CreateSLALevel(ctx, w.admin.ID, gold(true)); err != nil {
+		t.Fatal(err)
+	}
+	now := warsawAt(t, 7, 9, 0)
+	s.SetClock(func() time.Time { return now })
+	at := func(day, h, m int) { now = warsawAt(t, day, h, m) }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	early, late := contactTicket(t, s, w.sales, "Early", "Help"), contactTicket(t, s, w.sales, "Late", "Help")
+	at(7, 9, 30)
+	must(s.Postpone(ctx, w.annV, early, warsawAt(t, 7, 15, 0))) // keeps 30 minutes of First answer
+	at(7, 9, 45)
+	must(s.Reply(ctx, w.annV, early, "Hi")) // met
+	at(7, 10, 0)
+	must(s.SetStatus(ctx, w.annV, early, TicketResolved)) // Resolution due 17:00: met
+	at(7, 10, 30)
+	must(s.Postpone(ctx, w.annV, late, warsawAt(t, 7, 15, 0))) // First answer due 10:00: keeps nothing
+	at(7, 10, 40)
+	must(s.Reply(ctx, w.annV, late, "Hi")) // missed
+	at(8, 9, 0)
+	must(s.CustomerReply(ctx, early, "Broken again")) // Resolution resumes with 7h: due Tuesday 16:00
+	at(9, 9, 0)
+	must(s.SetStatus(ctx, w.annV, early, TicketResolved)) // missed
+
+	loc := warsawAt(t, 1, 0, 0).Location()
+	day := func(d int) ReportFilter {
+		return ReportFilter{From: time.Date(2026, 12, d, 0, 0, 0, 0, loc), To: time.Date(2026, 12, d+1, 0, 0, 0, 0, loc)}
+	}
+	m := func(met, missed int64) SLACount { return SLACount{Met: met, Missed: missed} }
+	for _, c := range []struct {
+		name string
+		f    ReportFilter
+		want slaCounts
+	}{
+		{"Monday", day(7), slaCounts{m(1, 1), m(0, 0), m(1, 0)}},
+		{"Tuesday", day(8), slaCounts{}},
+		{"Wednesday", day(9), slaCounts{m(0, 0), m(0, 0), m(0, 1)}},
+		{"the week", ReportFilter{From: day(7).From, To: day(13).From}, slaCounts{m(1, 1), m(0, 0), m(1, 1)}},
+	} {
+		r, err := s.ReportSLA(ctx, w.adminV, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total.Targets != c.want {
+			t.Errorf("%s: %v, want %v", c.name, r.Total.Targets, c.want)
+		}
+	}
+}
