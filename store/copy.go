@@ -215,6 +215,7 @@ var copyOrder = []copyTable{
 	{name: "time_rules", key: "id"},
 	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
 	{name: "time_rule_failures", key: "id"},
+	{name: "sla_outcomes", key: "id"}, // SLA compliance: what each stopped clock met
 }
 
 // copyTriggerTables are the tables whose triggers keep what is copied

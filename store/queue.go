@@ -37,6 +37,8 @@ type QueueFilter struct {
 	After        Cursor // the page after this ticket
 	Before       Cursor // or the page before this one
 	Limit        int
+
+	SLA SLADrill // the tickets behind an SLA compliance figure (sla_report_drill.go)
 }
 
 // Cursor marks a place in the queue: the key of the queue's order and the
@@ -460,6 +462,7 @@ func filterSQL(v authz.Viewer, f QueueFilter) ([]string, []any) {
 		where = append(where, fieldMatchSQL)
 		args = append(args, m.FieldID, m.Value)
 	}
+	where, args = slaDrillSQL(f.SLA, where, args)
 	drill, drillArgs := drillSQL(f.Drill)
 	return append(where, drill...), append(args, drillArgs...)
 }

@@ -71,6 +71,9 @@ type QueueCounts struct {
 // filter with those answers ok false, and the queue says "of many" rather
 // than counting a million rows.
 func (c QueueCounts) Matching(f QueueFilter) (n int, ok bool) {
+	if !f.SLA.IsZero() {
+		return 0, false
+	}
 	if f.Channel != "" || NormalizeTag(f.Tag) != "" || strings.TrimSpace(f.Search) != "" || len(f.Fields) > 0 || !f.Drill.IsZero() {
 		return 0, false
 	}

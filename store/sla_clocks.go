@@ -155,6 +155,9 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, ticketID int64, from, to Ticke
 	if err != nil || !st.hasLevel {
 		return err
 	}
+	if err := slaOutcomes(ctx, tx, st, to, by, now); err != nil {
+		return err
+	}
 	s := st.level.Schedule()
 	if clocksPaused(to) && !clocksPaused(from) {
 		for i := range st.clocks {

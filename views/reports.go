@@ -107,6 +107,7 @@ func reportTabs() []NavItem {
 		{LabelID: "ReportTabPerformance", Path: PathReportsPerformance},
 		{LabelID: "ReportTabLoad", Path: PathReportsLoad},
 		{LabelID: "ReportTabTags", Path: PathReportsTags},
+		{LabelID: "ReportTabSLA", Path: PathReportsSLA},
 	}
 }
 

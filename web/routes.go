@@ -232,6 +232,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, views.PathReportsLoadCSV, s.reportLoadCSV, reportsAccess},
 		{http.MethodGet, views.PathReportsTags, s.reportTags, reportsAccess},
 		{http.MethodGet, views.PathReportsTagsCSV, s.reportTagsCSV, reportsAccess},
+		{http.MethodGet, views.PathReportsSLA, s.reportSLA, reportsAccess},
+		{http.MethodGet, views.PathReportsSLACSV, s.reportSLACSV, reportsAccess},
 
 		{http.MethodGet, views.PathSLALevels, s.slaLevelsList, need(authz.SLAManage)},
 		{http.MethodPost, views.PathSLALevels, s.slaLevelCreate, need(authz.SLAManage)},

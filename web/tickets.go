@@ -60,6 +60,7 @@ func queueFilterFrom(q url.Values) (views.QueueFilterValues, store.QueueFilter) 
 	}
 	v.Fields = views.FieldParams(q)
 	v.Drill, f.Drill = views.ParseDrill(q)
+	v.Drill, f.SLA = views.ParseSLADrill(q, v.Drill)
 	if text := strings.TrimSpace(q.Get("q")); text != "" && len(text) <= maxSearch {
 		v.Q, f.Search = text, text
 	}
