@@ -194,6 +194,10 @@ func CheckAndRecord(ctx context.Context, st *store.Store, mb store.Mailbox, own 
 
 // CheckAll checks every mailbox in turn.
 func CheckAll(ctx context.Context, st *store.Store, fileLimit int64) error {
+	// An ended desk takes nothing in; the mail waits on its server.
+	if ended, err := st.DeskEnded(ctx); err != nil || ended {
+		return err
+	}
 	boxes, err := st.Mailboxes(ctx)
 	if err != nil || len(boxes) == 0 {
 		return err

@@ -211,3 +211,17 @@ func (s *Store) addCharge(ctx context.Context, tx *sql.Tx, sub *Subscription, ch
 	sub.Pending = 0
 	return nil
 }
+
+// DeskEnded tells whether the account has ended: the desk is then
+// read-only, and background work that would bring in or change tickets
+// (mailbox checks, time rules) waits, leaving the mail on its server.
+func (s *Store) DeskEnded(ctx context.Context) (bool, error) {
+	sub, err := s.Subscription(ctx)
+	if errors.Is(err, ErrNotFound) { // before sign-up
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return sub.Ended(s.now()), nil
+}

@@ -63,6 +63,11 @@ func timeTiesSQL(kind automation.TimeKind) string {
 // tickets whose Apply when became true since the last run.
 func (s *Store) RunTimeRules(ctx context.Context) (TimeRuleRun, error) {
 	var run TimeRuleRun
+	// An ended desk is read-only: its tickets wait for the account to be
+	// resumed, when the run takes up where it stopped.
+	if ended, err := s.DeskEnded(ctx); err != nil || ended {
+		return run, err
+	}
 	rules, err := s.timeRules(ctx, `SELECT `+timeRuleColumns+` FROM time_rules WHERE active = 1 ORDER BY position, id`)
 	if err != nil {
 		return run, err
