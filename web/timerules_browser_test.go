@@ -27,14 +27,18 @@ func TestBrowser_TimeRuleChaseTagsATicketAnHourOld(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`a[href="`+views.PathTimeRuleNew+`"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="`+views.PathTimeRuleNew+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#rule-form #f-name`)),
+	)
+	// The status is picked from the list its subject brings.
+	run(t, adminCtx, "Status: New from the list",
+		pickInRule(`select[name="cond_subject"]`, "status", `select[name="cond_value"]`)...)
+	run(t, adminCtx, "type the time rule",
+		setInRule(`select[name="cond_op"]`, "is"),
+		setInRule(`select[name="cond_value"]`, "new"),
 		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Chase"),
-		chromedp.SetValue(chromedp.CSS(`#f-apply_when`), "older_than"),
+		setInRule(`#f-apply_when`, "older_than"),
 		chromedp.SendKeys(chromedp.CSS(`#f-after`), "1"),
-		chromedp.SetValue(chromedp.CSS(`select[name="after_unit"]`), "hours"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_subject"]`), "status"),
-		chromedp.SetValue(chromedp.CSS(`select[name="cond_op"]`), "is"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="cond_value"]`), "new"),
-		chromedp.SetValue(chromedp.CSS(`select[name="action_kind"]`), "add_tag"),
+		setInRule(`select[name="after_unit"]`, "hours"),
+		setInRule(`select[name="action_kind"]`, "add_tag"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="action_value"]`), "chase"),
 		// Once htmx has taken the form over the button swaps the form
 		// instead of posting the page.
