@@ -208,28 +208,8 @@ func (s *Store) MoveTimeRule(ctx context.Context, actorID, id int64, up bool, ip
 		if _, err := s.loadActor(ctx, tx, actorID, authz.RulesManage); err != nil {
 			return err
 		}
-		var pos int64
-		if err := tx.QueryRowContext(ctx, `SELECT position FROM time_rules WHERE id = ?`, id).Scan(&pos); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
+		if moved, err := swapWithNeighbour(ctx, tx, "time_rules", id, up); err != nil || !moved {
 			return err
-		}
-		q := `SELECT id, position FROM time_rules WHERE position > ? ORDER BY position LIMIT 1`
-		if up {
-			q = `SELECT id, position FROM time_rules WHERE position < ? ORDER BY position DESC LIMIT 1`
-		}
-		var other, otherPos int64
-		switch err := tx.QueryRowContext(ctx, q, pos).Scan(&other, &otherPos); {
-		case errors.Is(err, sql.ErrNoRows):
-			return nil
-		case err != nil:
-			return err
-		}
-		for _, p := range [][2]int64{{id, otherPos}, {other, pos}} {
-			if _, err := tx.ExecContext(ctx, `UPDATE time_rules SET position = ? WHERE id = ?`, p[1], p[0]); err != nil {
-				return err
-			}
 		}
 		return audit(ctx, tx, s.nowMs(), AuditEntry{ActorID: actorID, Action: ActionTimeRuleMove, TargetType: "time_rule", TargetID: id, IP: ip})
 	})
