@@ -104,8 +104,9 @@ func TestExplainPG_TimeRuleCandidatesUseIndexes(t *testing.T) {
 			t.Errorf("%s does not use %s:\n%s", q.name, timeRuleIndex[kind], plan.String())
 		}
 		// The rule's record is probed ticket by ticket, never read whole
-		// into a hash.
-		if kind == automation.DueInLessThan && (strings.Contains(plan.String(), "Hash") || !strings.Contains(plan.String(), "Index Scan on time_rule_hits")) {
+		// into a hash; once vacuumed the probe reads the index alone.
+		probed := strings.Contains(plan.String(), "Index Scan on time_rule_hits") || strings.Contains(plan.String(), "Index Only Scan on time_rule_hits")
+		if kind == automation.DueInLessThan && (strings.Contains(plan.String(), "Hash") || !probed) {
 			t.Errorf("%s reads the rule's record whole:\n%s", q.name, plan.String())
 		}
 		if testing.Verbose() {
