@@ -143,3 +143,9 @@ var ruleSubjects = []automation.Subject{automation.OnStatus, automation.OnPriori
 	automation.OnCreatedInHours}
 
 var ruleOps = []automation.Op{automation.Is, automation.IsNot, automation.Contains, automation.NotContains, automation.EndsWith, automation.Has, automation.HasNot}
+
+// ruleRow is a line of the rules' or the time rules' list (ruleListRow).
+type ruleRow struct {
+	id, href, name, when, toggle, move, remove string
+	active, first, last                        bool
+}
