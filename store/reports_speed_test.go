@@ -35,7 +35,7 @@ func TestReportSpeed(t *testing.T) {
 	if os.Getenv("HELPLINE_REPORT_EXPORT") != "" {
 		f := ReportFilter{From: today.AddDate(-1, 0, 0), To: today}
 		start, n := time.Now(), 0
-		if err := s.ExportTickets(ctx, v, f, func(ExportedTicket) error { n++; return nil }); err != nil {
+		if err := s.ExportTickets(ctx, v, f, func(*ExportedTicket) error { n++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		took := time.Since(start)
