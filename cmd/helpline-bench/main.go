@@ -51,6 +51,7 @@ type engineRun struct {
 	results  []wrkResult
 	created  creationResult
 	rss      []int64 // peak RSS of each instance
+	export   exportResult
 }
 
 func run() error {
@@ -221,6 +222,10 @@ func measure(ctx context.Context, o options, e engine) (engineRun, error) {
 			r.RatioOfTop = r.ReqPerSec / ceiling
 		}
 		run.results = append(run.results, r)
+		noteRSS(servers, tg.name)
+	}
+	if run.export, err = measureExport(bases[0], admin, servers[0]); err != nil {
+		return run, err
 	}
 
 	fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)

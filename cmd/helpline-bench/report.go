@@ -52,6 +52,7 @@ func renderReport(o options, runs []engineRun) string {
 		for _, x := range r.results {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, x.Errors)
 		}
+		b.WriteString(exportLine(r.export))
 		b.WriteString("\n" + creationLine(o, r.created))
 		fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %s.\n", megabytes(r.rss))
 	}
@@ -84,6 +85,7 @@ func renderPostgres(b *strings.Builder, o options, r engineRun, sqlite map[strin
 	for _, x := range r.results {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %.0f%% | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, share(x.Name, x.ReqPerSec), x.Errors)
 	}
+	b.WriteString(exportLine(r.export))
 	b.WriteString("\n" + strings.TrimSuffix(creationLine(o, r.created), ".\n"))
 	if sqliteCreated.acked > 0 {
 		fmt.Fprintf(b, "; %.0f%% of SQLite's", float64(r.created.acked)/float64(sqliteCreated.acked)*100)
