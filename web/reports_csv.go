@@ -132,9 +132,18 @@ func (s *Server) reportTicketsCSV(c echo.Context) error {
 	channels := labels(func(ch store.Channel) string { return views.ChannelLabel(ctx, ch) })
 	statuses := labels(func(st store.TicketStatus) string { return views.StatusLabel(ctx, st) })
 	priorities := labels(func(p store.Priority) string { return views.PriorityLabel(ctx, p) })
+	// The server's write timeout bounds a whole answer; a big desk's year
+	// may take longer, so each stretch of rows moves the deadline on while
+	// the client keeps reading.
+	deadline := http.NewResponseController(c.Response())
 	started := false
+	n := 0
 	record := make([]string, 12)
 	err = s.st.ExportTickets(ctx, viewer(c), f, func(e *store.ExportedTicket) error {
+		if n%exportDeadlineRows == 0 {
+			deadline.SetWriteDeadline(time.Now().Add(exportWriteWindow))
+		}
+		n++
 		if !started {
 			started = true
 			w.start()
@@ -155,6 +164,13 @@ func (s *Server) reportTicketsCSV(c echo.Context) error {
 	w.Flush()
 	return errors.Join(err, w.Error(), out.Flush())
 }
+
+// A download of Export tickets has exportWriteWindow to write each
+// exportDeadlineRows rows, however long the whole takes.
+const (
+	exportDeadlineRows = 10000
+	exportWriteWindow  = time.Minute
+)
 
 // labels remembers what label gives for each value it is asked about.
 func labels[K comparable](label func(K) string) func(K) string {

@@ -91,10 +91,12 @@ type Config struct {
 	// TrustedProxies: reverse proxies whose X-Forwarded-For is believed,
 	// as given (checked by parseConfig).
 	TrustedProxies string
+	// MemoryMB is the Go runtime's soft memory limit in megabytes (0: none).
+	MemoryMB int
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	cfg := Config{Addr: "127.0.0.1:8080", DB: "data/helpline.db"}
+	cfg := Config{Addr: "127.0.0.1:8080", DB: "data/helpline.db", MemoryMB: defaultMemoryMB}
 	if v := getenv("HELPLINE_ADDR"); v != "" {
 		cfg.Addr = v
 	}
@@ -129,6 +131,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.APIRateLimit = n
 	}
+	if v := getenv("HELPLINE_MEMORY_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("HELPLINE_MEMORY_LIMIT: %q is not a number of megabytes", v)
+		}
+		cfg.MemoryMB = n
+	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.TrustedProxies = getenv("HELPLINE_TRUSTED_PROXIES")
 	if _, err := web.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
@@ -145,8 +154,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "address people open the console at, e.g. https://help.example.com; links handed out use it (HELPLINE_BASE_URL)")
 	fs.IntVar(&cfg.APIRateLimit, "api-rate-limit", cfg.APIRateLimit, "API requests one token may make a minute, on each instance; 0 means 600 (HELPLINE_API_RATE_LIMIT)")
 	fs.IntVar(&cfg.AttachmentMB, "attachment-limit", cfg.AttachmentMB, "largest attached file in MB; 0 means 10 (HELPLINE_ATTACHMENT_LIMIT)")
+	fs.IntVar(&cfg.MemoryMB, "memory-limit", cfg.MemoryMB, "soft limit of the Go runtime's memory in MB; 0 means none; GOMEMLIMIT, when set, wins (HELPLINE_MEMORY_LIMIT)")
 	if err := parseCommand(fs, args); err != nil {
 		return cfg, err
+	}
+	if cfg.MemoryMB < 0 {
+		return cfg, fmt.Errorf("memory limit %d: want a number of megabytes, 0 for none", cfg.MemoryMB)
 	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
@@ -175,6 +188,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	applyMemoryLimit(cfg.MemoryMB, getenv)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))

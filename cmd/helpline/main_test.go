@@ -15,7 +15,7 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 	env := map[string]string{
 		"HELPLINE_ADDR": "127.0.0.1:9000", "HELPLINE_DB": "env.db", "HELPLINE_SECURE_COOKIES": "true",
 		"HELPLINE_CONTACT_LIMIT": "5", "HELPLINE_BASE_URL": "https://env.example.com/",
-		"HELPLINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.10",
+		"HELPLINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.10", "HELPLINE_MEMORY_LIMIT": "80",
 	}
 	getenv := func(k string) string { return env[k] }
 	cfg, err := parseConfig(nil, getenv, io.Discard)
@@ -23,11 +23,11 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:9000", DB: "env.db", SecureCookies: true, ContactLimit: 5, BaseURL: "https://env.example.com",
-		TrustedProxies: "10.0.0.0/8, 192.0.2.10"}
+		TrustedProxies: "10.0.0.0/8, 192.0.2.10", MemoryMB: 80}
 	if cfg != want {
 		t.Fatalf("from the environment: %+v, want %+v", cfg, want)
 	}
-	cfg, err = parseConfig([]string{"--addr", "127.0.0.1:9001", "--db", "flag.db", "--secure-cookies=false", "--base-url", "http://flag.example.com:8080/help"}, getenv, io.Discard)
+	cfg, err = parseConfig([]string{"--addr", "127.0.0.1:9001", "--db", "flag.db", "--secure-cookies=false", "--base-url", "http://flag.example.com:8080/help", "--memory-limit", "0"}, getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 	if cfg != want {
 		t.Fatalf("flags over the environment: %+v, want %+v", cfg, want)
 	}
-	if cfg, err := parseConfig(nil, func(string) string { return "" }, io.Discard); err != nil || cfg.Addr != "127.0.0.1:8080" || cfg.DB != "data/helpline.db" || cfg.SecureCookies {
+	if cfg, err := parseConfig(nil, func(string) string { return "" }, io.Discard); err != nil || cfg.Addr != "127.0.0.1:8080" || cfg.DB != "data/helpline.db" || cfg.SecureCookies || cfg.MemoryMB != 100 {
 		t.Fatalf("defaults: %+v, %v", cfg, err)
 	}
 	for _, bad := range [][]string{
@@ -44,12 +44,13 @@ func TestParseConfig_FlagsWinOverEnvironmentAndBadValuesAreRefused(t *testing.T)
 		{"--base-url", "javascript:alert(1)"},
 		{"--base-url", "https://help.example.com/?next=x"},
 		{"--no-such-flag"},
+		{"--memory-limit", "-5"},
 	} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
 	}
-	for k, v := range map[string]string{"HELPLINE_SECURE_COOKIES": "maybe", "HELPLINE_CONTACT_LIMIT": "0", "HELPLINE_TRUSTED_PROXIES": "10.0.0.0/33"} {
+	for k, v := range map[string]string{"HELPLINE_SECURE_COOKIES": "maybe", "HELPLINE_CONTACT_LIMIT": "0", "HELPLINE_TRUSTED_PROXIES": "10.0.0.0/33", "HELPLINE_MEMORY_LIMIT": "lots"} {
 		if _, err := parseConfig(nil, func(key string) string {
 			if key == k {
 				return v
