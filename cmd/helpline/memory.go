@@ -6,10 +6,10 @@ import (
 )
 
 // defaultMemoryMB is the soft limit of the Go runtime's memory unless
-// configured. The server's resident memory is that plus the binary's code
-// (about 25 MB) and SQLite's page caches (a few MB a connection), so 100 MB
-// keeps a whole bench run under issue 20's 150 MB (docs/BENCHMARKS.md,
-// "Memory and Export tickets").
+// configured. The server's resident memory is what Go holds plus the
+// binary's code (about 30 MB) and SQLite's allocations (up to about 35 MB on
+// a million tickets), so 100 MB leaves room under issue 20's 150 MB
+// (docs/BENCHMARKS.md, "Memory and Export tickets").
 const defaultMemoryMB = 100
 
 // applyMemoryLimit sets the Go runtime's soft memory limit to mb megabytes
