@@ -91,6 +91,10 @@ type Config struct {
 	// TrustedProxies: reverse proxies whose X-Forwarded-For is believed,
 	// as given (checked by parseConfig).
 	TrustedProxies string
+	// BenchProbe serves the load runs' in-memory bound: only the
+	// environment (HELPLINE_BENCH_PROBE, which helpline-bench sets) turns
+	// it on, and no flag or help text offers it.
+	BenchProbe bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -128,6 +132,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return cfg, fmt.Errorf("HELPLINE_API_RATE_LIMIT: %q is not a positive number", v)
 		}
 		cfg.APIRateLimit = n
+	}
+	if v := getenv("HELPLINE_BENCH_PROBE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("HELPLINE_BENCH_PROBE: %q is not true or false", v)
+		}
+		cfg.BenchProbe = b
 	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.TrustedProxies = getenv("HELPLINE_TRUSTED_PROXIES")
@@ -207,6 +218,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
 		APIRateLimit:    cfg.APIRateLimit,
 		TrustedProxies:  proxies,
+		BenchProbe:      cfg.BenchProbe,
 	}, st)
 	if err != nil {
 		return err
