@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 	"io"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -26,14 +28,18 @@ func queueRows(tickets []store.Ticket, f QueueFilterValues, d store.Density) tem
 		if !isBuf {
 			defer templruntime.ReleaseBuffer(buf)
 		}
-		// Every row links to its ticket in the same view of the queue.
-		query := ""
+		rw := rowWriter{ctx: ctx, b: buf, labels: map[string]string{}}
+		// What every row says alike is worked out once for the page: each
+		// links to its ticket in the same view of the queue, and each
+		// checkbox's label is one message around the row's code.
+		rw.linkBefore, rw.linkAfter, _ = strings.Cut(PathTicket, ":code")
 		if q := f.Query(); len(q) > 0 {
-			query = "?" + q.Encode()
+			rw.linkAfter += "?" + q.Encode()
 		}
-		rw := rowWriter{ctx: ctx, b: buf}
+		const mark = "\x00"
+		rw.selectBefore, rw.selectAfter, _ = strings.Cut(Tf(ctx, "SelectTicket", map[string]any{"Code": mark}), mark)
 		for i := range tickets {
-			rw.row(&tickets[i], query, d)
+			rw.row(&tickets[i], d)
 		}
 		return rw.err
 	})
@@ -44,6 +50,21 @@ type rowWriter struct {
 	ctx context.Context
 	b   *templruntime.Buffer
 	err error
+	// labels are the page's words by message id (statuses, priorities),
+	// translated once for all its rows.
+	labels                    map[string]string
+	linkBefore, linkAfter     string // a ticket's link around its code
+	selectBefore, selectAfter string // a checkbox's label around the code
+}
+
+// t is T(ctx, id), once a page.
+func (w *rowWriter) t(id string) string {
+	s, ok := w.labels[id]
+	if !ok {
+		s = T(w.ctx, id)
+		w.labels[id] = s
+	}
+	return s
 }
 
 func (w *rowWriter) raw(s string) {
@@ -54,7 +75,7 @@ func (w *rowWriter) raw(s string) {
 
 func (w *rowWriter) text(s string) { w.raw(templ.EscapeString(s)) }
 
-func (w *rowWriter) row(t *store.Ticket, query string, d store.Density) {
+func (w *rowWriter) row(t *store.Ticket, d store.Density) {
 	ctx := w.ctx
 	w.raw(`<tr id="ticket-`)
 	w.text(t.Code)
@@ -66,9 +87,13 @@ func (w *rowWriter) row(t *store.Ticket, query string, d store.Density) {
 	w.raw(`"><td class="qc-select"><input type="checkbox" name="code" value="`)
 	w.text(t.Code)
 	w.raw(`" aria-label="`)
-	w.text(Tf(ctx, "SelectTicket", map[string]any{"Code": t.Code}))
+	w.text(w.selectBefore)
+	w.text(t.Code)
+	w.text(w.selectAfter)
 	w.raw(`"></td><td class="queue-subject qc-subject"><div class="queue-line"><a href="`)
-	w.text(TicketActionPath(PathTicket, t.Code) + query)
+	w.text(w.linkBefore)
+	w.text(url.PathEscape(t.Code))
+	w.text(w.linkAfter)
 	w.raw(`" title="`)
 	w.text(t.Subject)
 	w.raw(`">`)
@@ -96,15 +121,23 @@ func (w *rowWriter) row(t *store.Ticket, query string, d store.Density) {
 	w.raw(`</td><td class="qc-status"><span class="`)
 	w.text(statusBadge(t.Status))
 	w.raw(`">`)
-	w.text(StatusLabel(ctx, t.Status))
+	if id, ok := statusLabelIDs[t.Status]; ok {
+		w.text(w.t(id))
+	} else {
+		w.text(string(t.Status))
+	}
 	w.raw(`</span></td><td class="qc-priority"><span class="priority priority-`)
 	w.text(itoa(int(t.Priority)))
 	w.raw(`">`)
-	w.text(PriorityLabel(ctx, t.Priority))
+	w.text(w.t(priorityLabelIDs[t.Priority]))
 	w.raw(`</span></td><td class="qc-department">`)
 	w.text(t.DepartmentName)
 	w.raw(`</td><td class="qc-assignee">`)
-	w.text(assigneeName(ctx, *t))
+	if t.AssigneeID == 0 {
+		w.text(w.t("Unassigned"))
+	} else {
+		w.text(t.AssigneeName)
+	}
 	w.raw(`</td><td class="qc-created">`)
 	w.time(t.CreatedAt, TimeAgo(ctx, t.CreatedAt))
 	w.raw(`</td><td class="qc-updated">`)
@@ -115,7 +148,7 @@ func (w *rowWriter) row(t *store.Ticket, query string, d store.Density) {
 		w.raw(` `)
 		if !t.Due.After(time.Now()) {
 			w.raw(`<span class="badge badge-danger">`)
-			w.text(T(ctx, "SLAOverdue"))
+			w.text(w.t("SLAOverdue"))
 			w.raw(`</span>`)
 		}
 	}
