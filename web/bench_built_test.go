@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"helpline/authz"
 	"helpline/demo"
@@ -21,6 +23,7 @@ type builtSite struct {
 	agentCookie, adminCookie string
 	cursors                  []string // queue places of the Agent's tickets
 	codes                    []string // and their codes
+	words                    []string // words of their subjects and requesters
 }
 
 // builtSpread is at most how many places the benchmarks pick from.
@@ -76,6 +79,11 @@ func newBuiltSite(b *testing.B) *builtSite {
 		for _, t := range p.Tickets {
 			site.cursors = append(site.cursors, views.CursorParam(store.Cursor{Key: t.SortKey, ID: t.ID}))
 			site.codes = append(site.codes, t.Code)
+			for _, w := range strings.FieldsFunc(strings.ToLower(t.Subject+" "+t.ContactName), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if len(w) >= 3 && !slices.Contains(site.words, w) {
+					site.words = append(site.words, w)
+				}
+			}
 		}
 		if p.Next.IsZero() {
 			break
@@ -110,6 +118,7 @@ func BenchmarkBuiltPage(b *testing.B) {
 		{"queue-Agent", s.agentCookie, views.PathTickets + "?after=", s.cursors, `class="queue-table"`},
 		{"queue-Administrator", s.adminCookie, views.PathTickets + "?after=", s.cursors, `class="queue-table"`},
 		{"ticket", s.agentCookie, views.PathTickets + "/", s.codes, `class="thread`},
+		{"search-a-different-word", s.adminCookie, views.PathTickets + "?q=", s.words, `id="queue"`},
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
