@@ -538,8 +538,12 @@ var searchWindows = []int64{20_000, 500_000, 0}
 func (s *Store) ftsSQL(index string, v authz.Viewer, f QueueFilter, win idWindow) (string, []any) {
 	where, args := filterSQL(v, f)
 	match, query := index+" MATCH ?", ftsQuery(f.Search)
-	if q := map[string]string{"ticket_search": f.searchMatch, "ticket_refs": f.refsMatch}[index]; q != "" && !s.pg {
-		query = q
+	switch {
+	case s.pg:
+	case index == "ticket_search" && f.searchMatch != "":
+		query = f.searchMatch
+	case index == "ticket_refs" && f.refsMatch != "":
+		query = f.refsMatch
 	}
 	if s.pg {
 		match, query = index+".doc @@ to_tsquery('helpline', ?)", tsQuery(f.Search)
