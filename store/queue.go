@@ -39,6 +39,11 @@ type QueueFilter struct {
 	Limit        int
 
 	SLA SLADrill // the tickets behind an SLA compliance figure (sla_report_drill.go)
+
+	// searchMatch and refsMatch are a search's FTS5 queries of each index
+	// on SQLite, the prefix typed last read as words (ftsWordsQuery);
+	// empty: ftsQuery's.
+	searchMatch, refsMatch string
 }
 
 // Cursor marks a place in the queue: the key of the queue's order and the
@@ -533,6 +538,13 @@ var searchWindows = []int64{20_000, 500_000, 0}
 func (s *Store) ftsSQL(index string, v authz.Viewer, f QueueFilter, win idWindow) (string, []any) {
 	where, args := filterSQL(v, f)
 	match, query := index+" MATCH ?", ftsQuery(f.Search)
+	switch {
+	case s.pg:
+	case index == "ticket_search" && f.searchMatch != "":
+		query = f.searchMatch
+	case index == "ticket_refs" && f.refsMatch != "":
+		query = f.refsMatch
+	}
 	if s.pg {
 		match, query = index+".doc @@ to_tsquery('helpline', ?)", tsQuery(f.Search)
 	}
@@ -619,6 +631,15 @@ func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (Queu
 		}
 		if ftsQuery(f.Search) == "" {
 			return QueuePage{}, nil
+		}
+		if !s.pg {
+			var err error
+			if f.searchMatch, err = s.ftsWordsQuery(ctx, "ticket_search", f.Search); err != nil {
+				return QueuePage{}, err
+			}
+			if f.refsMatch, err = s.ftsWordsQuery(ctx, "ticket_refs", f.Search); err != nil {
+				return QueuePage{}, err
+			}
 		}
 	}
 	windows := []int64{0}

@@ -45,6 +45,9 @@ type Config struct {
 	// Payments takes the payments the Owner records on My account (nil:
 	// billing.ManualPayments, which calls nobody). A card provider goes here.
 	Payments billing.PaymentProvider
+	// BenchProbe serves the load runs' in-memory bound (bench_probe.go);
+	// never set outside them.
+	BenchProbe bool
 }
 
 // Server serves the console.
@@ -112,6 +115,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	if err := s.registerAPI(s.apiOps()); err != nil {
 		return nil, err
+	}
+	if cfg.BenchProbe {
+		s.registerBenchProbe()
 	}
 	return s, nil
 }

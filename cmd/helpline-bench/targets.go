@@ -31,6 +31,7 @@ type fixtures struct {
 	// spread are the places of every ticket of the Agent's department, for
 	// pages seldom asked for twice: queue cursors ("key.id") and codes.
 	spreadCursors, spreadCodes []string
+	busy                       busyFixtures
 }
 
 func loadFixtures(ctx context.Context, e engine) (fixtures, error) {
@@ -45,8 +46,12 @@ func loadFixtures(ctx context.Context, e engine) (fixtures, error) {
 		query string
 		dest  []any
 	}{
+		// An Agent in two departments, as the busy rows want (loadBusy);
+		// on the demo the first Agent is.
 		{"an Agent with departments", `SELECT a.email, m.department_id FROM agents a JOIN department_members m ON m.agent_id = a.id
-			WHERE a.role = 'agent' AND a.status = 'active' AND a.removed_at IS NULL ORDER BY a.id LIMIT 1`, []any{&fx.agentEmail, &fx.agentDepartment}},
+			WHERE a.role = 'agent' AND a.status = 'active' AND a.removed_at IS NULL
+			ORDER BY (SELECT count(*) FROM department_members x WHERE x.agent_id = a.id) = 2 DESC, a.id, m.department_id LIMIT 1`,
+			[]any{&fx.agentEmail, &fx.agentDepartment}},
 		{"an Administrator", `SELECT email FROM agents WHERE role = 'admin' AND status = 'active' AND removed_at IS NULL ORDER BY id LIMIT 1`, []any{&fx.adminEmail}},
 		{"a department", `SELECT id FROM departments ORDER BY id LIMIT 1`, []any{&fx.filterDepartment}},
 		{"a tag", `SELECT tag FROM ticket_tags ORDER BY ticket_id, tag LIMIT 1`, []any{&fx.filterTag}},
@@ -64,6 +69,9 @@ func loadFixtures(ctx context.Context, e engine) (fixtures, error) {
 	}
 	fx.searchWord = "invoice"
 	if err := loadSpread(ctx, e, db, &fx); err != nil {
+		return fixtures{}, err
+	}
+	if err := loadBusy(ctx, e, db, &fx); err != nil {
 		return fixtures{}, err
 	}
 	return fx, nil
@@ -122,6 +130,10 @@ func pageTargets(base string, fx fixtures, agent, admin session, agentToken stri
 	if err != nil {
 		return nil, err
 	}
+	busy, err := busyTargets(base, fx, agent, admin)
+	if err != nil {
+		return nil, err
+	}
 	return append([]target{
 		{name: nameHealth, path: "/healthz"},
 		{name: "queue, Agent", path: "/tickets", cookie: agent.cookie},
@@ -141,7 +153,7 @@ func pageTargets(base string, fx fixtures, agent, admin session, agentToken stri
 		{name: "API GET /api/v1/tickets, Agent (50), a different page each time", path: "/api/v1/tickets", auth: "Bearer " + agentToken,
 			paths: prefixed("/api/v1/tickets?limit=50&after=", fx.spreadCursors)},
 		{name: "ticket page, a different ticket each time", path: "/tickets/", cookie: agent.cookie, paths: prefixed("/tickets/", fx.spreadCodes)},
-	}, reportTargets(admin)...), nil
+	}, append(reportTargets(admin), busy...)...), nil
 }
 
 func prefixed(prefix string, xs []string) []string {

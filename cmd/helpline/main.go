@@ -93,6 +93,10 @@ type Config struct {
 	TrustedProxies string
 	// MemoryMB is the Go runtime's soft memory limit in megabytes (0: none).
 	MemoryMB int
+	// BenchProbe serves the load runs' in-memory bound: only the
+	// environment (HELPLINE_BENCH_PROBE, which helpline-bench sets) turns
+	// it on, and no flag or help text offers it.
+	BenchProbe bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -137,6 +141,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return cfg, fmt.Errorf("HELPLINE_MEMORY_LIMIT: %q is not a number of megabytes", v)
 		}
 		cfg.MemoryMB = n
+	}
+	if v := getenv("HELPLINE_BENCH_PROBE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("HELPLINE_BENCH_PROBE: %q is not true or false", v)
+		}
+		cfg.BenchProbe = b
 	}
 	cfg.BaseURL = getenv("HELPLINE_BASE_URL")
 	cfg.TrustedProxies = getenv("HELPLINE_TRUSTED_PROXIES")
@@ -221,6 +232,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AttachmentLimit: int64(cfg.AttachmentMB) << 20,
 		APIRateLimit:    cfg.APIRateLimit,
 		TrustedProxies:  proxies,
+		BenchProbe:      cfg.BenchProbe,
 	}, st)
 	if err != nil {
 		return err
