@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestReportDays_FollowTheDesksZone: a ticket created at 23:30 UTC lands on
+// the next day in Europe/Warsaw in the day rollups, and back on its UTC day
+// when the desk's zone changes back; the Overview of a Warsaw day reads the
+// days only while they are cut in Warsaw.
+func TestReportDays_FollowTheDesksZone(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	clock := time.Date(2026, 1, 10, 23, 30, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return clock })
+	contactTicket(t, s, w.sales, "late", "hello")
+	jan10 := dayNumber(time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC))
+	createdOn := func() []int64 {
+		t.Helper()
+		var days []int64
+		rows, err := s.r.Query(`SELECT day FROM report_days WHERE grain = 1 AND created <> 0 ORDER BY day`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d int64
+			if err := rows.Scan(&d); err != nil {
+				t.Fatal(err)
+			}
+			days = append(days, d)
+		}
+		return days
+	}
+	if got := createdOn(); !slices.Equal(got, []int64{jan10}) {
+		t.Fatalf("UTC desk: created on days %v, want %v", got, []int64{jan10})
+	}
+	setDeskZone(t, w, "Europe/Warsaw")
+	if got := createdOn(); !slices.Equal(got, []int64{jan10 + 1}) {
+		t.Fatalf("Warsaw desk: created on days %v, want %v (11 January)", got, []int64{jan10 + 1})
+	}
+	// Kept, not only rebuilt: the next ticket at 23:30 UTC lands on 12 January.
+	clock = clock.AddDate(0, 0, 1)
+	contactTicket(t, s, w.sales, "late again", "hello")
+	if got := createdOn(); !slices.Equal(got, []int64{jan10 + 1, jan10 + 2}) {
+		t.Fatalf("Warsaw desk: created on days %v, want 11 and 12 January", got)
+	}
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	jan11 := ReportFilter{From: time.Date(2026, 1, 11, 0, 0, 0, 0, warsaw), To: time.Date(2026, 1, 12, 0, 0, 0, 0, warsaw)}
+	if _, whole, err := s.reportDayPeriod(ctx, jan11); err != nil || !whole {
+		t.Fatalf("a Warsaw day on a Warsaw desk: whole days %v, %v", whole, err)
+	}
+	o, err := s.ReportOverview(ctx, w.adminV, jan11, warsaw)
+	if err != nil || o.Totals.Created != 1 {
+		t.Fatalf("Overview of 11 January in Warsaw: %+v, %v", o.Totals, err)
+	}
+	setDeskZone(t, w, "UTC")
+	if got := createdOn(); !slices.Equal(got, []int64{jan10, jan10 + 1}) {
+		t.Fatalf("back to UTC: created on days %v, want 10 and 11 January", got)
+	}
+	if _, whole, err := s.reportDayPeriod(ctx, jan11); err != nil || whole {
+		t.Fatalf("a Warsaw day on a UTC desk: whole days %v, %v; want hours", whole, err)
+	}
+	o, err = s.ReportOverview(ctx, w.adminV, jan11, warsaw)
+	if err != nil || o.Totals.Created != 1 {
+		t.Fatalf("Overview of 11 January in Warsaw read from hours: %+v, %v", o.Totals, err)
+	}
+}
+
+// TestReportDays_PercentilesWithinTheirErrorOfTheExact answers tickets after
+// known random times and compares the Overview's median and 90th
+// percentile, read from the histogram, with the exact nearest rank.
+func TestReportDays_PercentilesWithinTheirErrorOfTheExact(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	setDeskZone(t, w, "Europe/Warsaw")
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	day := time.Date(2026, 2, 3, 0, 0, 0, 0, warsaw)
+	var clock time.Time
+	s.SetClock(func() time.Time { return clock })
+	rng := rand.New(rand.NewPCG(14, 1))
+	var exact []int64
+	for i := range 40 {
+		clock = day.Add(time.Duration(i) * 10 * time.Minute)
+		code := contactTicket(t, s, w.sales, fmt.Sprint("T", i), "hello")
+		wait := time.Duration(rng.IntN(10*3600)+1) * time.Second
+		clock = clock.Add(wait)
+		if err := s.Reply(ctx, w.annV, code, "answer"); err != nil {
+			t.Fatal(err)
+		}
+		exact = append(exact, wait.Milliseconds())
+	}
+	slices.Sort(exact)
+	f := ReportFilter{From: day, To: day.AddDate(0, 0, 2)}
+	o, err := s.ReportOverview(ctx, w.adminV, f, warsaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want time.Duration
+	}{{"median", o.Median, percentile(exact, 50)}, {"90th percentile", o.P90, percentile(exact, 90)}} {
+		if !near(c.got, c.want, true) {
+			t.Errorf("%s %v, exact %v: more than 5%% off", c.name, c.got, c.want)
+		}
+		if c.got == c.want {
+			t.Logf("%s %v equals the exact value by chance", c.name, c.got)
+		}
+	}
+	if o.Totals.Replied != 40 {
+		t.Errorf("%d first answers, want 40", o.Totals.Replied)
+	}
+}
+
+// TestReportDays_BucketsCoverEveryTimeWithinFivePercent checks every bucket
+// the database assigns against the estimate a report shows for it.
+func TestReportDays_BucketsCoverEveryTimeWithinFivePercent(t *testing.T) {
+	s := newTestStore(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		ms := int64(rng.Float64()*rng.Float64()*float64(90*24*time.Hour/time.Millisecond)) + 1000
+		var k int64
+		if err := s.r.QueryRow(`SELECT bucket FROM report_buckets WHERE lo_ms <= ? ORDER BY lo_ms DESC LIMIT 1`, ms).Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		got, want := bucketEstimate(k), time.Duration(ms)*time.Millisecond
+		if (got - want).Abs()*100 > want*5 {
+			t.Fatalf("%v falls in bucket %d, shown as %v: more than 5%% off", want, k, got)
+		}
+	}
+}
