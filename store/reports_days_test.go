@@ -129,7 +129,7 @@ func TestReportDays_BucketsCoverEveryTimeWithinFivePercent(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, want := bucketEstimate(k), time.Duration(ms)*time.Millisecond
-		if (got - want).Abs()*100 > want*5 {
+		if (got-want).Abs()*100 > want*5 {
 			t.Fatalf("%v falls in bucket %d, shown as %v: more than 5%% off", want, k, got)
 		}
 	}
