@@ -218,6 +218,7 @@ var copyOrder = []copyTable{
 	{name: "report_zone_name", key: "id"},
 	{name: "report_days", key: "grain, day, department_id, agent_id, channel"},
 	{name: "report_reply_days", key: "grain, day, department_id, agent_id, channel, bucket"},
+	{name: "report_signed_in_days", key: "day, agent_id"},
 	{name: "time_rules", key: "id"},
 	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
 	{name: "time_rule_failures", key: "id"},

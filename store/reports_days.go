@@ -50,6 +50,9 @@ var reportDaysRebuildSQL = []string{
 		      FROM ticket_firsts f WHERE f.first_reply_at IS NOT NULL AND f.hidden = 0) x
 		CROSS JOIN report_grains g
 		GROUP BY 1, 2, 3, 4, 5, 6`,
+	`DELETE FROM report_signed_in_days`,
+	`INSERT INTO report_signed_in_days (day, agent_id)
+		SELECT DISTINCT ` + reportDayExpr("s.at_hour") + `, s.agent_id FROM report_signed_in s`,
 }
 
 // zoneSpan is one row of report_zone.

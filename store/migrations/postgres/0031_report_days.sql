@@ -103,3 +103,10 @@ END $$;
 -- +goose StatementEnd
 CREATE TRIGGER report_hours_days AFTER INSERT OR UPDATE ON report_hours
     FOR EACH ROW EXECUTE FUNCTION report_hours_days();
+
+CREATE TABLE report_signed_in_days (
+    day      BIGINT NOT NULL,
+    agent_id BIGINT NOT NULL,
+    PRIMARY KEY (day, agent_id)
+);
+INSERT INTO report_signed_in_days (day, agent_id) SELECT DISTINCT at_hour / 24, agent_id FROM report_signed_in;
