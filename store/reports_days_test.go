@@ -134,3 +134,52 @@ func TestReportDays_BucketsCoverEveryTimeWithinFivePercent(t *testing.T) {
 		}
 	}
 }
+
+// TestReportTicketLoad_LongPeriodsDrawDays: past a month the Ticket load has
+// a row per local day, whose figures are its hours' (tickets created
+// summed, the queue's largest and smallest of any hour); up to a month it
+// stays hour by hour.
+func TestReportTicketLoad_LongPeriodsDrawDays(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	setDeskZone(t, w, "Europe/Warsaw")
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	var clock time.Time
+	s.SetClock(func() time.Time { return clock })
+	clock = time.Date(2026, 3, 10, 22, 30, 0, 0, time.UTC) // 23:30 in Warsaw, 10 March
+	a := contactTicket(t, s, w.sales, "A", "hello")
+	clock = clock.Add(time.Hour) // 11 March in Warsaw
+	contactTicket(t, s, w.sales, "B", "hello")
+	clock = clock.Add(time.Hour)
+	if err := s.SetStatus(ctx, w.adminV, a, TicketResolved); err != nil {
+		t.Fatal(err)
+	}
+	clock = time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, warsaw)
+	rows, err := s.ReportTicketLoad(ctx, w.adminV, ReportFilter{From: from, To: from.AddDate(0, 0, 40)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 40 || !rows[0].Day || !rows[0].Hour.Equal(from) {
+		t.Fatalf("%d rows, first %+v; want 40 days from 1 March", len(rows), rows[0])
+	}
+	var created int64
+	for _, r := range rows {
+		created += r.Created
+	}
+	mar10, mar11 := rows[9], rows[10]
+	if created != 2 || mar10.Created != 1 || mar11.Created != 1 {
+		t.Errorf("created %d in all, 10 March %d, 11 March %d; want 2, 1, 1", created, mar10.Created, mar11.Created)
+	}
+	// On 11 March the queue went from 1 to 2 and back to 1 (A resolved).
+	if !mar11.QueueKnown || mar11.QueueHigh != 2 || mar11.QueueLow != 1 {
+		t.Errorf("11 March queue %+v; want largest 2, smallest 1", mar11)
+	}
+	if !mar10.QueueKnown || mar10.QueueHigh != 1 || mar10.QueueLow != 0 {
+		t.Errorf("10 March queue %+v; want largest 1, smallest 0", mar10)
+	}
+	rows, err = s.ReportTicketLoad(ctx, w.adminV, ReportFilter{From: from, To: from.AddDate(0, 0, 31)})
+	if err != nil || len(rows) == 0 || rows[0].Day {
+		t.Fatalf("a month: %d rows (day %v), %v; want hours", len(rows), len(rows) > 0 && rows[0].Day, err)
+	}
+}
