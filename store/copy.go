@@ -219,6 +219,7 @@ var copyOrder = []copyTable{
 	{name: "report_days", key: "grain, day, department_id, agent_id, channel"},
 	{name: "report_reply_days", key: "grain, day, department_id, agent_id, channel, bucket"},
 	{name: "report_signed_in_days", key: "day, agent_id"},
+	{name: "report_days_paused", key: "id"},
 	{name: "time_rules", key: "id"},
 	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
 	{name: "time_rule_failures", key: "id"},
@@ -245,6 +246,11 @@ var rebuilt = []struct{ name, fill, want string }{
 		name: "report_buckets",
 		fill: `SELECT 1`,
 		want: `SELECT count(*) FROM report_buckets`,
+	},
+	{
+		name: "report_months",
+		fill: `SELECT 1`,
+		want: `SELECT count(*) FROM report_months`,
 	},
 	{
 		name: "ticket_refs",

@@ -348,7 +348,9 @@ func (s *Store) ReportPerformance(ctx context.Context, v authz.Viewer, f ReportF
 			rows.Close()
 			return nil, ReportFigures{}, fmt.Errorf("store: report performance: %w", err)
 		}
-		figs[id] = fig
+		sum := figs[id] // the months and the days at the ends add up
+		sum.add(fig)
+		figs[id] = sum
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

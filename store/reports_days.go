@@ -27,7 +27,7 @@ func reportDayExpr(h string) string {
 // reportGrainCols are the department, agent and channel of a row at grain g
 // (report_grains g) from the full key's x.
 const reportGrainCols = `CASE WHEN g.grain IN (0, 2) THEN x.department_id ELSE 0 END,
-	CASE WHEN g.grain IN (0, 3) THEN x.agent_id ELSE 0 END, CASE g.grain WHEN 0 THEN x.channel ELSE '' END`
+	CASE WHEN g.grain IN (0, 3, 4) THEN x.agent_id ELSE 0 END, CASE g.grain WHEN 0 THEN x.channel ELSE '' END`
 
 // reportDaysRebuildSQL counts the day rollups afresh from report_hours and
 // ticket_firsts in the zone report_zone holds: when the desk's zone
@@ -35,7 +35,8 @@ const reportGrainCols = `CASE WHEN g.grain IN (0, 2) THEN x.department_id ELSE 0
 var reportDaysRebuildSQL = []string{
 	`DELETE FROM report_days`,
 	`INSERT INTO report_days (grain, day, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
-		SELECT g.grain, x.day, ` + reportGrainCols + `,
+		SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= x.day) ELSE x.day END,
+		       ` + reportGrainCols + `,
 		       sum(x.created), sum(x.replied), sum(x.reply_ms), sum(x.assigned), sum(x.assign_ms),
 		       sum(x.resolved), sum(x.resolve_ms), sum(x.answers), sum(x.notes)
 		FROM (SELECT ` + reportDayExpr("h.at_hour") + ` AS day, h.department_id, h.agent_id, h.channel, h.created, h.replied, h.reply_ms,
@@ -48,7 +49,7 @@ var reportDaysRebuildSQL = []string{
 		FROM (SELECT ` + reportDayExpr("f.first_reply_at / 3600000") + ` AS day, f.department_id, f.first_reply_by AS agent_id, f.channel,
 		             (SELECT b.bucket FROM report_buckets b WHERE b.lo_ms <= f.first_reply_ms ORDER BY b.lo_ms DESC LIMIT 1) AS bucket
 		      FROM ticket_firsts f WHERE f.first_reply_at IS NOT NULL AND f.hidden = 0) x
-		CROSS JOIN report_grains g
+		JOIN report_grains g ON g.grain < 4
 		GROUP BY 1, 2, 3, 4, 5, 6`,
 	`DELETE FROM report_signed_in_days`,
 	`INSERT INTO report_signed_in_days (day, agent_id)
@@ -235,6 +236,7 @@ const (
 	grainAll        = 1
 	grainDepartment = 2
 	grainAgent      = 3
+	grainAgentMonth = 4 // per agent and month, on the month's first day
 )
 
 // dayGrain is the smallest grain holding f's filters and the grouping by
@@ -284,14 +286,49 @@ func dayWhere(f ReportFilter, p dayPeriod, g int) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
-// dayRollupSQL sums report_days for f over p per day or per by.
+// dayRollupSQL sums report_days for f over p per day or per by. Per agent
+// alone, the whole months of the period are read from the months and only
+// the days at its ends from the days: the rows come back in up to three
+// parts, each agent's to be added up.
 func dayRollupSQL(f ReportFilter, p dayPeriod, by string) (string, []any) {
 	col := "r.day"
 	if by != "" {
 		col = "r." + by
 	}
-	where, args := dayWhere(f, p, dayGrain(f, by))
-	return `SELECT ` + col + `, ` + reportSums + ` FROM report_days r WHERE ` + where + ` GROUP BY ` + col, args
+	g := dayGrain(f, by)
+	part := func(g int, p dayPeriod) (string, []any) {
+		where, args := dayWhere(f, p, g)
+		return `SELECT ` + col + `, ` + reportSums + ` FROM report_days r WHERE ` + where + ` GROUP BY ` + col, args
+	}
+	mFrom, mTo := monthsWithin(p)
+	if g != grainAgent || by == "" || mFrom >= mTo {
+		return part(g, p)
+	}
+	var qs []string
+	var args []any
+	for _, pt := range []struct {
+		g        int
+		from, to int64
+	}{{grainAgentMonth, mFrom, mTo}, {grainAgent, p.from, mFrom}, {grainAgent, mTo, p.to}} {
+		if pt.from >= pt.to {
+			continue
+		}
+		q, a := part(pt.g, dayPeriod{pt.from, pt.to, p.loc})
+		qs, args = append(qs, q), append(args, a...)
+	}
+	return strings.Join(qs, " UNION ALL "), args
+}
+
+// monthsWithin is the whole months of p: [first day of the first, first
+// day after the last), empty if there is none.
+func monthsWithin(p dayPeriod) (int64, int64) {
+	first := dayOfNumber(p.from, time.UTC)
+	if first.Day() != 1 {
+		first = time.Date(first.Year(), first.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	end := dayOfNumber(p.to, time.UTC)
+	end = time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return dayNumber(first), dayNumber(end)
 }
 
 // replyHistogramSQL counts the period's first answers per bucket.

@@ -183,3 +183,48 @@ func TestReportTicketLoad_LongPeriodsDrawDays(t *testing.T) {
 		t.Fatalf("a month: %d rows (day %v), %v; want hours", len(rows), len(rows) > 0 && rows[0].Day, err)
 	}
 }
+
+// TestReportPerformance_MonthsAndDaysAddUpAsTheHours: Performance by agent
+// over whole months and the days at their ends (read from the months and
+// the days) equals the same period read hour by hour.
+func TestReportPerformance_MonthsAndDaysAddUpAsTheHours(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	setDeskZone(t, w, "Europe/Warsaw")
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	var clock time.Time
+	s.SetClock(func() time.Time { return clock })
+	start := time.Date(2026, 1, 14, 22, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		clock = start.Add(time.Duration(i) * 41 * time.Hour)
+		code := contactTicket(t, s, w.sales, fmt.Sprint("T", i), "hello")
+		clock = clock.Add(time.Duration(i+1) * 7 * time.Minute)
+		v := []Agent{w.ann, w.both}[i%2].Viewer()
+		if err := s.Reply(ctx, v, code, "answer"); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if err := s.SetStatus(ctx, v, code, TicketResolved); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f := ReportFilter{From: time.Date(2026, 1, 15, 0, 0, 0, 0, warsaw), To: time.Date(2026, 3, 10, 0, 0, 0, 0, warsaw)}
+	if p, whole, _ := s.reportDayPeriod(ctx, f); !whole {
+		t.Fatal("not read from the days")
+	} else if a, b := monthsWithin(p); a >= b {
+		t.Fatal("no whole month in the period")
+	}
+	hours := ReportFilter{From: f.From.Add(time.Millisecond), To: f.To.Add(-time.Millisecond)}
+	got, gotTotal, err := s.ReportPerformance(ctx, w.adminV, f, GroupByAgent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantTotal, err := s.ReportPerformance(ctx, w.adminV, hours, GroupByAgent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) || gotTotal != wantTotal || wantTotal.Replied < 20 {
+		t.Errorf("from months and days %+v (%+v),\nfrom hours %+v (%+v)", got, gotTotal, want, wantTotal)
+	}
+}

@@ -1,7 +1,8 @@
 -- +goose Up
 -- SQLite's 0031_report_days.sql in PostgreSQL's SQL (its comments say why):
 -- the figures of report_hours per day of the desk's time zone at four
--- grains (0 full key, 1 all, 2 per department, 3 per agent), and the first
+-- grains (0 full key, 1 all, 2 per department, 3 per agent, 4 per agent
+-- and month, on the month's first day), and the first
 -- answer times as a histogram of log-spaced buckets, kept by a trigger on
 -- report_hours in the same transaction as every change.
 
@@ -23,6 +24,10 @@ INSERT INTO report_buckets (bucket, lo_ms) VALUES (0, 0);
 INSERT INTO report_buckets (bucket, lo_ms)
     WITH RECURSIVE b (k, lo) AS (SELECT 1, 1000.0::double precision UNION ALL SELECT k + 1, lo * 1.1 FROM b WHERE k < 240)
     SELECT k, floor(lo)::bigint FROM b;
+
+CREATE TABLE report_months (first_day BIGINT PRIMARY KEY);
+INSERT INTO report_months (first_day)
+    SELECT d::date - DATE '1970-01-01' FROM generate_series(DATE '1970-01-01', DATE '2100-01-01', INTERVAL '1 month') d;
 
 CREATE TABLE report_days (
     grain         INTEGER NOT NULL,
@@ -57,8 +62,13 @@ CREATE TABLE report_reply_days (
 CREATE INDEX report_reply_days_agent ON report_reply_days (agent_id, day) WHERE grain = 0;
 CREATE INDEX report_reply_days_department ON report_reply_days (department_id, day) WHERE grain = 0;
 
+-- While a rebuild counts report_hours afresh (a bulk load, store/
+-- reports_rebuild.go) it holds a row here: the day rollups are counted
+-- after it in one statement, not row by row.
+CREATE TABLE report_days_paused (id INTEGER PRIMARY KEY CHECK (id = 1));
+
 CREATE VIEW report_grains AS
-    SELECT 0 AS grain UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3;
+    SELECT 0 AS grain UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4;
 
 -- +goose StatementBegin
 CREATE FUNCTION report_hours_days() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -68,6 +78,9 @@ DECLARE
     dms BIGINT := NEW.reply_ms;
     o report_hours%ROWTYPE;
 BEGIN
+    IF EXISTS (SELECT 1 FROM report_days_paused) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         o := OLD;
         dr := NEW.replied - OLD.replied;
@@ -77,7 +90,8 @@ BEGIN
     END IF;
     d := (NEW.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= NEW.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440;
     INSERT INTO report_days AS r (grain, day, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
-        SELECT g.grain, d, CASE WHEN g.grain IN (0, 2) THEN NEW.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN NEW.agent_id ELSE 0 END,
+        SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= d) ELSE d END,
+               CASE WHEN g.grain IN (0, 2) THEN NEW.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN NEW.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN NEW.channel ELSE '' END,
                NEW.created - o.created, NEW.replied - o.replied, NEW.reply_ms - o.reply_ms, NEW.assigned - o.assigned,
                NEW.assign_ms - o.assign_ms, NEW.resolved - o.resolved, NEW.resolve_ms - o.resolve_ms,
@@ -95,7 +109,7 @@ BEGIN
             SELECT g.grain, d, CASE WHEN g.grain IN (0, 2) THEN NEW.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN NEW.agent_id ELSE 0 END,
                    CASE g.grain WHEN 0 THEN NEW.channel ELSE '' END,
                    (SELECT b.bucket FROM report_buckets b WHERE b.lo_ms <= dms ORDER BY b.lo_ms DESC LIMIT 1), dr
-            FROM report_grains g ORDER BY g.grain
+            FROM report_grains g WHERE g.grain < 4 ORDER BY g.grain
             ON CONFLICT (grain, day, department_id, agent_id, channel, bucket) DO UPDATE SET n = r.n + excluded.n;
     END IF;
     RETURN NULL;

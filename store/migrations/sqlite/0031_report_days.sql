@@ -7,8 +7,10 @@
 -- Each figure is kept at four grains, because a year of the full key
 -- (department x agent x channel) is nearly a row per event on a busy desk:
 -- grain 0 the full key, 1 all (0, 0, ''), 2 per department (d, 0, ''),
--- 3 per agent (0, a, ''). A report reads the smallest grain its filters
--- and grouping allow.
+-- 3 per agent (0, a, ''), and 4 per agent and month (its day is the
+-- month's first: Performance by agent over a year reads twelve months and
+-- the days at its ends). A report reads the smallest grain its filters and
+-- grouping allow.
 --
 -- The local day of a UTC hour comes from report_zone: from each hour on,
 -- the zone's offset in minutes (one row per transition of the zone, written
@@ -36,6 +38,12 @@ INSERT INTO report_buckets (bucket, lo_ms) VALUES (0, 0);
 INSERT INTO report_buckets (bucket, lo_ms)
     WITH RECURSIVE b (k, lo) AS (SELECT 1, 1000.0 UNION ALL SELECT k + 1, lo * 1.1 FROM b WHERE k < 240)
     SELECT k, CAST(lo AS INTEGER) FROM b;
+
+-- The first day of every month, 1970 to 2100, as days since 1970-01-01.
+CREATE TABLE report_months (first_day INTEGER PRIMARY KEY);
+INSERT INTO report_months (first_day)
+    WITH RECURSIVE m (d) AS (SELECT '1970-01-01' UNION ALL SELECT date(d, '+1 month') FROM m WHERE d < '2100-01-01')
+    SELECT CAST(julianday(d) - 2440587.5 AS INTEGER) FROM m;
 
 CREATE TABLE report_days (
     grain         INTEGER NOT NULL,
@@ -71,58 +79,65 @@ CREATE TABLE report_reply_days (
 CREATE INDEX report_reply_days_agent ON report_reply_days (agent_id, day) WHERE grain = 0;
 CREATE INDEX report_reply_days_department ON report_reply_days (department_id, day) WHERE grain = 0;
 
+-- While a rebuild counts report_hours afresh (a bulk load, store/
+-- reports_rebuild.go) it holds a row here: the day rollups are counted
+-- after it in one statement, not row by row.
+CREATE TABLE report_days_paused (id INTEGER PRIMARY KEY CHECK (id = 1));
+
 CREATE VIEW report_grains AS
-    SELECT 0 AS grain UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3;
+    SELECT 0 AS grain UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4;
 
 -- One hour's change, at every grain. A row of report_hours changes by one
 -- ticket at a time (a first reply, a transfer or a Spam mark moves one
 -- ticket's figures), so a change of replied by one is one first answer
 -- whose time is the change of reply_ms: its bucket moves by one.
 -- +goose StatementBegin
-CREATE TRIGGER report_hours_days_insert AFTER INSERT ON report_hours BEGIN
+CREATE TRIGGER report_hours_days_insert AFTER INSERT ON report_hours
+    WHEN NOT EXISTS (SELECT 1 FROM report_days_paused) BEGIN
     INSERT INTO report_days (grain, day, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
-        SELECT g.grain, (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440,
-               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN new.agent_id ELSE 0 END,
+        SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= d.day) ELSE d.day END,
+               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN new.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN new.channel ELSE '' END,
                new.created, new.replied, new.reply_ms, new.assigned, new.assign_ms, new.resolved, new.resolve_ms, new.answers, new.notes
-        FROM report_grains g WHERE true
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE true
         ON CONFLICT (grain, day, department_id, agent_id, channel) DO UPDATE SET
             created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
             assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
             resolved = resolved + excluded.resolved, resolve_ms = resolve_ms + excluded.resolve_ms,
             answers = answers + excluded.answers, notes = notes + excluded.notes;
     INSERT INTO report_reply_days (grain, day, department_id, agent_id, channel, bucket, n)
-        SELECT g.grain, (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440,
-               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN new.agent_id ELSE 0 END,
+        SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= d.day) ELSE d.day END,
+               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN new.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN new.channel ELSE '' END,
                (SELECT b.bucket FROM report_buckets b WHERE b.lo_ms <= new.reply_ms ORDER BY b.lo_ms DESC LIMIT 1), 1
-        FROM report_grains g WHERE new.replied = 1
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE g.grain < 4 AND new.replied = 1
         ON CONFLICT (grain, day, department_id, agent_id, channel, bucket) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE TRIGGER report_hours_days_update AFTER UPDATE ON report_hours BEGIN
+CREATE TRIGGER report_hours_days_update AFTER UPDATE ON report_hours
+    WHEN NOT EXISTS (SELECT 1 FROM report_days_paused) BEGIN
     INSERT INTO report_days (grain, day, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
-        SELECT g.grain, (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440,
-               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN new.agent_id ELSE 0 END,
+        SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= d.day) ELSE d.day END,
+               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN new.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN new.channel ELSE '' END,
                new.created - old.created, new.replied - old.replied, new.reply_ms - old.reply_ms, new.assigned - old.assigned,
                new.assign_ms - old.assign_ms, new.resolved - old.resolved, new.resolve_ms - old.resolve_ms,
                new.answers - old.answers, new.notes - old.notes
-        FROM report_grains g WHERE true
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE true
         ON CONFLICT (grain, day, department_id, agent_id, channel) DO UPDATE SET
             created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
             assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
             resolved = resolved + excluded.resolved, resolve_ms = resolve_ms + excluded.resolve_ms,
             answers = answers + excluded.answers, notes = notes + excluded.notes;
     INSERT INTO report_reply_days (grain, day, department_id, agent_id, channel, bucket, n)
-        SELECT g.grain, (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440,
-               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3) THEN new.agent_id ELSE 0 END,
+        SELECT g.grain, CASE g.grain WHEN 4 THEN (SELECT max(m.first_day) FROM report_months m WHERE m.first_day <= d.day) ELSE d.day END,
+               CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN new.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN new.channel ELSE '' END,
                (SELECT b.bucket FROM report_buckets b WHERE b.lo_ms <= abs(new.reply_ms - old.reply_ms) ORDER BY b.lo_ms DESC LIMIT 1),
                new.replied - old.replied
-        FROM report_grains g WHERE new.replied - old.replied IN (1, -1)
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE g.grain < 4 AND new.replied - old.replied IN (1, -1)
         ON CONFLICT (grain, day, department_id, agent_id, channel, bucket) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
