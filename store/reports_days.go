@@ -41,7 +41,7 @@ var reportDaysRebuildSQL = []string{
 		       sum(x.resolved), sum(x.resolve_ms), sum(x.answers), sum(x.notes)
 		FROM (SELECT ` + reportDayExpr("h.at_hour") + ` AS day, h.department_id, h.agent_id, h.channel, h.created, h.replied, h.reply_ms,
 		             h.assigned, h.assign_ms, h.resolved, h.resolve_ms, h.answers, h.notes FROM report_hours h) x
-		CROSS JOIN report_grains g
+		JOIN report_grains g ON g.grain <> 1
 		GROUP BY 1, 2, 3, 4, 5`,
 	`DELETE FROM report_reply_days`,
 	`INSERT INTO report_reply_days (grain, day, department_id, agent_id, channel, bucket, n)
@@ -233,7 +233,7 @@ func (s *Store) reportDayPeriod(ctx context.Context, f ReportFilter) (dayPeriod,
 // The grains of report_days and report_reply_days.
 const (
 	grainFull       = 0 // department × agent × channel
-	grainAll        = 1
+	grainAll        = 1 // first answer times only (report_reply_days)
 	grainDepartment = 2
 	grainAgent      = 3
 	grainAgentMonth = 4 // per agent and month, on the month's first day
@@ -261,8 +261,12 @@ func dayGrain(f ReportFilter, by string) int {
 		return grainDepartment
 	case f.AgentID != 0:
 		return grainAgent
+	case by == "histogram":
+		return grainAll
 	}
-	return grainAll
+	// All departments' figures add up from theirs: a row of all would be
+	// updated by every new ticket, which writers on PostgreSQL queue for.
+	return grainDepartment
 }
 
 // dayWhere is the WHERE of a read of r (report_days or report_reply_days)
@@ -333,7 +337,7 @@ func monthsWithin(p dayPeriod) (int64, int64) {
 
 // replyHistogramSQL counts the period's first answers per bucket.
 func replyHistogramSQL(f ReportFilter, p dayPeriod) (string, []any) {
-	where, args := dayWhere(f, p, dayGrain(f, ""))
+	where, args := dayWhere(f, p, dayGrain(f, "histogram"))
 	return `SELECT r.bucket, sum(r.n) FROM report_reply_days r WHERE ` + where + ` GROUP BY r.bucket`, args
 }
 

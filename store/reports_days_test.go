@@ -23,7 +23,7 @@ func TestReportDays_FollowTheDesksZone(t *testing.T) {
 	createdOn := func() []int64 {
 		t.Helper()
 		var days []int64
-		rows, err := s.r.Query(`SELECT day FROM report_days WHERE grain = 1 AND created <> 0 ORDER BY day`)
+		rows, err := s.r.Query(`SELECT day FROM report_days WHERE grain = 2 AND created <> 0 ORDER BY day`)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,8 @@
 -- +goose Up
 -- SQLite's 0031_report_days.sql in PostgreSQL's SQL (its comments say why):
 -- the figures of report_hours per day of the desk's time zone at four
--- grains (0 full key, 1 all, 2 per department, 3 per agent, 4 per agent
+-- grains (0 full key, 1 all (first answer times only: every new ticket
+-- would update one row), 2 per department, 3 per agent, 4 per agent
 -- and month, on the month's first day), and the first
 -- answer times as a histogram of log-spaced buckets, kept by a trigger on
 -- report_hours in the same transaction as every change.
@@ -96,7 +97,7 @@ BEGIN
                NEW.created - o.created, NEW.replied - o.replied, NEW.reply_ms - o.reply_ms, NEW.assigned - o.assigned,
                NEW.assign_ms - o.assign_ms, NEW.resolved - o.resolved, NEW.resolve_ms - o.resolve_ms,
                NEW.answers - o.answers, NEW.notes - o.notes
-        FROM report_grains g ORDER BY g.grain
+        FROM report_grains g WHERE g.grain <> 1 ORDER BY g.grain
         ON CONFLICT (grain, day, department_id, agent_id, channel) DO UPDATE SET
             created = r.created + excluded.created, replied = r.replied + excluded.replied, reply_ms = r.reply_ms + excluded.reply_ms,
             assigned = r.assigned + excluded.assigned, assign_ms = r.assign_ms + excluded.assign_ms,

@@ -6,7 +6,9 @@
 --
 -- Each figure is kept at four grains, because a year of the full key
 -- (department x agent x channel) is nearly a row per event on a busy desk:
--- grain 0 the full key, 1 all (0, 0, ''), 2 per department (d, 0, ''),
+-- grain 0 the full key, 1 all (0, 0, ''; only for the first answer
+-- times: the other figures of all departments add up their grain 2 when
+-- read, so no one row takes every new ticket), 2 per department (d, 0, ''),
 -- 3 per agent (0, a, ''), and 4 per agent and month (its day is the
 -- month's first: Performance by agent over a year reads twelve months and
 -- the days at its ends). A report reads the smallest grain its filters and
@@ -99,7 +101,7 @@ CREATE TRIGGER report_hours_days_insert AFTER INSERT ON report_hours
                CASE WHEN g.grain IN (0, 2) THEN new.department_id ELSE 0 END, CASE WHEN g.grain IN (0, 3, 4) THEN new.agent_id ELSE 0 END,
                CASE g.grain WHEN 0 THEN new.channel ELSE '' END,
                new.created, new.replied, new.reply_ms, new.assigned, new.assign_ms, new.resolved, new.resolve_ms, new.answers, new.notes
-        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE true
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE g.grain <> 1
         ON CONFLICT (grain, day, department_id, agent_id, channel) DO UPDATE SET
             created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
             assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
@@ -125,7 +127,7 @@ CREATE TRIGGER report_hours_days_update AFTER UPDATE ON report_hours
                new.created - old.created, new.replied - old.replied, new.reply_ms - old.reply_ms, new.assigned - old.assigned,
                new.assign_ms - old.assign_ms, new.resolved - old.resolved, new.resolve_ms - old.resolve_ms,
                new.answers - old.answers, new.notes - old.notes
-        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE true
+        FROM report_grains g, (SELECT (new.at_hour * 60 + coalesce((SELECT z.offset_min FROM report_zone z WHERE z.from_hour <= new.at_hour ORDER BY z.from_hour DESC LIMIT 1), 0)) / 1440 AS day) d WHERE g.grain <> 1
         ON CONFLICT (grain, day, department_id, agent_id, channel) DO UPDATE SET
             created = created + excluded.created, replied = replied + excluded.replied, reply_ms = reply_ms + excluded.reply_ms,
             assigned = assigned + excluded.assigned, assign_ms = assign_ms + excluded.assign_ms,
