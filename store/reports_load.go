@@ -38,8 +38,10 @@ func (h LoadHour) End() time.Time {
 }
 
 // loadHourlyDays is the longest period the Ticket load draws hour by hour
-// (a month); a longer one, of whole days, draws days.
-const loadHourlyDays = 31
+// (a week: 168 rows); a longer one, of whole days, draws days, read from
+// the day rollups (the hours of 30 days on a million-ticket desk are some
+// 180,000 rows of report_hours).
+const loadHourlyDays = 7
 
 // ReportTicketLoad reads the Ticket load tab for f: hour by hour up to
 // loadHourlyDays, day by day (from the day rollups) beyond.
