@@ -286,4 +286,4 @@ var recountSQL = append([]string{
 	// ON CONFLICT as a join's.
 	`INSERT INTO tags (name, ticket_count) SELECT tag, count(*) FROM ticket_tags WHERE true GROUP BY tag
 		ON CONFLICT (name) DO UPDATE SET ticket_count = excluded.ticket_count`,
-}, append(reportRebuildSQL, queueRebuildSQL...)...)
+}, slices.Concat(reportRebuildSQL, reportDaysRebuildSQL, queueRebuildSQL)...)

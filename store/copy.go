@@ -212,6 +212,14 @@ var copyOrder = []copyTable{
 	{name: "queue_hours", key: "department_id, agent_id, channel, at_hour"},
 	{name: "queue_since", key: "id"},
 	{name: "report_signed_in", key: "at_hour, agent_id"},
+	// The day rollups and the zone they are cut in (report_hours' trigger
+	// keeps them, paused for the copy).
+	{name: "report_zone", key: "from_hour"},
+	{name: "report_zone_name", key: "id"},
+	{name: "report_days", key: "grain, day, department_id, agent_id, channel"},
+	{name: "report_reply_days", key: "grain, day, department_id, agent_id, channel, bucket"},
+	{name: "report_signed_in_days", key: "day, agent_id"},
+	{name: "report_days_paused", key: "id"},
 	{name: "time_rules", key: "id"},
 	{name: "time_rule_hits", key: "rule_id, ticket_id, moment"},
 	{name: "time_rule_failures", key: "id"},
@@ -220,7 +228,7 @@ var copyOrder = []copyTable{
 
 // copyTriggerTables are the tables whose triggers keep what is copied
 // anyway (the tags' counts come with the tags) or rebuilt below.
-var copyTriggerTables = []string{"tickets", "messages", "ticket_tags"}
+var copyTriggerTables = []string{"tickets", "messages", "ticket_tags", "report_hours"}
 
 // rebuilt are the tables the target computes from the copied rows, each
 // with the statement that fills it (the expressions of the triggers of
@@ -232,6 +240,17 @@ var rebuilt = []struct{ name, fill, want string }{
 		name: "rules_version",
 		fill: `UPDATE rules_version SET version = version + 1 WHERE id = 1`,
 		want: `SELECT 1`,
+	},
+	{
+		// The first answer times' buckets are fixed rows the migration made.
+		name: "report_buckets",
+		fill: `SELECT 1`,
+		want: `SELECT count(*) FROM report_buckets`,
+	},
+	{
+		name: "report_months",
+		fill: `SELECT 1`,
+		want: `SELECT count(*) FROM report_months`,
 	},
 	{
 		name: "ticket_refs",

@@ -48,6 +48,15 @@ func reportQueries(w *ticketWorld, days int) []query {
 		add("ticket load signed in", q, args)
 		q, args = reportTagsSQL(f)
 		add("tags", q, args)
+		p := dayPeriod{from: dayNumber(f.From), to: dayNumber(f.To), loc: time.UTC}
+		q, args = dayRollupSQL(f, p, "")
+		add("overview days from the day rollups", q, args)
+		q, args = dayRollupSQL(f, p, "agent_id")
+		add("performance by agent from the day rollups", q, args)
+		q, args = dayRollupSQL(f, p, "department_id")
+		add("performance by department from the day rollups", q, args)
+		q, args = replyHistogramSQL(f, p)
+		add("first answer histogram", q, args)
 	}
 	return qs
 }

@@ -73,7 +73,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	return s.migrate(ctx, files)
+	if err := s.migrate(ctx, files); err != nil {
+		return err
+	}
+	return s.keepReportZone(ctx)
 }
 
 // migrate applies the migrations in files (NNNN_name.sql at its root); tests

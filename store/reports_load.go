@@ -22,20 +22,124 @@ type LoadHour struct {
 	QueueHigh, QueueLow int64
 	QueueKnown          bool
 	SignedIn            int64 // agents signed in during the hour
+	// Day is set on the rows of a period longer than loadHourlyDays: the
+	// row is the whole local day starting at Hour (local midnight), its
+	// queue the largest and smallest of its hours, its agents those signed
+	// in during the day.
+	Day bool
 }
 
-// ReportTicketLoad reads the Ticket load tab for f: every hour of the
-// period with the tickets created (from report_hours), the queue's largest
-// and smallest size (queue_hours, for exactly the filter's key) and the
-// agents signed in (report_signed_in). Under an Agent filter the queue is
-// the tickets assigned to them and "signed in" is whether they were; under
-// a Department filter the agents signed in are its members. The agents
-// signed in are not kept per channel: under a Channel filter they are all.
+// End is when the row's hour or day ends.
+func (h LoadHour) End() time.Time {
+	if h.Day {
+		return h.Hour.AddDate(0, 0, 1)
+	}
+	return h.Hour.Add(time.Hour)
+}
+
+// loadHourlyDays is the longest period the Ticket load draws hour by hour
+// (a week: 168 rows); a longer one, of whole days, draws days, read from
+// the day rollups (the hours of 30 days on a million-ticket desk are some
+// 180,000 rows of report_hours).
+const loadHourlyDays = 7
+
+// ReportTicketLoad reads the Ticket load tab for f: hour by hour up to
+// loadHourlyDays, day by day (from the day rollups) beyond.
 func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFilter) ([]LoadHour, error) {
 	f, err := reportScope(v, f)
 	if err != nil {
 		return nil, fmt.Errorf("store: report ticket load: %w", err)
 	}
+	p, whole, err := s.reportDayPeriod(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if !whole || p.to-p.from <= loadHourlyDays {
+		return s.ticketLoadHours(ctx, f, true)
+	}
+	return s.ticketLoadDays(ctx, f, p)
+}
+
+// ticketLoadDays folds the hours' queue into days and reads the tickets
+// created and the agents signed in per day.
+func (s *Store) ticketLoadDays(ctx context.Context, f ReportFilter, p dayPeriod) ([]LoadHour, error) {
+	hours, err := s.ticketLoadHours(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	days := make([]LoadHour, 0, p.to-p.from)
+	for d := p.from; d < p.to; d++ {
+		days = append(days, LoadHour{Hour: dayOfNumber(d, p.loc), Day: true})
+	}
+	at := func(d int64) *LoadHour {
+		if d < p.from || d >= p.to {
+			return nil
+		}
+		return &days[d-p.from]
+	}
+	for _, h := range hours {
+		ld := at(dayNumber(h.Hour.In(p.loc)))
+		if ld == nil || !h.QueueKnown {
+			continue
+		}
+		if !ld.QueueKnown {
+			ld.QueueHigh, ld.QueueLow, ld.QueueKnown = h.QueueHigh, h.QueueLow, true
+		}
+		ld.QueueHigh, ld.QueueLow = max(ld.QueueHigh, h.QueueHigh), min(ld.QueueLow, h.QueueLow)
+	}
+	q, args := dayRollupSQL(f, p, "")
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
+		var d int64
+		var fig ReportFigures
+		if err := rows.Scan(append([]any{&d}, fig.scanTargets()...)...); err != nil {
+			return err
+		}
+		if ld := at(d); ld != nil {
+			ld.Created = fig.Created
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: report ticket load: %w", err)
+	}
+	q, args = signedInDaysSQL(f, p)
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
+		var d, n int64
+		if err := rows.Scan(&d, &n); err != nil {
+			return err
+		}
+		if ld := at(d); ld != nil {
+			ld.SignedIn = n
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: report ticket load: %w", err)
+	}
+	return days, nil
+}
+
+func signedInDaysSQL(f ReportFilter, p dayPeriod) (string, []any) {
+	where := []string{"s.day >= " + intArg, "s.day < " + intArg}
+	args := []any{p.from, p.to}
+	if f.AgentID != 0 {
+		where = append(where, "s.agent_id = "+intArg)
+		args = append(args, f.AgentID)
+	}
+	if f.DepartmentID != 0 {
+		where = append(where, "s.agent_id IN (SELECT m.agent_id FROM department_members m WHERE m.department_id = "+intArg+")")
+		args = append(args, f.DepartmentID)
+	}
+	return `SELECT s.day, count(*) FROM report_signed_in_days s WHERE ` + strings.Join(where, " AND ") + ` GROUP BY s.day`, args
+}
+
+// ticketLoadHours reads every hour of f's period with the tickets created (from report_hours), the queue's largest
+// and smallest size (queue_hours, for exactly the filter's key) and the
+// agents signed in (report_signed_in). Under an Agent filter the queue is
+// the tickets assigned to them and "signed in" is whether they were; under
+// a Department filter the agents signed in are its members. The agents
+// signed in are not kept per channel: under a Channel filter they are all.
+//
+// Without created, only the queue: the days of a long period read the rest.
+func (s *Store) ticketLoadHours(ctx context.Context, f ReportFilter, created bool) ([]LoadHour, error) {
 	from, to := hourOf(f.From), hourOf(f.To.Add(time.Hour-time.Millisecond))
 	hours := make([]LoadHour, 0, max(to-from, 0))
 	for h := from; h < to; h++ {
@@ -49,7 +153,10 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 	}
 	// Tickets created.
 	q, args := reportDaysSQL(f)
-	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
+	if !created {
+		q = ""
+	}
+	if err := s.eachRowIf(ctx, q, args, func(rows scanner) error {
 		var h int64
 		var fig ReportFigures
 		if err := rows.Scan(append([]any{&h}, fig.scanTargets()...)...); err != nil {
@@ -102,7 +209,10 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 	fill(to)
 	// Agents signed in.
 	q, args = signedInSQL(f, from, to)
-	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
+	if !created {
+		q = "" // a long period reads its days' agents instead
+	}
+	if err := s.eachRowIf(ctx, q, args, func(rows scanner) error {
 		var h, n int64
 		if err := rows.Scan(&h, &n); err != nil {
 			return err
@@ -115,6 +225,14 @@ func (s *Store) ReportTicketLoad(ctx context.Context, v authz.Viewer, f ReportFi
 		return nil, fmt.Errorf("store: report ticket load: %w", err)
 	}
 	return hours, nil
+}
+
+// eachRowIf runs eachRow unless q is empty.
+func (s *Store) eachRowIf(ctx context.Context, q string, args []any, fn func(scanner) error) error {
+	if q == "" {
+		return nil
+	}
+	return s.eachRow(ctx, q, args, fn)
 }
 
 func (s *Store) eachRow(ctx context.Context, q string, args []any, fn func(scanner) error) error {
@@ -176,6 +294,11 @@ func markSignedIn(ctx context.Context, tx *sql.Tx, agentID, fromMs, toMs int64) 
 	for h := from; h <= to; h++ {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO report_signed_in (at_hour, agent_id) VALUES (?, ?)
 			ON CONFLICT (at_hour, agent_id) DO NOTHING`, h, agentID); err != nil {
+			return fmt.Errorf("mark agent %d signed in: %w", agentID, err)
+		}
+		// And the local day, for the Ticket load of a long period.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_signed_in_days (day, agent_id) VALUES (`+
+			reportDayExpr("CAST(? AS BIGINT)")+`, ?) ON CONFLICT (day, agent_id) DO NOTHING`, h, h, agentID); err != nil {
 			return fmt.Errorf("mark agent %d signed in: %w", agentID, err)
 		}
 	}

@@ -25,9 +25,15 @@ var reportRebuildSQL = []string{
 		LEFT JOIN messages r ON r.id = f.r
 		LEFT JOIN messages a ON a.id = f.a
 		LEFT JOIN messages s ON s.id = f.s`,
+	// The day rollups are counted after the hours, in one statement
+	// (reportDaysRebuildSQL, which every caller runs next): the hours'
+	// trigger would count them row by row.
+	`DELETE FROM report_days_paused`,
+	`INSERT INTO report_days_paused (id) VALUES (1)`,
 	`DELETE FROM report_hours`,
 	`INSERT INTO report_hours (at_hour, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes)
 		SELECT at_hour, department_id, agent_id, channel, sum(created), sum(replied), sum(reply_ms), sum(assigned), sum(assign_ms),
 		       sum(resolved), sum(resolve_ms), sum(answers), sum(notes)
 		FROM report_parts WHERE status NOT IN ('spam', 'deleted') GROUP BY at_hour, department_id, agent_id, channel`,
+	`DELETE FROM report_days_paused`,
 }

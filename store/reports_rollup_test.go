@@ -79,6 +79,9 @@ func TestReportRollups_EqualARecountAfterRandomActions(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			w := newTicketWorld(t)
 			s, ctx := w.s, context.Background()
+			// The days are cut in Warsaw, whose clocks go forward on 29
+			// March while the actions run.
+			setDeskZone(t, w, "Europe/Warsaw")
 			rng := rand.New(rand.NewPCG(seed, 7))
 			clock := time.Date(2026, 3, 28, 20, 0, 0, 0, time.UTC) // across a DST change in Europe
 			s.SetClock(func() time.Time { return clock })
@@ -160,6 +163,15 @@ func TestReportRollups_EqualARecountAfterRandomActions(t *testing.T) {
 			}
 			if !slices.Equal(keptH, wantH) {
 				t.Errorf("report_hours differ from a recount:\nkept %q\nwant %q", keptH, wantH)
+			}
+			// The day rollups against a recount from the hours and firsts.
+			keptD := dayState(t, s, nil)
+			wantD := dayState(t, s, reportDaysRebuildSQL)
+			if len(keptD) == 0 {
+				t.Fatal("no day figures kept at all")
+			}
+			if !slices.Equal(keptD, wantD) {
+				t.Errorf("report_days and report_reply_days differ from a recount:\nkept %q\nwant %q", keptD, wantD)
 			}
 			for code, want := range firstAssignee {
 				var got int64
@@ -292,4 +304,52 @@ func (m *queueModel) check(t *testing.T, s *Store) {
 			t.Errorf("queue_hours %s: kept %q, no change counted", k, kept)
 		}
 	}
+}
+
+// dayState reads the day rollups (rows left at zero are as good as none),
+// after rebuild statements in a transaction rolled back.
+func dayState(t *testing.T, s *Store, rebuild []string) []string {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, q := range rebuild {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Fatalf("rebuild: %v\n%s", err, q)
+		}
+	}
+	var out []string
+	for _, q := range []string{
+		`SELECT grain, day, department_id, agent_id, channel, created, replied, reply_ms, assigned, assign_ms, resolved, resolve_ms, answers, notes
+		FROM report_days WHERE created <> 0 OR replied <> 0 OR reply_ms <> 0 OR assigned <> 0 OR assign_ms <> 0
+			OR resolved <> 0 OR resolve_ms <> 0 OR answers <> 0 OR notes <> 0
+		ORDER BY grain, day, department_id, agent_id, channel`,
+		`SELECT 'hist', grain, day, department_id, agent_id, channel, bucket, n FROM report_reply_days WHERE n <> 0
+		ORDER BY grain, day, department_id, agent_id, channel, bucket`,
+	} {
+		rows, err := tx.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(vals...))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
 }

@@ -62,6 +62,13 @@ func (s *Store) SaveSettings(ctx context.Context, actorID int64, in Settings, ip
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET company_name = ?, time_zone = ? WHERE id = 1`, in.CompanyName, in.TimeZone); err != nil {
 			return err
 		}
+		if old.TimeZone != in.TimeZone {
+			// Reports cut days in the desk's zone: their day rollups follow it
+			// in the same transaction.
+			if err := rebuildReportDays(ctx, tx, in.TimeZone); err != nil {
+				return err
+			}
+		}
 		var changes []string
 		if old.CompanyName != in.CompanyName {
 			changes = append(changes, fmt.Sprintf("company: %s → %s", old.CompanyName, in.CompanyName))

@@ -41,10 +41,29 @@ func SummarizeLoad(hours []store.LoadHour) LoadSummary {
 	return s
 }
 
-// CreatedIn links the tickets created in the hour starting at h.
-func (l drillLink) CreatedIn(h time.Time) string {
-	l.p.From, l.p.To = h, h.Add(time.Hour)
+// CreatedIn links the tickets created in the row's hour or day.
+func (l drillLink) CreatedIn(h store.LoadHour) string {
+	l.p.From, l.p.To = h.Hour, h.End()
 	return l.Created()
+}
+
+// LoadByDay says whether the rows are days (a period longer than a month).
+func LoadByDay(rows []store.LoadHour) bool { return len(rows) > 0 && rows[0].Day }
+
+// LoadWord is the message hourID for rows of hours, dayID for days.
+func LoadWord(ctx context.Context, rows []store.LoadHour, hourID, dayID string) string {
+	if LoadByDay(rows) {
+		return T(ctx, dayID)
+	}
+	return T(ctx, hourID)
+}
+
+// LoadRowLabel is the row's hour or day in zone.
+func LoadRowLabel(h store.LoadHour, zone *time.Location) string {
+	if h.Day {
+		return h.Hour.In(zone).Format("2006-01-02")
+	}
+	return h.Hour.In(zone).Format("2006-01-02 15:04")
 }
 
 // loadChart is the geometry of the Ticket load chart: per hour a band from
@@ -54,6 +73,7 @@ type loadChart struct {
 	Width, Height int
 	Bands, Bars   []chartBar
 	SignedIn      string // polyline points
+	Caption       string // its message: per hour or per day
 }
 
 func newLoadChart(hours []store.LoadHour) loadChart {
@@ -62,7 +82,10 @@ func newLoadChart(hours []store.LoadHour) loadChart {
 		top = max(top, h.Created, h.QueueHigh, h.SignedIn)
 	}
 	const slot = 4
-	c := loadChart{Width: max(len(hours)*slot, 100), Height: chartHeight}
+	c := loadChart{Width: max(len(hours)*slot, 100), Height: chartHeight, Caption: "ChartLoad"}
+	if LoadByDay(hours) {
+		c.Caption = "ChartLoadDays"
+	}
 	y := func(v int64) int { return chartHeight - int(v*int64(chartHeight-4)/top) }
 	var points []byte
 	for i, h := range hours {

@@ -23,7 +23,8 @@ func (s *Server) reportLoad(c echo.Context) error {
 	return s.renderReport(c, p)
 }
 
-// reportLoadCSV is the Ticket load as shown: a line per hour, in the desk's
+// reportLoadCSV is the Ticket load as shown: a line per hour (per day over a
+// period longer than a month), in the desk's
 // zone, then the period's figures.
 func (s *Server) reportLoadCSV(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -38,9 +39,9 @@ func (s *Server) reportLoadCSV(c echo.Context) error {
 	t := func(id string) string { return views.T(ctx, id) }
 	zone := views.Zone(ctx)
 	w.start()
-	w.Write([]string{t("LoadHour"), t("FigCreated"), t("LoadQueueHigh"), t("LoadQueueLow"), t("LoadSignedIn")})
+	w.Write([]string{views.LoadWord(ctx, hours, "LoadHour", "LoadDay"), t("FigCreated"), t("LoadQueueHigh"), t("LoadQueueLow"), t("LoadSignedIn")})
 	for _, h := range hours {
-		w.Write([]string{h.Hour.In(zone).Format("2006-01-02 15:04"), i64s(h.Created),
+		w.Write([]string{views.LoadRowLabel(h, zone), i64s(h.Created),
 			views.LoadQueue(ctx, h.QueueHigh, h.QueueKnown), views.LoadQueue(ctx, h.QueueLow, h.QueueKnown), i64s(h.SignedIn)})
 	}
 	sum := views.SummarizeLoad(hours)
@@ -48,7 +49,7 @@ func (s *Server) reportLoadCSV(c echo.Context) error {
 	w.Write([]string{t("FigCreated"), i64s(sum.Created)})
 	w.Write([]string{t("LoadQueueHigh"), views.LoadQueue(ctx, sum.QueueHigh, sum.QueueKnown)})
 	w.Write([]string{t("LoadQueueLow"), views.LoadQueue(ctx, sum.QueueLow, sum.QueueKnown)})
-	w.Write([]string{t("LoadSignedInHigh"), i64s(sum.SignedInHigh)})
+	w.Write([]string{views.LoadWord(ctx, hours, "LoadSignedInHigh", "LoadSignedInHighDay"), i64s(sum.SignedInHigh)})
 	w.Flush()
 	return w.Error()
 }
