@@ -51,7 +51,7 @@ func renderReport(o options, runs []engineRun) string {
 		b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		bound := shareOfBound(r.results)
 		for _, x := range r.results {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, bound(x), x.Errors)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), latency(x, x.P50), latency(x, x.P99), x.RatioOfTop*100, bound(x), x.Errors)
 		}
 		b.WriteString(exportLine(r.export))
 		b.WriteString("\n" + creationLine(o, r.created))
@@ -85,7 +85,7 @@ func renderPostgres(b *strings.Builder, o options, r engineRun, sqlite map[strin
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	bound := shareOfBound(r.results)
 	for _, x := range r.results {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %.0f%% | %s | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), ms(x.P50), ms(x.P99), x.RatioOfTop*100, bound(x),
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %.0f%% | %s | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), latency(x, x.P50), latency(x, x.P99), x.RatioOfTop*100, bound(x),
 			share(x.Name, x.ReqPerSec), x.Errors)
 	}
 	b.WriteString(exportLine(r.export))
@@ -129,6 +129,15 @@ func creationLine(o options, created creationResult) string {
 	return fmt.Sprintf("Ticket creation through the contact form, %d concurrent clients for %v: %s acknowledged (%s/s), %s stored, %d failed answers, lost or duplicated: %d.\n",
 		o.conns, o.duration, thousands(int64(created.acked)), thousands(int64(float64(created.acked)/o.duration.Seconds())),
 		thousands(int64(created.stored)), created.failed, created.acked-created.stored)
+}
+
+// latency is a row's p50 or p99, or how long wrk waited when no request of
+// the row was answered in time.
+func latency(x wrkResult, d time.Duration) string {
+	if x.Requests == 0 && x.ReqPerSec == 0 {
+		return fmt.Sprintf("over %.0f s", wrkTimeout.Seconds())
+	}
+	return ms(d)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }

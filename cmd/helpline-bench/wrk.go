@@ -22,6 +22,10 @@ type wrkResult struct {
 	RatioOfTop float64 // requests/s as a share of /healthz in the same run
 }
 
+// wrkTimeout is how long wrk waits for an answer before counting the
+// request as an error (a timeout) and dropping it from the latencies.
+const wrkTimeout = 5 * time.Second
+
 // runWrk loads path on the instances at bases with wrk for d over conns
 // connections, sending header ("Name: value", if any). With paths, each request asks for one of them
 // at random. wrk runs two threads with conns/2 connections each; with two
@@ -29,7 +33,7 @@ type wrkResult struct {
 // thread's address), so the load is split evenly and wrk still reports one
 // rate and one latency distribution over every request.
 func runWrk(ctx context.Context, name string, bases []string, path string, paths []string, header string, conns int, d time.Duration) (wrkResult, error) {
-	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", "5s"}
+	args := []string{"-t2", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "--timeout", strconv.Itoa(int(wrkTimeout.Seconds())) + "s"}
 	if header != "" {
 		args = append(args, "-H", header)
 	}
@@ -111,12 +115,14 @@ end
 // request count and the error lines.
 func parseWrk(name, out string) (wrkResult, error) {
 	r := wrkResult{Name: name}
+	sawRate := false
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		switch {
 		case len(f) == 2 && f[0] == "Requests/sec:":
 			r.ReqPerSec, _ = strconv.ParseFloat(f[1], 64)
+			sawRate = true
 		case len(f) == 2 && f[0] == "50%":
 			r.P50 = parseWrkDuration(f[1])
 		case len(f) == 2 && f[0] == "99%":
@@ -133,8 +139,13 @@ func parseWrk(name, out string) (wrkResult, error) {
 			}
 		}
 	}
-	if r.ReqPerSec == 0 {
+	if !sawRate {
 		return r, fmt.Errorf("wrk %s: no Requests/sec in output:\n%s", name, out)
+	}
+	// A page none of whose requests was answered within the timeout is a
+	// result, not a broken run: the row says so and the run goes on.
+	if r.Requests == 0 {
+		r.P50, r.P99 = wrkTimeout, wrkTimeout
 	}
 	return r, nil
 }

@@ -39,6 +39,30 @@ func TestParseWrk_ReadsRateLatencyAndErrors(t *testing.T) {
 	}
 }
 
+const timedOutWrk = `Running 3s test @ http://127.0.0.1:8080/reports
+  2 threads and 32 connections
+  Latency Distribution
+     50%    0.00us
+     99%    0.00us
+  0 requests in 3.01s, 0.00B read
+  Socket errors: connect 0, read 0, write 0, timeout 32
+Requests/sec:      0.00
+Transfer/sec:       0.00B
+`
+
+func TestParseWrk_ARowWithNoAnswerInTimeIsAResult(t *testing.T) {
+	r, err := parseWrk("report", timedOutWrk)
+	if err != nil {
+		t.Fatalf("a row that timed out stopped the run: %v", err)
+	}
+	if r.Requests != 0 || r.Errors != 32 || r.P99 != wrkTimeout {
+		t.Fatalf("parsed %+v", r)
+	}
+	if got := latency(r, r.P99); got != "over 5 s" {
+		t.Fatalf("p99 shown as %q", got)
+	}
+}
+
 func TestSpliceResults_KeepsTheAnalysisAroundTheTable(t *testing.T) {
 	doc := "# Benchmarks\n\nintro\n\n" + resultsStart + "\nold table\n" + resultsEnd + "\n\n## Analysis\nkept\n"
 	got := spliceResults(doc, "new table\n")
