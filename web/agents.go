@@ -39,7 +39,7 @@ func (s *Server) agentsList(c echo.Context) error {
 	after := queryID(c, "after")
 	// What a row offers depends on who looks (an Administrator may not
 	// touch an Owner), so each viewer keeps their own pages.
-	key := pageKey{Page: pageAgents, Lang: views.Lang(ctx), Viewer: actor.ID, Perms: actor.Perms, AfterID: after, Search: q}
+	key := agentsKey(ctx, actor.Viewer(), q, after)
 	table, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {
 		p, err := s.agentsProps(ctx, actor, q, after)
 		return piece{Body: views.AgentsTable(p)}, err

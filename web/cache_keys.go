@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
+
 	"helpline/authz"
 	"helpline/store"
+	"helpline/views"
 )
 
 // pageKey names a kept page (fragments) by everything it shows that the
@@ -39,3 +42,32 @@ const (
 	pageAgents                           // a page of the agents list
 	pageViewCount                        // the count beside a saved view
 )
+
+// queueKey names a page of the queue as a viewer sees it. Every viewer's
+// pages are their own: an Agent's depend on their departments, and every
+// page shows the viewer's views (the count of "My open") and unread marks.
+func queueKey(ctx context.Context, v authz.Viewer, fv views.QueueFilterValues, f store.QueueFilter, d store.Density, whole bool, unread store.UnreadState) pageKey {
+	page := pageQueueResults
+	if whole {
+		page = pageQueueBody
+	}
+	return pageKey{Page: page, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms,
+		Query: fv.Query().Encode(), After: f.After, Before: f.Before, From: fv.From, Density: d, Unread: unread}
+}
+
+// ticketKey names a ticket page as a viewer sees it, opened from the queue
+// filtered by fv (its links go back there).
+func ticketKey(ctx context.Context, v authz.Viewer, code string, fv views.QueueFilterValues) pageKey {
+	return pageKey{Page: pageTicket, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms, Ticket: code, Query: fv.Query().Encode()}
+}
+
+// agentsKey names a page of the agents list: what a row offers depends on
+// who looks (an Administrator may not touch an Owner).
+func agentsKey(ctx context.Context, v authz.Viewer, search string, after int64) pageKey {
+	return pageKey{Page: pageAgents, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms, Search: search, AfterID: after}
+}
+
+// viewCountKey names the count of a saved view, counted in v's scope.
+func viewCountKey(ctx context.Context, v authz.Viewer, view int64, query string) pageKey {
+	return pageKey{Page: pageViewCount, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms, View: view, Query: query}
+}

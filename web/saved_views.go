@@ -206,7 +206,7 @@ func (s *Server) savedViewCount(c echo.Context) error {
 	}
 	v := viewer(c)
 	ctx := c.Request().Context()
-	key := pageKey{Page: pageViewCount, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms, View: w.ID, Query: w.Query}
+	key := viewCountKey(ctx, v, w.ID, w.Query)
 	body, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {
 		topics, err := s.st.ScopeTopics(ctx, v)
 		if err != nil {

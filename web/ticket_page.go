@@ -116,7 +116,7 @@ func (s *Server) ticketShow(c echo.Context) error {
 	}
 	fv, _ := queueFilter(c)
 	// Insert answer lists the viewer's own personal answers: the page is theirs.
-	key := pageKey{Page: pageTicket, Lang: views.Lang(ctx), Viewer: v.ID, Perms: v.Perms, Ticket: code, Query: fv.Query().Encode()}
+	key := ticketKey(ctx, v, code, fv)
 	// The page is built for everyone who asks for it meanwhile: on the
 	// build's context, never on this request's.
 	body, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {

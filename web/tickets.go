@@ -102,7 +102,7 @@ func (s *Server) queueShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := queueKey(c, v, fv, f, density, whole, unread)
+	key := queueKey(ctx, v, fv, f, density, whole, unread)
 	start, err := s.queueStart(c)
 	if err != nil {
 		return err
@@ -178,18 +178,6 @@ func queueBack(back string) string {
 		return views.PathTickets
 	}
 	return back
-}
-
-// queueKey names a page of the queue as a viewer sees it. Every viewer's
-// pages are their own: an Agent's depend on their departments, and every
-// page shows the viewer's views (the count of "My open") and unread marks.
-func queueKey(c echo.Context, v authz.Viewer, fv views.QueueFilterValues, f store.QueueFilter, d store.Density, whole bool, unread store.UnreadState) pageKey {
-	page := pageQueueResults
-	if whole {
-		page = pageQueueBody
-	}
-	return pageKey{Page: page, Lang: views.Lang(c.Request().Context()), Viewer: v.ID, Perms: v.Perms,
-		Query: fv.Query().Encode(), After: f.After, Before: f.Before, From: fv.From, Density: d, Unread: unread}
 }
 
 // queueBulk applies one action to the selected tickets; the store leaves
