@@ -166,7 +166,7 @@ func (s *Store) ScopeTopics(ctx context.Context, v authz.Viewer) ([]Topic, error
 	if v.Can(authz.TicketsReadAll) {
 		return []Topic{{Kind: TopicAllTickets}}, nil
 	}
-	return remember(&s.mem, "scope-topics:"+strconv.FormatInt(v.ID, 10), func() ([]Topic, error) {
+	return remember(&s.mem, memoKey{What: memoScopeTopics, ID: v.ID}, func() ([]Topic, error) {
 		ids, err := agentDepartmentIDs(ctx, s.rd, v.ID)
 		if err != nil {
 			return nil, err

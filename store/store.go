@@ -67,7 +67,6 @@ type Store struct {
 	// ruleHTTP sends them.
 	ruleCalls sync.WaitGroup
 	ruleHTTP  *http.Client
-	rules     ruleCache
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
