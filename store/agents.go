@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"helpline/authz"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -104,7 +103,7 @@ type Account struct {
 // shows the company's name, so it is kept until the next commit like the
 // other small reads of reader.go.
 func (s *Store) Account(ctx context.Context) (Account, error) {
-	return remember(&s.mem, "account", func() (Account, error) { return account(ctx, s.rd) })
+	return remember(&s.mem, memoKey{What: memoAccount}, func() (Account, error) { return account(ctx, s.rd) })
 }
 
 func account(ctx context.Context, q querier) (Account, error) {
@@ -201,7 +200,7 @@ func createFirstDepartment(ctx context.Context, tx *sql.Tx, now, ownerID int64, 
 // Every request of a signed-in agent reads it, so it is kept until the next
 // commit like the other small reads of reader.go.
 func (s *Store) AgentByID(ctx context.Context, id int64) (Agent, error) {
-	return remember(&s.mem, "agent:"+strconv.FormatInt(id, 10), func() (Agent, error) {
+	return remember(&s.mem, memoKey{What: memoAgent, ID: id}, func() (Agent, error) {
 		return agentByID(ctx, s.rd, id)
 	})
 }

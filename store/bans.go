@@ -236,7 +236,7 @@ func (s *Store) IsBanned(ctx context.Context, addr string) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	list, err := remember(&s.mem, "bans", func() (*BanList, error) {
+	list, err := remember(&s.mem, memoKey{What: memoBans}, func() (*BanList, error) {
 		bans, err := holdingBans(ctx, s.rd, s.nowMs())
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)

@@ -85,7 +85,7 @@ const seatsSQL = `SELECT count(*) FROM agents WHERE status = 'active' AND remove
 // Subscription returns the desk's subscription. Every page asks whether the
 // desk has ended, so it is kept until the next commit.
 func (s *Store) Subscription(ctx context.Context) (Subscription, error) {
-	return remember(&s.mem, "subscription", func() (Subscription, error) { return readSubscription(ctx, s.rd) })
+	return remember(&s.mem, memoKey{What: memoSubscription}, func() (Subscription, error) { return readSubscription(ctx, s.rd) })
 }
 
 // readSubscription reads the kept subscription or, before anything has

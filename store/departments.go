@@ -33,7 +33,7 @@ type Channels struct {
 
 // Departments lists every department by name.
 func (s *Store) Departments(ctx context.Context) ([]Department, error) {
-	return remember(&s.mem, "departments", func() ([]Department, error) { return s.departments(ctx) })
+	return remember(&s.mem, memoKey{What: memoDepartments}, func() ([]Department, error) { return s.departments(ctx) })
 }
 
 func (s *Store) departments(ctx context.Context) ([]Department, error) {

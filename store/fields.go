@@ -92,7 +92,7 @@ func scanTicketField(row interface{ Scan(...any) error }) (TicketField, error) {
 // TicketFields lists every field in order. The ticket page and the contact
 // form read it on every view, so it is kept until the next commit.
 func (s *Store) TicketFields(ctx context.Context) ([]TicketField, error) {
-	return remember(&s.mem, "ticket_fields", func() ([]TicketField, error) {
+	return remember(&s.mem, memoKey{What: memoTicketFields}, func() ([]TicketField, error) {
 		return ticketFields(ctx, s.rd)
 	})
 }

@@ -14,7 +14,7 @@ func TestWrite_KeptReadsGoStaleBeforeAndAfterTheCommit(t *testing.T) {
 	ctx := context.Background()
 	loads := 0
 	read := func() int {
-		v, err := remember(&s.mem, "test", func() (int, error) { loads++; return loads, nil })
+		v, err := remember(&s.mem, memoKey{What: memoSetup}, func() (int, error) { loads++; return loads, nil })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -50,8 +50,9 @@ type intakeRequest struct {
 }
 
 type intakeReply struct {
-	code string
-	err  error
+	code          string
+	id, contactID int64 // what the ticket's kept pages read (changes.go)
+	err           error
 }
 
 // startIntake starts the goroutine that writes new tickets; Close stops it.
@@ -182,14 +183,25 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 		in.stmts.prepareMessages(ctx, s.w, len(batch))
 		// Each run starts its answers afresh: a write may be run again
 		// (writeTx).
+		// New tickets change their departments' queues and their
+		// requesters' lists, nothing else a kept page reads; the desk's
+		// first ticket also ends the hints on setup.
+		setup, serr := s.Setup(ctx)
+		first := serr != nil || !setup.HasTickets
 		write := func(insert func(context.Context, txStmts, []*intakeRequest, []intakeReply) error) error {
-			return s.write(ctx, func(tx *sql.Tx) error {
+			return s.writeTickets(ctx, func(tx *sql.Tx, ch *Change) error {
 				clear(replies)
 				if err := s.countAtCommit(ctx, tx); err != nil {
 					return err
 				}
 				if err := insert(ctx, in.stmts.in(ctx, tx), batch, replies); err != nil {
 					return err
+				}
+				ch.All = first
+				for i, r := range replies {
+					if r.code != "" {
+						ch.Ticket(r.id, batch[i].in.DepartmentID, r.contactID)
+					}
 				}
 				return s.countNewTickets(ctx, tx, batch, replies)
 			})
@@ -286,7 +298,7 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 		if err != nil {
 			return fmt.Errorf("%w: %w", errIsolate, err)
 		}
-		replies[i].code = row.code
+		replies[i].code, replies[i].id, replies[i].contactID = row.code, row.id, row.contactID
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
@@ -342,7 +354,7 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 			}
 			replies[i].err = err
 		} else {
-			replies[i].code = row.code
+			replies[i].code, replies[i].id, replies[i].contactID = row.code, row.id, row.contactID
 		}
 		if _, err := st.release.ExecContext(ctx); err != nil {
 			return err

@@ -23,7 +23,7 @@ var ErrInvalidLanguages = errors.New("store: the desk must offer at least one kn
 // sign-up, all of them with English. Every page asks, so it is kept until
 // the next commit.
 func (s *Store) Languages(ctx context.Context) (desk.Languages, error) {
-	return remember(&s.mem, "languages", func() (desk.Languages, error) {
+	return remember(&s.mem, memoKey{What: memoLanguages}, func() (desk.Languages, error) {
 		var offered string
 		var l desk.Languages
 		err := s.rd.QueryRowContext(ctx, `SELECT offered_languages, default_language FROM account WHERE id = 1`).Scan(&offered, &l.Default)

@@ -33,6 +33,8 @@ const changesChannel = "helpline_changes"
 const (
 	changedData     = "data"     // mem.gen: anything a page may show
 	changedSessions = "sessions" // sessGen: sessions only
+	// changedPrefix (changes.go) starts the payload of a change of tickets
+	// alone, naming the topics it changed.
 )
 
 // notifyChange sends, inside tx, the notification of a commit that moves
@@ -46,6 +48,16 @@ func (s *Store) notifyChange(ctx context.Context, tx *sql.Tx, gen *atomic.Uint64
 		payload = changedSessions
 	}
 	_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, changesChannel, payload)
+	return err
+}
+
+// notifyTopics sends, inside tx, the notification of a commit that
+// changed only the tickets ch names.
+func (s *Store) notifyTopics(ctx context.Context, tx *sql.Tx, ch Change) error {
+	if !s.pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, changesChannel, ch.payload())
 	return err
 }
 
@@ -106,6 +118,10 @@ func (s *Store) listenOnce(ctx context.Context, dsn string, l *listener) error {
 		}
 		if s.writers.has(n.PID) {
 			continue // this store's own commit, which moved them already
+		}
+		if ch, ok := parseChange(n.Payload); ok {
+			s.topics.change(ch.Topics)
+			continue
 		}
 		switch n.Payload {
 		case changedSessions:

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"helpline/authz"
@@ -182,7 +181,7 @@ func (d Density) Valid() bool { return d == DensityCompact || d == DensityComfor
 // QueueDensity returns the agent's chosen density. Every queue view reads
 // it, so it is kept until the next commit like the agent.
 func (s *Store) QueueDensity(ctx context.Context, agentID int64) (Density, error) {
-	return remember(&s.mem, "density:"+strconv.FormatInt(agentID, 10), func() (Density, error) {
+	return remember(&s.mem, memoKey{What: memoDensity, ID: agentID}, func() (Density, error) {
 		var d Density
 		err := s.rd.QueryRowContext(ctx, `SELECT queue_density FROM agents WHERE id = ?`, agentID).Scan(&d)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -65,11 +65,13 @@ func (r *reader) close() {
 }
 
 // memo keeps small, often-read lists (departments, assignable agents) until
-// the next write transaction commits: every commit moves the generation on,
-// and a value read under an older generation is never served.
+// the generation moves: every commit but one of new tickets alone moves it
+// on (changes.go), and a value read under an older generation is never
+// served. Nothing memoized may change with new tickets alone (the desk's
+// first ticket, which Setup shows, moves the generation).
 type memo struct {
 	gen atomic.Uint64
-	m   sync.Map // key -> memoEntry
+	m   sync.Map // memoKey -> memoEntry
 	// blind is set while changes made elsewhere cannot be heard (a store
 	// on PostgreSQL whose listener is down): nothing is kept then.
 	blind atomic.Bool
@@ -80,7 +82,34 @@ type memoEntry struct {
 	v   any
 }
 
-func remember[T any](m *memo, key string, load func() (T, error)) (T, error) {
+// memoKey names a memoized read: what is read, and whose (an agent's id)
+// where it differs between agents.
+type memoKey struct {
+	What memoWhat
+	ID   int64
+}
+
+type memoWhat byte
+
+const (
+	memoAccount      memoWhat = iota + 1 // the account's company and settings
+	memoAgent                            // one agent (ID)
+	memoBans                             // the banned addresses
+	memoSubscription                     // the subscription
+	memoScopeTopics                      // the departments an agent (ID) sees, as topics
+	memoDepartments                      // every department
+	memoTicketFields                     // the ticket fields
+	memoLanguages                        // the desk's languages
+	memoDensity                          // an agent's (ID) queue density
+	memoRoles                            // the roles
+	memoSetup                            // how far the desk has come
+	memoTags                             // the tags
+	memoTagColours                       // the tags' colours
+	memoAssignable                       // the agents assignable in a viewer's (ID, 0: every department) scope
+	memoRules                            // the active rules, parsed
+)
+
+func remember[T any](m *memo, key memoKey, load func() (T, error)) (T, error) {
 	if m.blind.Load() {
 		return load()
 	}

@@ -39,7 +39,7 @@ type CustomRoleInput struct {
 // Roles lists the built-in roles, then the custom roles by name. It is read
 // on every agents page and kept until the next commit.
 func (s *Store) Roles(ctx context.Context) ([]RoleInfo, error) {
-	return remember(&s.mem, "roles", func() ([]RoleInfo, error) {
+	return remember(&s.mem, memoKey{What: memoRoles}, func() ([]RoleInfo, error) {
 		out := make([]RoleInfo, 0, len(authz.BuiltinRoles)+4)
 		for _, r := range authz.BuiltinRoles {
 			out = append(out, RoleInfo{Role: r, Perms: authz.BuiltinPerms(r)})

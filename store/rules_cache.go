@@ -3,60 +3,41 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"sync"
 
 	"helpline/automation"
 )
 
 // Rules run after every change to a ticket, so the active ones are kept
-// parsed in memory: reading and decoding fifty rules each time cost more
-// than the change itself. rules_version moves on with every change to the
-// rules, on whichever instance, so one small read tells whether the kept
-// list is still right.
-type ruleCache struct {
-	mu      sync.Mutex
-	version int64
-	loaded  bool
-	active  []RuleDef // in execution order
-}
+// parsed in the memo: reading and decoding fifty rules each time cost more
+// than the change itself. Every change to the rules moves the generation
+// (on every instance), which drops them.
 
+// bumpRules counts a change to the rules in rules_version, which copies of
+// the desk carry.
 func bumpRules(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE rules_version SET version = version + 1 WHERE id = 1`)
 	return err
 }
 
-// activeRules returns the active rules in order, from memory while the
+// activeRules returns the active rules in order, from the memo while the
 // rules have not changed.
 func (s *Store) activeRules(ctx context.Context) ([]RuleDef, error) {
-	var version int64
-	if err := s.r.QueryRowContext(ctx, `SELECT version FROM rules_version WHERE id = 1`).Scan(&version); err != nil {
-		return nil, fmt.Errorf("rules version: %w", err)
-	}
-	c := &s.rules
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.loaded && c.version == version {
-		return c.active, nil
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+ruleColumns+` FROM rules WHERE active = 1 ORDER BY position, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RuleDef
-	for rows.Next() {
-		r, err := scanRule(rows)
+	return remember(&s.mem, memoKey{What: memoRules}, func() ([]RuleDef, error) {
+		rows, err := s.rd.QueryContext(ctx, `SELECT `+ruleColumns+` FROM rules WHERE active = 1 ORDER BY position, id`)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.version, c.loaded, c.active = version, true, out
-	return out, nil
+		defer rows.Close()
+		var out []RuleDef
+		for rows.Next() {
+			r, err := scanRule(rows)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, rows.Err()
+	})
 }
 
 // rulesFor are the active rules a trigger runs, in order. A new ticket

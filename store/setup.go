@@ -16,7 +16,7 @@ type Setup struct {
 // like the other small reads of reader.go: the queue asks on each view until
 // the first ticket arrives.
 func (s *Store) Setup(ctx context.Context) (Setup, error) {
-	return remember(&s.mem, "setup", func() (Setup, error) {
+	return remember(&s.mem, memoKey{What: memoSetup}, func() (Setup, error) {
 		var st Setup
 		err := s.rd.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM departments),

@@ -31,6 +31,8 @@ type Store struct {
 	r   *sql.DB
 	rd  *reader // s.r with prepared statements: use it for queries
 	mem memo    // small lists kept until the next commit
+	// topics stamps what each change of tickets alone changed (changes.go).
+	topics topicClock
 	// lock is held shared while the store is open, so Restore cannot
 	// replace the database under it (lock_unix.go).
 	lock *fileLock
@@ -65,7 +67,6 @@ type Store struct {
 	// ruleHTTP sends them.
 	ruleCalls sync.WaitGroup
 	ruleHTTP  *http.Client
-	rules     ruleCache
 }
 
 // writeTimeout bounds one write transaction; it is not tied to the request,
@@ -255,10 +256,24 @@ func (s *Store) writeUnkept(ctx context.Context, fn func(tx *sql.Tx) error) erro
 // again from the start, a few times: fn must be safe to run more than once
 // (it sets what it reports afresh on each run).
 func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql.Tx) error) error {
+	return s.writeChanging(ctx, gen, nil, fn)
+}
+
+// writeTickets runs a write of tickets alone: fn says in ch which tickets
+// it changed (or sets ch.All), and only the kept pages that read them go.
+func (s *Store) writeTickets(ctx context.Context, fn func(tx *sql.Tx, ch *Change) error) error {
+	var ch Change
+	return s.writeChanging(ctx, nil, &ch, func(tx *sql.Tx) error {
+		ch = Change{} // a write run again says afresh what it changed
+		return fn(tx, &ch)
+	})
+}
+
+func (s *Store) writeChanging(ctx context.Context, gen *atomic.Uint64, ch *Change, fn func(tx *sql.Tx) error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
-		err := s.writeOnce(ctx, gen, fn)
+		err := s.writeOnce(ctx, gen, ch, fn)
 		if !s.pg || attempt == 5 || ctx.Err() != nil {
 			return err
 		}
@@ -268,7 +283,7 @@ func (s *Store) writeTx(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *sql.Tx) error) error {
+func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, ch *Change, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -285,6 +300,18 @@ func (s *Store) writeOnce(ctx context.Context, gen *atomic.Uint64, fn func(tx *s
 	// commit, even if Commit reports an error (the transaction may have
 	// committed): what was read and kept between the first move and the
 	// commit shows the old rows under the new generation, and must go too.
+	// A change of tickets alone stamps its topics the same two times.
+	if ch != nil && (ch.All || len(ch.Topics) > maxNotifiedTopics) {
+		gen = &s.mem.gen
+	} else if ch != nil {
+		if err := s.notifyTopics(ctx, tx, *ch); err != nil {
+			_ = tx.Rollback()
+			takeTriggers(tx)
+			return err
+		}
+		s.topics.change(ch.Topics)
+		defer s.topics.change(ch.Topics)
+	}
 	if gen != nil {
 		if err := s.notifyChange(ctx, tx, gen); err != nil {
 			_ = tx.Rollback()

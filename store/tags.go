@@ -52,7 +52,7 @@ func (in TagInput) normalized() (TagInput, error) {
 
 // Tags lists every tag by name.
 func (s *Store) Tags(ctx context.Context) ([]Tag, error) {
-	return remember(&s.mem, "tags", func() ([]Tag, error) {
+	return remember(&s.mem, memoKey{What: memoTags}, func() ([]Tag, error) {
 		rows, err := s.rd.QueryContext(ctx, `SELECT id, name, colour, ticket_count FROM tags ORDER BY name`)
 		if err != nil {
 			return nil, fmt.Errorf("store: tags: %w", err)
@@ -73,7 +73,7 @@ func (s *Store) Tags(ctx context.Context) ([]Tag, error) {
 // TagColours maps each tag with a colour to it, for the chips of the queue
 // and the ticket page.
 func (s *Store) TagColours(ctx context.Context) (map[string]string, error) {
-	return remember(&s.mem, "tag-colours", func() (map[string]string, error) {
+	return remember(&s.mem, memoKey{What: memoTagColours}, func() (map[string]string, error) {
 		tags, err := s.Tags(ctx)
 		if err != nil {
 			return nil, err

@@ -351,9 +351,9 @@ func (s *Store) AssignableAgents(ctx context.Context, departmentID int64) ([]Ass
 // AssignableInScope lists the active agents who work tickets in any
 // department the viewer sees: the choices of a bulk assignment.
 func (s *Store) AssignableInScope(ctx context.Context, v authz.Viewer) ([]Assignable, error) {
-	key := "assignable:all"
+	key := memoKey{What: memoAssignable} // everyone who sees every department
 	if !v.Can(authz.TicketsReadAll) {
-		key = fmt.Sprintf("assignable:%d", v.ID)
+		key.ID = v.ID
 	}
 	return remember(&s.mem, key, func() ([]Assignable, error) { return s.assignableInScope(ctx, v) })
 }

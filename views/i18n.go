@@ -142,8 +142,6 @@ func Tf(ctx context.Context, id string, data map[string]any) string {
 // skeletonPart is literal text, or with key set, where a value goes.
 type skeletonPart struct{ text, key string }
 
-var skeletons sync.Map // lang, id and the data's keys -> []skeletonPart
-
 // valueMarker brackets a value's key in a skeleton; no message contains it.
 const valueMarker = "\x00"
 
@@ -153,8 +151,8 @@ func skeletonOf(ctx context.Context, lang, id string, data map[string]any) []ske
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	cacheKey := lang + valueMarker + id + valueMarker + strings.Join(keys, valueMarker)
-	if sk, ok := skeletons.Load(cacheKey); ok {
+	cacheKey := translationKey{lang: lang, id: id, n: skeletonMessage, keys: strings.Join(keys, valueMarker)}
+	if sk, ok := translations.Load(cacheKey); ok {
 		return sk.([]skeletonPart)
 	}
 	marked := make(map[string]any, len(keys))
@@ -171,7 +169,7 @@ func skeletonOf(ctx context.Context, lang, id string, data map[string]any) []ske
 			sk = append(sk, skeletonPart{text: piece})
 		}
 	}
-	skeletons.Store(cacheKey, sk)
+	translations.Store(cacheKey, sk)
 	return sk
 }
 
@@ -183,12 +181,12 @@ func Tn(ctx context.Context, id string, n int, data map[string]any) string {
 	if data == nil && n >= 0 && n < maxKeptCount {
 		e := envOf(ctx)
 		if e.Localizer == Localizer(e.Lang) {
-			key := countKey{e.Lang, id, n}
-			if s, ok := countCache.Load(key); ok {
+			key := translationKey{lang: e.Lang, id: id, n: n}
+			if s, ok := translations.Load(key); ok {
 				return s.(string)
 			}
 			s := translate(ctx, &i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}})
-			countCache.Store(key, s)
+			translations.Store(key, s)
 			return s
 		}
 	}
@@ -203,12 +201,22 @@ func Tn(ctx context.Context, id string, n int, data map[string]any) string {
 // message and language.
 const maxKeptCount = 1000
 
-type countKey struct {
-	lang, id string
-	n        int
-}
+// translations keeps what the catalogue gives for a language, never stale
+// while the process runs (the catalogue is read once): plain messages
+// (pages show hundreds), counted ones for small counts ("5 minutes ago"),
+// and the skeletons of messages with values.
+var translations sync.Map // translationKey -> string, or []skeletonPart for a skeleton
 
-var countCache sync.Map // countKey -> string
+const (
+	plainMessage    = -1
+	skeletonMessage = -2
+)
+
+type translationKey struct {
+	lang, id string
+	n        int    // the count of a counted message, else plainMessage or skeletonMessage
+	keys     string // a skeleton's value keys, joined by valueMarker
+}
 
 // TL translates for a language code outside a request (e-mails, flashes).
 func TL(lang, id string, data map[string]any) string {
@@ -219,17 +227,12 @@ func TL(lang, id string, data map[string]any) string {
 	return s
 }
 
-// plainCache keeps messages without template data or plural count per
-// language: they never change while the process runs, and pages show
-// hundreds of them.
-var plainCache sync.Map // lang + "\x00" + id -> string
-
 func translate(ctx context.Context, cfg *i18n.LocalizeConfig) string {
 	e := envOf(ctx)
 	plain := cfg.TemplateData == nil && cfg.PluralCount == nil && e.Localizer == Localizer(e.Lang)
-	key := e.Lang + "\x00" + cfg.MessageID
+	key := translationKey{lang: e.Lang, id: cfg.MessageID, n: plainMessage}
 	if plain {
-		if s, ok := plainCache.Load(key); ok {
+		if s, ok := translations.Load(key); ok {
 			return s.(string)
 		}
 	}
@@ -243,7 +246,7 @@ func translate(ctx context.Context, cfg *i18n.LocalizeConfig) string {
 		return cfg.MessageID
 	}
 	if plain {
-		plainCache.Store(key, s)
+		translations.Store(key, s)
 	}
 	return s
 }

@@ -39,8 +39,8 @@ func (s *Server) agentsList(c echo.Context) error {
 	after := queryID(c, "after")
 	// What a row offers depends on who looks (an Administrator may not
 	// touch an Owner), so each viewer keeps their own pages.
-	key := "agents|" + views.Lang(ctx) + "|" + strconv.FormatInt(actor.ID, 10) + "|" + strconv.FormatInt(after, 10) + "|" + q
-	table, err := s.fragments.get(ctx, key, s.st.Generation(), func(ctx context.Context) (piece, error) {
+	key := agentsKey(ctx, actor.Viewer(), q, after)
+	table, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {
 		p, err := s.agentsProps(ctx, actor, q, after)
 		return piece{Body: views.AgentsTable(p)}, err
 	})

@@ -82,7 +82,7 @@ func TestQueue_AgentsDoNotShareKeptPages(t *testing.T) {
 }
 
 func TestFragments_StaleBuildIsNotKept(t *testing.T) {
-	f := newFragments()
+	f := newFragments(&fakeChanges{})
 	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
 	builds := 0
 	build := func(text string) func(context.Context) (piece, error) {
@@ -98,32 +98,32 @@ func TestFragments_StaleBuildIsNotKept(t *testing.T) {
 		}
 		return b.String()
 	}
-	c, _ := f.get(ctx, "k", 2, build("new"))
+	c, _ := getAt(f, ctx, pageKey{Search: "k"}, 2, build("new"))
 	if render(c) != "new" {
 		t.Fatal("first build not served")
 	}
 	// A build that read under an older generation is served to its own
 	// request but must not replace the newer one.
-	c, _ = f.get(ctx, "other", 1, build("old"))
+	c, _ = getAt(f, ctx, pageKey{Search: "other"}, 1, build("old"))
 	if render(c) != "old" {
 		t.Fatal("old build not served to its request")
 	}
-	c, _ = f.get(ctx, "other", 2, build("fresh"))
+	c, _ = getAt(f, ctx, pageKey{Search: "other"}, 2, build("fresh"))
 	if render(c) != "fresh" || builds != 3 {
 		t.Fatalf("stale fragment kept: %q after %d builds", render(c), builds)
 	}
-	c, _ = f.get(ctx, "k", 2, build("again"))
+	c, _ = getAt(f, ctx, pageKey{Search: "k"}, 2, build("again"))
 	if render(c) != "new" || builds != 3 {
 		t.Fatalf("kept fragment not reused: %q after %d builds", render(c), builds)
 	}
-	c, _ = f.get(ctx, "k", 3, build("after a change"))
+	c, _ = getAt(f, ctx, pageKey{Search: "k"}, 3, build("after a change"))
 	if render(c) != "after a change" {
 		t.Fatal("fragment of an older generation served")
 	}
 }
 
 func TestFragments_PlaceholderBecomesTheToken(t *testing.T) {
-	f := newFragments()
+	f := newFragments(&fakeChanges{})
 	build := func(context.Context) (piece, error) {
 		return piece{Body: templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 			_, err := io.WriteString(w, `<input value="`+views.CSRF(ctx)+`"><input value="`+views.CSRF(ctx)+`">`)
@@ -132,7 +132,7 @@ func TestFragments_PlaceholderBecomesTheToken(t *testing.T) {
 	}
 	for _, tok := range []string{"first-session", "second-session"} {
 		ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: tok})
-		c, err := f.get(ctx, "k", 1, build)
+		c, err := getAt(f, ctx, pageKey{Search: "k"}, 1, build)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestTicketPage_KeptPageFollowsAccessAndChanges(t *testing.T) {
 }
 
 func TestFragments_ConcurrentMissesBuildOnce(t *testing.T) {
-	f := newFragments()
+	f := newFragments(&fakeChanges{})
 	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
 	var builds atomic.Int32
 	release := make(chan struct{})
@@ -175,7 +175,7 @@ func TestFragments_ConcurrentMissesBuildOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if _, err := f.get(ctx, "k", 1, build); err != nil {
+			if _, err := getAt(f, ctx, pageKey{Search: "k"}, 1, build); err != nil {
 				t.Error(err)
 			}
 		})
@@ -192,11 +192,11 @@ func TestFragments_ConcurrentMissesBuildOnce(t *testing.T) {
 // bound, each kept page holds no more memory than its own size, and pages
 // past the bound are still served.
 func TestFragments_KeptBytesStayBounded(t *testing.T) {
-	f := newFragments()
+	f := newFragments(&fakeChanges{})
 	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
 	page := strings.Repeat("x", 100<<10)
 	for i := range 2 * maxFragmentBytes / len(page) {
-		c, err := f.get(ctx, fmt.Sprint("page-", i), 1, func(context.Context) (piece, error) {
+		c, err := getAt(f, ctx, pageKey{Search: fmt.Sprint("page-", i)}, 1, func(context.Context) (piece, error) {
 			// Written in small pieces, as templ writes a page.
 			return piece{Body: templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 				for i := 0; i < len(page); i += 1000 {
@@ -222,7 +222,7 @@ func TestFragments_KeptBytesStayBounded(t *testing.T) {
 	}
 	for key, k := range f.m {
 		if held := cap(k.parts[0]); held > len(page)+len(page)/8 {
-			t.Fatalf("%s holds %d bytes for a %d-byte page", key, held, len(page))
+			t.Fatalf("%v holds %d bytes for a %d-byte page", key, held, len(page))
 		}
 	}
 }
@@ -321,5 +321,87 @@ func TestQueue_AssignedToMeIsPerViewerEvenWhenKept(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fakeChanges is a store's generation and ticket topics, moved by hand.
+type fakeChanges struct {
+	mu     sync.Mutex
+	gen    uint64
+	tick   uint64
+	stamps map[store.Topic]uint64
+}
+
+func (c *fakeChanges) Generation() uint64 { c.mu.Lock(); defer c.mu.Unlock(); return c.gen }
+func (c *fakeChanges) Tick() uint64       { c.mu.Lock(); defer c.mu.Unlock(); return c.tick }
+
+func (c *fakeChanges) UnchangedSince(t uint64, topics []store.Topic) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tp := range topics {
+		if c.stamps[tp] > t {
+			return false
+		}
+	}
+	return true
+}
+
+// change stamps topics as a commit of new tickets does.
+func (c *fakeChanges) change(topics ...store.Topic) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tick++
+	if c.stamps == nil {
+		c.stamps = map[store.Topic]uint64{}
+	}
+	for _, tp := range topics {
+		c.stamps[tp] = c.tick
+	}
+}
+
+// getAt asks f for key as a request does while the store's generation is gen.
+func getAt(f *fragments, ctx context.Context, key pageKey, gen uint64, build func(context.Context) (piece, error)) (piece, error) {
+	fc := f.st.(*fakeChanges)
+	fc.mu.Lock()
+	fc.gen = gen
+	fc.mu.Unlock()
+	return f.get(ctx, key, build)
+}
+
+// A kept page goes when a ticket topic it read changes, and stays when
+// others change: a new ticket in one department leaves the pages built
+// from another's tickets.
+func TestFragments_OnlyChangedTopicsDropPages(t *testing.T) {
+	fc := &fakeChanges{}
+	f := newFragments(fc)
+	ctx := views.WithEnv(context.Background(), &views.Env{Lang: "en", CSRFToken: "tok"})
+	sales, support := store.Topic{Kind: store.TopicDepartment, ID: 1}, store.Topic{Kind: store.TopicDepartment, ID: 2}
+	builds := 0
+	get := func(key string, topic store.Topic) {
+		t.Helper()
+		if _, err := f.get(ctx, pageKey{Search: key}, func(context.Context) (piece, error) {
+			builds++
+			return piece{Body: templ.Raw(key), Topics: []store.Topic{topic}}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get("sales", sales)
+	get("support", support)
+	fc.change(support, store.Topic{Kind: store.TopicAllTickets})
+	get("sales", sales)
+	if builds != 2 {
+		t.Fatalf("%d builds: a change of Support's tickets dropped Sales' page", builds)
+	}
+	get("support", support)
+	if builds != 3 {
+		t.Fatalf("%d builds: Support's page was served after its tickets changed", builds)
+	}
+	fc.mu.Lock()
+	fc.gen++
+	fc.mu.Unlock()
+	get("sales", sales)
+	if builds != 4 {
+		t.Fatalf("%d builds: a page was served after the generation moved", builds)
 	}
 }

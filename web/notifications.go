@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -33,12 +32,6 @@ func (s *Server) unreadCounter(ctx context.Context, a store.Agent) func() int {
 		}
 		return u.Count
 	})
-}
-
-// unreadKey is the part of a kept queue page's key that its bold rows
-// depend on.
-func unreadKey(u store.UnreadState) string {
-	return "|unread:" + strconv.Itoa(u.Count) + "." + strconv.FormatInt(u.Newest, 10)
 }
 
 // markUnread sets Unread on the tickets the viewer has unread

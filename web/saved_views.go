@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -207,8 +206,12 @@ func (s *Server) savedViewCount(c echo.Context) error {
 	}
 	v := viewer(c)
 	ctx := c.Request().Context()
-	key := "view-count|" + views.Lang(ctx) + "|" + strconv.FormatInt(v.ID, 10) + "|" + strconv.FormatInt(w.ID, 10) + "|" + w.Query
-	body, err := s.fragments.get(ctx, key, s.st.Generation(), func(ctx context.Context) (piece, error) {
+	key := viewCountKey(ctx, v, w.ID, w.Query)
+	body, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {
+		topics, err := s.st.ScopeTopics(ctx, v)
+		if err != nil {
+			return piece{}, err
+		}
 		_, f, err := s.viewFilter(ctx, w.Query)
 		if err != nil {
 			return piece{}, err
@@ -217,7 +220,7 @@ func (s *Server) savedViewCount(c echo.Context) error {
 		if err != nil {
 			return piece{}, err
 		}
-		return piece{Body: views.ViewCountBadge(n)}, nil
+		return piece{Body: views.ViewCountBadge(n), Topics: topics}, nil
 	})
 	if err != nil {
 		return err

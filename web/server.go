@@ -82,7 +82,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		log:       cfg.Logger,
 		sess:      newSessionManager(cfg.SessionSecret, cfg.CSRFSecret, cfg.SecureCookies),
 		signIn:    newSignInGate(),
-		fragments: newFragments(),
+		fragments: newFragments(st),
 		forgot:    newForgotLimits(),
 		apiRate:   newAPIWindow(cfg.APIRateLimit),
 	}

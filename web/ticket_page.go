@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -116,30 +115,18 @@ func (s *Server) ticketShow(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, to)
 	}
 	fv, _ := queueFilter(c)
-	access := "read"
-	if v.Can(authz.TicketsReply) {
-		access = "act"
-	}
-	if v.Can(authz.TicketsEdit) {
-		access += "+edit"
-	}
-	if v.Can(authz.TicketsMerge) {
-		access += "+merge"
-	}
-	if v.Can(authz.ContactsRead) {
-		access += "+contacts"
-	}
 	// Insert answer lists the viewer's own personal answers: the page is theirs.
-	key := "ticket|" + views.Lang(ctx) + "|" + scopeKey(v) + "|" + strconv.FormatInt(v.ID, 10) + "|" + access + "|" + code + "|" + fv.Query().Encode()
-	gen := s.st.Generation()
+	key := ticketKey(ctx, v, code, fv)
 	// The page is built for everyone who asks for it meanwhile: on the
 	// build's context, never on this request's.
-	body, err := s.fragments.get(ctx, key, gen, func(ctx context.Context) (piece, error) {
+	body, err := s.fragments.get(ctx, key, func(ctx context.Context) (piece, error) {
 		p, err := s.ticketProps(ctx, v, code, fv)
 		if err != nil {
 			return piece{}, err
 		}
-		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject}, nil
+		// Beyond the ticket, the page lists its requester's other tickets.
+		topics := []store.Topic{{Kind: store.TopicTicket, ID: p.Ticket.ID}, {Kind: store.TopicContact, ID: p.Ticket.ContactID}}
+		return piece{Body: views.TicketBody(p), Title: p.Ticket.Subject, Topics: topics}, nil
 	})
 	if err != nil {
 		return err

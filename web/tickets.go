@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -103,15 +102,17 @@ func (s *Server) queueShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := queueKey(c, v, fv, f, density, whole) + unreadKey(unread)
-	gen := s.st.Generation()
+	key := queueKey(ctx, v, fv, f, density, whole, unread)
 	start, err := s.queueStart(c)
 	if err != nil {
 		return err
 	}
 	build := func(ctx context.Context) (piece, error) {
 		p := views.QueueProps{Filter: fv, Start: start, Density: density, FieldFilters: fieldFilters}
-		var err error
+		topics, err := s.st.ScopeTopics(ctx, v)
+		if err != nil {
+			return piece{}, err
+		}
 		if p.Saved, err = s.savedViewsProps(ctx, v, fv); err != nil {
 			return piece{}, err
 		}
@@ -131,12 +132,12 @@ func (s *Server) queueShow(c echo.Context) error {
 			return piece{}, err
 		}
 		if !whole {
-			return piece{Body: views.QueueResults(p)}, nil
+			return piece{Body: views.QueueResults(p), Topics: topics}, nil
 		}
 		if p.Departments, err = s.st.VisibleDepartments(ctx, v); err != nil {
 			return piece{}, err
 		}
-		return piece{Body: views.QueueBody(p)}, nil
+		return piece{Body: views.QueueBody(p), Topics: topics}, nil
 	}
 	var body piece
 	if start != nil {
@@ -145,7 +146,7 @@ func (s *Server) queueShow(c echo.Context) error {
 		// build, so it is built for each view and never kept.
 		body, err = build(ctx)
 	} else {
-		body, err = s.fragments.get(ctx, key, gen, build)
+		body, err = s.fragments.get(ctx, key, build)
 	}
 	if err != nil {
 		return err
@@ -177,30 +178,6 @@ func queueBack(back string) string {
 		return views.PathTickets
 	}
 	return back
-}
-
-// scopeKey names what a viewer sees: everything, or their own departments.
-func scopeKey(v authz.Viewer) string {
-	if v.Can(authz.TicketsReadAll) {
-		return "all"
-	}
-	return "agent:" + strconv.FormatInt(v.ID, 10)
-}
-
-// queueKey names a page of the queue as a viewer sees it: everyone who sees
-// every department shares pages; an Agent's depend on their departments and
-// so are their own, as are the pages of "assigned to me" and every page's
-// views (the count of "My open" is the viewer's). The density and where the
-// page starts change the markup, so they are in the key too.
-func queueKey(c echo.Context, v authz.Viewer, fv views.QueueFilterValues, f store.QueueFilter, d store.Density, whole bool) string {
-	scope := "agent:" + strconv.FormatInt(v.ID, 10)
-	part := "results"
-	if whole {
-		part = "body"
-	}
-	return fmt.Sprintf("queue-%s|%s|%s|%q|%t|%d|%q|%q|%q|%q|%q|%d.%d|%d.%d|%d|%s", part, views.Lang(c.Request().Context()), scope,
-		f.Status, f.Open, f.DepartmentID, f.Assignee, f.Channel, f.Tag, f.Search, f.Sort, f.After.Key, f.After.ID, f.Before.Key, f.Before.ID,
-		fv.From, d) + "|" + fv.Query().Encode()
 }
 
 // queueBulk applies one action to the selected tickets; the store leaves
