@@ -206,7 +206,11 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 				return s.countNewTickets(ctx, tx, batch, replies)
 			})
 		}
-		err = write(s.insertBatch)
+		insert := s.insertBatch
+		if s.pg {
+			insert = s.pgInsertBatch // pg_intake.go
+		}
+		err = write(insert)
 		if errors.Is(err, errIsolate) {
 			err = write(s.insertIsolated)
 		}

@@ -513,58 +513,34 @@ func (s *Store) queryTickets(ctx context.Context, q string, args []any) ([]Ticke
 // searchSQL builds a text search over the words of subjects and messages;
 // refsSQL over codes and requesters' names and emails.
 func (s *Store) searchSQL(v authz.Viewer, f QueueFilter) (string, []any) {
-	return s.ftsSQL("ticket_search", v, f, idWindow{})
+	if s.pg {
+		return pgSearchIndexSQL("ticket_search", v, f, idWindow{}, false)
+	}
+	return ftsSQL("ticket_search", v, f)
 }
 
 func (s *Store) refsSQL(v authz.Viewer, f QueueFilter) (string, []any) {
-	return s.ftsSQL("ticket_refs", v, f, idWindow{})
+	if s.pg {
+		return pgSearchIndexSQL("ticket_refs", v, f, idWindow{}, false)
+	}
+	return ftsSQL("ticket_refs", v, f)
 }
 
-// idWindow bounds a search to tickets with ids from lo to hi (0: no bound).
-type idWindow struct{ lo, hi int64 }
-
-// searchWindows are the spans of ticket ids a search on PostgreSQL reads
-// in turn, newest first, until one holds a page (0: all the rest). A GIN
-// index yields every matching ticket unordered, so the newest page of a
-// common word would otherwise mean sorting all its tickets; a span of the
-// newest ids is a range of the documents' primary key, which PostgreSQL
-// intersects with the index's matches before reading any row.
-var searchWindows = []int64{20_000, 500_000, 0}
-
-// ftsSQL builds a search of one full-text index keyed by ticket id: the
-// index yields tickets newest first (by id) and stops after a page, the
-// scope and filters apply to each. On SQLite the index is an FTS5 table;
-// on PostgreSQL a table of tsvector documents with a GIN index.
-func (s *Store) ftsSQL(index string, v authz.Viewer, f QueueFilter, win idWindow) (string, []any) {
+// ftsSQL builds a search of one FTS5 index keyed by ticket id: the index
+// yields tickets newest first (by id) and stops after a page, the scope and
+// filters apply to each. PostgreSQL searches in queue_pg_search.go.
+func ftsSQL(index string, v authz.Viewer, f QueueFilter) (string, []any) {
 	where, args := filterSQL(v, f)
-	match, query := index+" MATCH ?", ftsQuery(f.Search)
+	query := ftsQuery(f.Search)
 	switch {
-	case s.pg:
 	case index == "ticket_search" && f.searchMatch != "":
 		query = f.searchMatch
 	case index == "ticket_refs" && f.refsMatch != "":
 		query = f.refsMatch
 	}
-	if s.pg {
-		match, query = index+".doc @@ to_tsquery('helpline', ?)", tsQuery(f.Search)
-	}
-	where = append([]string{match}, where...)
+	where = append([]string{index + " MATCH ?"}, where...)
 	args = append([]any{query}, args...)
-	if win.lo != 0 {
-		where, args = append(where, index+".rowid >= ?"), append(args, win.lo)
-	}
-	if win.hi != 0 {
-		where, args = append(where, index+".rowid <= ?"), append(args, win.hi)
-	}
 	where, args, order := searchBounds(v, f, index+".rowid", where, args)
-	if s.pg {
-		// Ordered by the key as written, PostgreSQL may walk the key
-		// backwards testing each document, guessing a word common: for
-		// one in no document that reads them all. Ordered by an
-		// expression of it, it takes the GIN index's matches within the
-		// span (searchWindows) and sorts those.
-		order = strings.Replace(order, index+".rowid", "("+index+".rowid + 0)", 1)
-	}
 	// CROSS JOIN keeps the index of words outermost: it yields tickets in
 	// order and the query stops after a page.
 	return `SELECT ` + ticketColumns + ` FROM ` + index + `
@@ -642,42 +618,29 @@ func (s *Store) search(ctx context.Context, v authz.Viewer, f QueueFilter) (Queu
 			}
 		}
 	}
-	windows := []int64{0}
 	if s.pg && !byEmail {
-		windows = searchWindows
+		return s.pgSearch(ctx, v, f)
+	}
+	var queries [][]any // SQL then arguments
+	add := func(q string, args []any) { queries = append(queries, append([]any{q}, args...)) }
+	if byEmail {
+		add(requesterSQL(v, f, email))
+	} else {
+		add(ftsSQL("ticket_search", v, f))
+		add(ftsSQL("ticket_refs", v, f))
 	}
 	var rows []Ticket
-	for _, span := range windows {
-		win, err := s.searchWindow(ctx, f, span)
+	seen := map[int64]bool{}
+	for _, q := range queries {
+		found, err := s.queryTickets(ctx, q[0].(string), q[1:])
 		if err != nil {
 			return QueuePage{}, err
 		}
-		var queries [][]any // SQL then arguments
-		add := func(q string, args []any) { queries = append(queries, append([]any{q}, args...)) }
-		if byEmail {
-			add(requesterSQL(v, f, email))
-		} else {
-			add(s.ftsSQL("ticket_search", v, f, win))
-			add(s.ftsSQL("ticket_refs", v, f, win))
-		}
-		rows = rows[:0]
-		seen := map[int64]bool{}
-		for _, q := range queries {
-			found, err := s.queryTickets(ctx, q[0].(string), q[1:])
-			if err != nil {
-				return QueuePage{}, err
+		for _, t := range found {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				rows = append(rows, t)
 			}
-			for _, t := range found {
-				if !seen[t.ID] {
-					seen[t.ID] = true
-					rows = append(rows, t)
-				}
-			}
-		}
-		// Within a span every match is read: a page found there is the
-		// page of the whole desk.
-		if len(rows) > f.Limit {
-			break
 		}
 	}
 	slices.SortFunc(rows, func(a, b Ticket) int {
@@ -697,38 +660,6 @@ func searchWords(text string) []string {
 		words = words[:8]
 	}
 	return words
-}
-
-// tsQuery is ftsQuery for PostgreSQL's to_tsquery: each word must appear,
-// the last may be the start of a word. Words hold only letters and digits,
-// so none is read as an operator.
-func tsQuery(text string) string {
-	words := searchWords(text)
-	for i, w := range words {
-		words[i] = "'" + w + "'"
-	}
-	if len(words) > 0 {
-		words[len(words)-1] += ":*"
-	}
-	return strings.Join(words, " & ")
-}
-
-// searchWindow is the span of span ticket ids next to the page's bound, in
-// the direction the page reads (span 0: no bound).
-func (s *Store) searchWindow(ctx context.Context, f QueueFilter, span int64) (idWindow, error) {
-	switch {
-	case span == 0:
-		return idWindow{}, nil
-	case f.Before.ID != 0:
-		return idWindow{hi: f.Before.ID + span}, nil
-	}
-	hi := f.After.ID
-	if hi == 0 {
-		if err := s.rd.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM tickets`).Scan(&hi); err != nil {
-			return idWindow{}, fmt.Errorf("store: search: %w", err)
-		}
-	}
-	return idWindow{lo: max(1, hi-span)}, nil
 }
 
 // ftsQuery turns what someone typed into an FTS5 query: each word must

@@ -157,8 +157,8 @@ func wantSearchPages(t *testing.T, s *Store, v authz.Viewer, f QueueFilter, want
 // one holds a page; with spans smaller than the gaps between matches, every
 // page still holds the next matches in order, forward and back.
 func TestSearch_PagesAcrossSpansOfTicketIDs(t *testing.T) {
-	defer func(w []int64) { searchWindows = w }(searchWindows)
-	searchWindows = []int64{2, 5, 0}
+	defer func(w []pgSearchSpan) { pgSearchSpans = w }(pgSearchSpans)
+	pgSearchSpans = []pgSearchSpan{{ids: 2, walk: true}, {ids: 5}, {}}
 	w := newTicketWorld(t)
 	s := w.s
 	var want []string
