@@ -305,6 +305,13 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 		replies[i].code, replies[i].id, replies[i].contactID = row.code, row.id, row.contactID
 		rows = append(rows, row)
 	}
+	return finishBatch(ctx, st, rows)
+}
+
+// finishBatch writes what follows a batch's new tickets on either engine:
+// their first messages, the queue's hooks, the SLA clocks and the rules'
+// triggers. A failure asks for the batch again with savepoints.
+func finishBatch(ctx context.Context, st txStmts, rows []newTicketRow) error {
 	if len(rows) == 0 {
 		return nil
 	}

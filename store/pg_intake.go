@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"helpline/authz"
-	"helpline/automation"
 )
 
 // On PostgreSQL a batch of new tickets is written with one statement per
@@ -51,22 +50,7 @@ func (s *Store) pgInsertBatch(ctx context.Context, st txStmts, batch []*intakeRe
 	if err != nil {
 		return fmt.Errorf("%w: %w", errIsolate, err)
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := st.insertFirstMessages(ctx, rows); err != nil {
-		return fmt.Errorf("%w: %w", errIsolate, err)
-	}
-	if err := queueHooksCreated(ctx, st.tx, rows); err != nil {
-		return fmt.Errorf("%w: %w", errIsolate, err)
-	}
-	if err := startSLAOnCreation(ctx, st.tx, rows); err != nil {
-		return fmt.Errorf("%w: %w", errIsolate, err)
-	}
-	for _, r := range rows {
-		noteTrigger(st.tx, r.id, automation.TicketCreated)
-	}
-	return nil
+	return finishBatch(ctx, st, rows) // intake.go
 }
 
 // pgLookUp is lookUp for the whole batch: it sets ErrNotFound in replies
