@@ -96,6 +96,12 @@ func hourOf(t time.Time) int64 {
 func reportWhere(f ReportFilter) (string, []any) {
 	where := []string{"r.at_hour >= " + intArg, "r.at_hour < " + intArg}
 	args := []any{hourOf(f.From), hourOf(f.To.Add(time.Hour - time.Millisecond))}
+	return rollupFilterWhere(f, where, args)
+}
+
+// rollupFilterWhere adds f's agent, department and channel to the WHERE of
+// a read of a rollup r (hours or days) and joins it.
+func rollupFilterWhere(f ReportFilter, where []string, args []any) (string, []any) {
 	if f.AgentID != 0 {
 		where = append(where, "r.agent_id = "+intArg)
 		args = append(args, f.AgentID)

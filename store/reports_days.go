@@ -275,19 +275,7 @@ func dayGrain(f ReportFilter, by string) int {
 func dayWhere(f ReportFilter, p dayPeriod, g int) (string, []any) {
 	where := []string{fmt.Sprintf("r.grain = %d", g), "r.day >= " + intArg, "r.day < " + intArg}
 	args := []any{p.from, p.to}
-	if f.AgentID != 0 {
-		where = append(where, "r.agent_id = "+intArg)
-		args = append(args, f.AgentID)
-	}
-	if f.DepartmentID != 0 {
-		where = append(where, "r.department_id = "+intArg)
-		args = append(args, f.DepartmentID)
-	}
-	if f.Channel != "" {
-		where = append(where, "r.channel = "+textArg)
-		args = append(args, string(f.Channel))
-	}
-	return strings.Join(where, " AND "), args
+	return rollupFilterWhere(f, where, args) // reports.go
 }
 
 // dayRollupSQL sums report_days for f over p per day or per by. Per agent

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -53,20 +52,7 @@ func newBuiltSite(b *testing.B) *builtSite {
 		}
 	}
 	site := &builtSite{app: app}
-	signIn := func(email string) (string, authz.Viewer) {
-		c := app.client()
-		c.signIn(email, password)
-		u, _ := url.Parse(app.ts.URL)
-		var parts []string
-		for _, ck := range c.http.Jar.Cookies(u) {
-			parts = append(parts, ck.String())
-		}
-		a, err := app.st.AgentByEmail(ctx, email)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return strings.Join(parts, "; "), a.Viewer()
-	}
+	signIn := func(email string) (string, authz.Viewer) { return benchSignIn(b, app, email, password) }
 	// agent1 of the demo works in two departments.
 	var agent authz.Viewer
 	site.agentCookie, agent = signIn("agent1@demo.example")

@@ -40,20 +40,7 @@ func newBenchSite(b *testing.B) *benchSite {
 		b.Fatal(err)
 	}
 	site := &benchSite{app: app}
-	signIn := func(email string) (string, authz.Viewer) {
-		c := app.client()
-		c.signIn(email, testPassword)
-		u, _ := url.Parse(app.ts.URL)
-		var parts []string
-		for _, ck := range c.http.Jar.Cookies(u) {
-			parts = append(parts, ck.String())
-		}
-		a, err := app.st.AgentByEmail(ctx, email)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return strings.Join(parts, "; "), a.Viewer()
-	}
+	signIn := func(email string) (string, authz.Viewer) { return benchSignIn(b, app, email, testPassword) }
 	var agent, admin authz.Viewer
 	site.agentCookie, agent = signIn("agent1@demo.example")
 	site.adminCookie, admin = signIn("admin1@demo.example")
@@ -139,4 +126,22 @@ func BenchmarkPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchSignIn signs email in on app and answers the session's cookie header
+// and the agent as a viewer.
+func benchSignIn(b *testing.B, app *testApp, email, password string) (string, authz.Viewer) {
+	b.Helper()
+	c := app.client()
+	c.signIn(email, password)
+	u, _ := url.Parse(app.ts.URL)
+	var parts []string
+	for _, ck := range c.http.Jar.Cookies(u) {
+		parts = append(parts, ck.String())
+	}
+	a, err := app.st.AgentByEmail(context.Background(), email)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.Join(parts, "; "), a.Viewer()
 }
