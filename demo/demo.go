@@ -60,6 +60,12 @@ func Fill(ctx context.Context, s *store.Store, o Options) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The reports count days in the desk's time zone, which its history
+	// is made in: set before the load, the load's count cuts them in it
+	// once, instead of a second count of a million tickets' days after.
+	if err := s.SaveSettings(ctx, owner.ID, store.Settings{CompanyName: "Demo Company", TimeZone: TimeZone}, ""); err != nil {
+		return nil, fmt.Errorf("demo: settings: %w", err)
+	}
 	b, err := s.StartBulk(ctx, store.BulkOptions{Progress: o.Progress, Stage: o.Stage})
 	if err != nil {
 		return nil, err
@@ -75,11 +81,6 @@ func Fill(ctx context.Context, s *store.Store, o Options) ([]Account, error) {
 	}
 	if err := b.Finish(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
-	}
-	// The reports count days in the desk's time zone, which its history
-	// was made in.
-	if err := s.SaveSettings(ctx, owner.ID, store.Settings{CompanyName: "Demo Company", TimeZone: TimeZone}, ""); err != nil {
-		return nil, fmt.Errorf("demo: settings: %w", err)
 	}
 	return accounts, nil
 }

@@ -62,13 +62,6 @@ func (s *Store) SaveSettings(ctx context.Context, actorID int64, in Settings, ip
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET company_name = ?, time_zone = ? WHERE id = 1`, in.CompanyName, in.TimeZone); err != nil {
 			return err
 		}
-		if old.TimeZone != in.TimeZone {
-			// Reports cut days in the desk's zone: their day rollups follow it
-			// in the same transaction.
-			if err := rebuildReportDays(ctx, tx, in.TimeZone); err != nil {
-				return err
-			}
-		}
 		var changes []string
 		if old.CompanyName != in.CompanyName {
 			changes = append(changes, fmt.Sprintf("company: %s → %s", old.CompanyName, in.CompanyName))
@@ -80,6 +73,14 @@ func (s *Store) SaveSettings(ctx context.Context, actorID int64, in Settings, ip
 			Details: strings.Join(changes, "; "), IP: ip})
 	})
 	if err != nil {
+		return fmt.Errorf("store: save settings: %w", err)
+	}
+	// Reports cut days in the desk's zone: their day rollups follow it
+	// before the save returns. Not in the save's transaction: on a big desk
+	// the count takes longer than an ordinary write may, and until it
+	// commits the reports read the days in the zone they are cut in
+	// (report_zone_name), which stays consistent.
+	if err := s.keepReportZone(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("store: save settings: %w", err)
 	}
 	return nil
