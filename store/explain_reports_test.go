@@ -44,7 +44,7 @@ func reportQueries(w *ticketWorld, days int) []query {
 		add("ticket load queue before", q, args)
 		q, args = queueHoursSQL(f, from, to)
 		add("ticket load queue", q, args)
-		q, args = signedInSQL(f, from, to)
+		q, args = signedInSQL(f, "report_signed_in", "at_hour", from, to)
 		add("ticket load signed in", q, args)
 		q, args = reportTagsSQL(f)
 		add("tags", q, args)
@@ -57,6 +57,8 @@ func reportQueries(w *ticketWorld, days int) []query {
 		add("performance by department from the day rollups", q, args)
 		q, args = replyHistogramSQL(f, p)
 		add("first answer histogram", q, args)
+		q, args = signedInSQL(f, "report_signed_in_days", "day", p.from, p.to)
+		add("ticket load signed in per day", q, args)
 	}
 	return qs
 }

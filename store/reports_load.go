@@ -101,34 +101,11 @@ func (s *Store) ticketLoadDays(ctx context.Context, f ReportFilter, p dayPeriod)
 	}); err != nil {
 		return nil, fmt.Errorf("store: report ticket load: %w", err)
 	}
-	q, args = signedInDaysSQL(f, p)
-	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
-		var d, n int64
-		if err := rows.Scan(&d, &n); err != nil {
-			return err
-		}
-		if ld := at(d); ld != nil {
-			ld.SignedIn = n
-		}
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("store: report ticket load: %w", err)
+	q, args = signedInSQL(f, "report_signed_in_days", "day", p.from, p.to)
+	if err := s.signedInInto(ctx, q, args, at); err != nil {
+		return nil, err
 	}
 	return days, nil
-}
-
-func signedInDaysSQL(f ReportFilter, p dayPeriod) (string, []any) {
-	where := []string{"s.day >= " + intArg, "s.day < " + intArg}
-	args := []any{p.from, p.to}
-	if f.AgentID != 0 {
-		where = append(where, "s.agent_id = "+intArg)
-		args = append(args, f.AgentID)
-	}
-	if f.DepartmentID != 0 {
-		where = append(where, "s.agent_id IN (SELECT m.agent_id FROM department_members m WHERE m.department_id = "+intArg+")")
-		args = append(args, f.DepartmentID)
-	}
-	return `SELECT s.day, count(*) FROM report_signed_in_days s WHERE ` + strings.Join(where, " AND ") + ` GROUP BY s.day`, args
 }
 
 // ticketLoadHours reads every hour of f's period with the tickets created (from report_hours), the queue's largest
@@ -207,24 +184,32 @@ func (s *Store) ticketLoadHours(ctx context.Context, f ReportFilter, created boo
 		return nil, fmt.Errorf("store: report ticket load: %w", err)
 	}
 	fill(to)
-	// Agents signed in.
-	q, args = signedInSQL(f, from, to)
-	if !created {
-		q = "" // a long period reads its days' agents instead
+	// Agents signed in (a long period reads its days' agents instead).
+	if created {
+		q, args = signedInSQL(f, "report_signed_in", "at_hour", from, to)
+		if err := s.signedInInto(ctx, q, args, at); err != nil {
+			return nil, err
+		}
 	}
-	if err := s.eachRowIf(ctx, q, args, func(rows scanner) error {
-		var h, n int64
-		if err := rows.Scan(&h, &n); err != nil {
+	return hours, nil
+}
+
+// signedInInto reads signedInSQL's (slot, agents) rows into the slots at
+// finds (nil: outside the period).
+func (s *Store) signedInInto(ctx context.Context, q string, args []any, at func(int64) *LoadHour) error {
+	if err := s.eachRow(ctx, q, args, func(rows scanner) error {
+		var slot, n int64
+		if err := rows.Scan(&slot, &n); err != nil {
 			return err
 		}
-		if lh := at(h); lh != nil {
-			lh.SignedIn = n
+		if l := at(slot); l != nil {
+			l.SignedIn = n
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("store: report ticket load: %w", err)
+		return fmt.Errorf("store: report ticket load: %w", err)
 	}
-	return hours, nil
+	return nil
 }
 
 // eachRowIf runs eachRow unless q is empty.
@@ -268,8 +253,10 @@ func queueHoursSQL(f ReportFilter, from, to int64) (string, []any) {
 		append(args, from, to)
 }
 
-func signedInSQL(f ReportFilter, from, to int64) (string, []any) {
-	where := []string{"s.at_hour >= " + intArg, "s.at_hour < " + intArg}
+// signedInSQL counts the agents signed in per slot of table (report_signed_in
+// by at_hour, report_signed_in_days by day) from from to to, under f.
+func signedInSQL(f ReportFilter, table, slot string, from, to int64) (string, []any) {
+	where := []string{"s." + slot + " >= " + intArg, "s." + slot + " < " + intArg}
 	args := []any{from, to}
 	if f.AgentID != 0 {
 		where = append(where, "s.agent_id = "+intArg)
@@ -279,7 +266,7 @@ func signedInSQL(f ReportFilter, from, to int64) (string, []any) {
 		where = append(where, "s.agent_id IN (SELECT m.agent_id FROM department_members m WHERE m.department_id = "+intArg+")")
 		args = append(args, f.DepartmentID)
 	}
-	return `SELECT s.at_hour, count(*) FROM report_signed_in s WHERE ` + strings.Join(where, " AND ") + ` GROUP BY s.at_hour`, args
+	return `SELECT s.` + slot + `, count(*) FROM ` + table + ` s WHERE ` + strings.Join(where, " AND ") + ` GROUP BY s.` + slot, args
 }
 
 // markSignedIn notes agentID signed in during every hour from fromMs to
