@@ -31,6 +31,9 @@ type TicketInput struct {
 	// Spam: sent from a banned address, so stored as Spam, never in the
 	// queue.
 	Spam bool
+	// Lang is the customer's language when their request named one ("" when
+	// not known); a contact-form ticket keeps it with its private link.
+	Lang string
 }
 
 // Intake is what the way a ticket comes in allows it to be.

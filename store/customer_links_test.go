@@ -10,18 +10,20 @@ import (
 func TestCustomerLink_OpensOnlyThePublicThreadUntilReset(t *testing.T) {
 	w := newTicketWorld(t)
 	ctx := context.Background()
-	code, err := w.s.CreateTicket(ctx, nil, contactInput(w.sales, 1))
+	in := contactInput(w.sales, 1)
+	in.Lang = "pl" // the contact form's language, kept with the link
+	code, err := w.s.CreateTicket(ctx, nil, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := w.s.CustomerLink(ctx, code, "pl")
+	token, err := w.s.CustomerLink(ctx, code, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(token) < 40 {
 		t.Fatalf("token %q is short", token)
 	}
-	if again, _ := w.s.CustomerLink(ctx, code, "en"); again != token {
+	if again, _ := w.s.CustomerLink(ctx, code, "ro"); again != token {
 		t.Fatal("asking again made another token")
 	}
 	if err := w.s.Reply(ctx, w.annV, code, "public answer"); err != nil {

@@ -309,20 +309,33 @@ func (s *Store) insertBatch(ctx context.Context, st txStmts, batch []*intakeRequ
 }
 
 // finishBatch writes what follows a batch's new tickets on either engine:
-// their first messages, the queue's hooks, the SLA clocks and the rules'
-// triggers. A failure asks for the batch again with savepoints.
+// their first messages, the contact form's private links, the queue's
+// hooks, the SLA clocks and the rules' triggers. A failure asks for the
+// batch again with savepoints.
 func finishBatch(ctx context.Context, st txStmts, rows []newTicketRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := st.insertFirstMessages(ctx, rows); err != nil {
+	if err := followNewTickets(ctx, st, rows); err != nil {
 		return fmt.Errorf("%w: %w", errIsolate, err)
+	}
+	return nil
+}
+
+// followNewTickets is finishBatch's work, and a ticket's own in a batch
+// written one by one.
+func followNewTickets(ctx context.Context, st txStmts, rows []newTicketRow) error {
+	if err := st.insertFirstMessages(ctx, rows); err != nil {
+		return err
+	}
+	if err := insertCustomerLinks(ctx, st.tx, rows); err != nil {
+		return err
 	}
 	if err := queueHooksCreated(ctx, st.tx, rows); err != nil {
-		return fmt.Errorf("%w: %w", errIsolate, err)
+		return err
 	}
 	if err := startSLAOnCreation(ctx, st.tx, rows); err != nil {
-		return fmt.Errorf("%w: %w", errIsolate, err)
+		return err
 	}
 	for _, r := range rows {
 		noteTrigger(st.tx, r.id, automation.TicketCreated)
@@ -348,16 +361,7 @@ func (s *Store) insertIsolated(ctx context.Context, st txStmts, batch []*intakeR
 			row, err = st.insertTicket(ctx, s.nowMs(), r.actor, in, r.fields, contactID)
 		}
 		if err == nil {
-			err = st.insertFirstMessages(ctx, []newTicketRow{row})
-		}
-		if err == nil {
-			err = queueHooksCreated(ctx, st.tx, []newTicketRow{row})
-		}
-		if err == nil {
-			err = startSLAOnCreation(ctx, st.tx, []newTicketRow{row})
-		}
-		if err == nil {
-			noteTrigger(st.tx, row.id, automation.TicketCreated)
+			err = followNewTickets(ctx, st, []newTicketRow{row})
 		}
 		if err != nil {
 			if _, rerr := st.rollbackTo.ExecContext(ctx); rerr != nil {
@@ -380,6 +384,7 @@ type newTicketRow struct {
 	id, contactID, author int64 // author: the agent who logged it, or 0
 	body                  string
 	channel               Channel
+	lang                  string // the customer's language, for the private link
 	now                   int64
 }
 
@@ -410,7 +415,7 @@ func (st txStmts) lookUp(ctx context.Context, actor *authz.Viewer, in NewTicketI
 // shows its preview from the start, so the message needs no update of the
 // ticket afterwards.
 func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.Viewer, in NewTicketInput, fields map[int64]string, contactID int64) (newTicketRow, error) {
-	row := newTicketRow{contactID: contactID, body: in.Body, channel: in.Channel, now: now}
+	row := newTicketRow{contactID: contactID, body: in.Body, channel: in.Channel, lang: in.Lang, now: now}
 	if actor != nil {
 		row.author = actor.ID
 	}

@@ -30,7 +30,9 @@ func TestCustomerEmails_CustomersLanguageWhileOfferedElseTheDefault(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	romanian, err := w.s.CreateTicket(ctx, nil, contactInput(w.sales, 2))
+	ro := contactInput(w.sales, 2)
+	ro.Lang = "ro"
+	romanian, err := w.s.CreateTicket(ctx, nil, ro)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ func pgInsertTickets(ctx context.Context, st txStmts, s *Store, batch []*intakeR
 			continue
 		}
 		in := ins[i]
-		row := newTicketRow{code: NewTicketCode(), contactID: contacts[i], body: in.Body, channel: in.Channel, now: s.nowMs()}
+		row := newTicketRow{code: NewTicketCode(), contactID: contacts[i], body: in.Body, channel: in.Channel, lang: in.Lang, now: s.nowMs()}
 		if r.actor != nil {
 			row.author = r.actor.ID
 		}

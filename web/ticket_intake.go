@@ -136,7 +136,7 @@ func (s *Server) contactCreate(c echo.Context) error {
 		return s.render(c, http.StatusTooManyRequests, views.ContactPage(p), views.ContactForm(p))
 	}
 	// From a banned address: accepted as any other, kept as Spam.
-	in.SenderIP, in.Spam = senderIP(c), s.bannedSender(c)
+	in.SenderIP, in.Spam, in.Lang = senderIP(c), s.bannedSender(c), views.Lang(ctx)
 	code, err := s.st.CreateTicketWithFields(ctx, nil, in, values)
 	if err != nil {
 		return err
