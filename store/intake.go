@@ -176,7 +176,7 @@ func (s *Store) writeBatch(in *intake, batch []*intakeRequest) {
 	replies := make([]intakeReply, len(batch))
 	var err error
 	if in.stmts == nil {
-		in.stmts, err = prepareIntake(ctx, s.w)
+		in.stmts, err = prepareIntake(ctx, s.w, s.pg)
 	}
 	if err == nil {
 		// Outside the transaction: the writer's one connection is free.
@@ -328,6 +328,15 @@ func followNewTickets(ctx context.Context, st txStmts, rows []newTicketRow) erro
 	if err := st.insertFirstMessages(ctx, rows); err != nil {
 		return err
 	}
+	if st.sqliteRefs {
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.id
+		}
+		if err := insertTicketRefs(ctx, st.tx, ids); err != nil {
+			return err
+		}
+	}
 	if err := insertCustomerLinks(ctx, st.tx, rows); err != nil {
 		return err
 	}
@@ -444,6 +453,26 @@ func (st txStmts) insertTicket(ctx context.Context, now int64, actor *authz.View
 	return row, err
 }
 
+// insertTicketRefs writes the codes and requesters of new tickets into
+// SQLite's ticket_refs in one statement, after every ticket of the batch
+// (migrations/sqlite/0035 says why not per ticket).
+func insertTicketRefs(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q := `INSERT INTO ticket_refs (rowid, code, requester)
+		SELECT t.id, t.code, c.name || ' ' || c.email FROM tickets t JOIN contacts c ON c.id = t.contact_id
+		WHERE t.id IN (` + strings.Repeat("?, ", len(ids)-1) + `?)`
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("search references of %d tickets: %w", len(ids), err)
+	}
+	return nil
+}
+
 // insertFirstMessages writes each ticket's customer message and creation
 // event, in this order, in one statement.
 func (st txStmts) insertFirstMessages(ctx context.Context, rows []newTicketRow) error {
@@ -496,6 +525,9 @@ type intakeStmts struct {
 	lookup, contact, ticket        *sql.Stmt
 	// messages[n] is firstMessagesSQL(n), prepared for the batch sizes seen.
 	messages map[int]*sql.Stmt
+	// sqliteRefs: the batch writes its tickets' ticket_refs itself (SQLite;
+	// PostgreSQL's trigger does it).
+	sqliteRefs bool
 }
 
 // txStmts are the statements bound to one transaction, which closes them.
@@ -504,8 +536,8 @@ type txStmts struct {
 	tx *sql.Tx
 }
 
-func prepareIntake(ctx context.Context, w *sql.DB) (*intakeStmts, error) {
-	st := &intakeStmts{messages: map[int]*sql.Stmt{}}
+func prepareIntake(ctx context.Context, w *sql.DB, pg bool) (*intakeStmts, error) {
+	st := &intakeStmts{messages: map[int]*sql.Stmt{}, sqliteRefs: !pg}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
@@ -555,7 +587,8 @@ func (st *intakeStmts) in(ctx context.Context, tx *sql.Tx) txStmts {
 		savepoint: tx.StmtContext(ctx, st.savepoint), rollbackTo: tx.StmtContext(ctx, st.rollbackTo),
 		release: tx.StmtContext(ctx, st.release), lookup: tx.StmtContext(ctx, st.lookup),
 		contact: tx.StmtContext(ctx, st.contact), ticket: tx.StmtContext(ctx, st.ticket),
-		messages: st.messages, // bound when used: one per transaction
+		messages:   st.messages, // bound when used: one per transaction
+		sqliteRefs: st.sqliteRefs,
 	}}
 }
 

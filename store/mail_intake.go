@@ -93,6 +93,11 @@ func (s *Store) IntakeEmail(ctx context.Context, in IncomingEmail) (IntakeResult
 			if id, res.Code, err = newEmailTicket(ctx, tx, ticket, now); err != nil {
 				return err
 			}
+			if !s.pg {
+				if err := insertTicketRefs(ctx, tx, []int64{id}); err != nil {
+					return err
+				}
+			}
 			if _, err := customerLinkTx(ctx, tx, id, in.Lang, now); err != nil {
 				return err
 			}

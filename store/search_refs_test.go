@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"helpline/authz"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -173,4 +175,55 @@ func TestSearch_PagesAcrossSpansOfTicketIDs(t *testing.T) {
 		}
 	}
 	wantSearchPages(t, s, w.annV, QueueFilter{Search: "zebra", Limit: 2}, want)
+}
+
+// Tickets from every way in are found by their code and requester: an
+// email, and contact forms written together in one batch.
+func TestSearch_FindsEmailAndBatchedTicketsByCodeAndRequester(t *testing.T) {
+	w := newTicketWorld(t)
+	s, ctx := w.s, context.Background()
+	r, err := s.IntakeEmail(ctx, IncomingEmail{MessageID: "m1@x.example", FromName: "Gustav Mail", FromEmail: "gustav@mail.example",
+		Subject: "Parcel", Body: "Where is it", DepartmentID: w.sales})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []string
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			code, err := s.CreateTicket(ctx, nil, NewTicketInput{Subject: "Form", Body: "Hello", Channel: ChannelContactForm,
+				Priority: PriorityNormal, DepartmentID: w.sales, ContactName: "Hilde Form", ContactEmail: fmt.Sprintf("hilde%d@form.example", i)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			batch = append(batch, code)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	search := func(q string) []string {
+		t.Helper()
+		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return codes(page.Tickets)
+	}
+	if got := search("gustav@mail.example"); !slices.Equal(got, []string{r.Code}) {
+		t.Errorf("the email's requester finds %v, want %s", got, r.Code)
+	}
+	if got := search(r.Code); !slices.Equal(got, []string{r.Code}) {
+		t.Errorf("the email's code finds %v", got)
+	}
+	if got := search("hilde"); len(got) != len(batch) {
+		t.Errorf("the forms' requester finds %v, want the %d forms", got, len(batch))
+	}
+	for i, code := range batch {
+		if got := search(code); !slices.Equal(got, []string{code}) {
+			t.Errorf("form %d: its code finds %v", i, got)
+		}
+	}
 }

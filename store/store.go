@@ -138,6 +138,11 @@ func sqliteDSN(path string, writer bool) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
 		q.Set("_txlock", "immediate")
+		// A statement that may need undoing within a transaction (an
+		// insert whose triggers write, in a batch of tickets) keeps the
+		// pages it changes in a statement journal: in memory, not in a
+		// temporary file written for each statement.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
