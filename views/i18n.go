@@ -146,31 +146,56 @@ type skeletonPart struct{ text, key string }
 const valueMarker = "\x00"
 
 func skeletonOf(ctx context.Context, lang, id string, data map[string]any) []skeletonPart {
+	// Kept per language and message with the keys it was made for: a call
+	// with the same keys (every call of a message, in practice) finds it
+	// without sorting or joining them.
+	cacheKey := translationKey{lang: lang, id: id, n: skeletonMessage}
+	if v, ok := translations.Load(cacheKey); ok {
+		if sk := v.(*skeleton); sk.madeFor(data) {
+			return sk.parts
+		}
+	}
 	keys := make([]string, 0, len(data))
 	for k := range data {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	cacheKey := translationKey{lang: lang, id: id, n: skeletonMessage, keys: strings.Join(keys, valueMarker)}
-	if sk, ok := translations.Load(cacheKey); ok {
-		return sk.([]skeletonPart)
-	}
 	marked := make(map[string]any, len(keys))
 	for _, k := range keys {
 		marked[k] = valueMarker + k + valueMarker
 	}
 	text := translate(ctx, &i18n.LocalizeConfig{MessageID: id, TemplateData: marked})
-	var sk []skeletonPart
+	sk := &skeleton{keys: keys}
 	for i, piece := range strings.Split(text, valueMarker) {
 		switch {
 		case i%2 == 1:
-			sk = append(sk, skeletonPart{key: piece})
+			sk.parts = append(sk.parts, skeletonPart{key: piece})
 		case piece != "":
-			sk = append(sk, skeletonPart{text: piece})
+			sk.parts = append(sk.parts, skeletonPart{text: piece})
 		}
 	}
 	translations.Store(cacheKey, sk)
-	return sk
+	return sk.parts
+}
+
+// skeleton is a message's parts as made for a set of value keys: a key the
+// message names but the data lacked is text in it ("<no value>"), so it
+// serves only data with exactly those keys.
+type skeleton struct {
+	keys  []string
+	parts []skeletonPart
+}
+
+func (sk *skeleton) madeFor(data map[string]any) bool {
+	if len(data) != len(sk.keys) {
+		return false
+	}
+	for _, k := range sk.keys {
+		if _, ok := data[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Tn translates a message with a plural form chosen by n ({{.Count}} in it).
@@ -205,7 +230,7 @@ const maxKeptCount = 1000
 // while the process runs (the catalogue is read once): plain messages
 // (pages show hundreds), counted ones for small counts ("5 minutes ago"),
 // and the skeletons of messages with values.
-var translations sync.Map // translationKey -> string, or []skeletonPart for a skeleton
+var translations sync.Map // translationKey -> string, or *skeleton
 
 const (
 	plainMessage    = -1
@@ -214,8 +239,7 @@ const (
 
 type translationKey struct {
 	lang, id string
-	n        int    // the count of a counted message, else plainMessage or skeletonMessage
-	keys     string // a skeleton's value keys, joined by valueMarker
+	n        int // the count of a counted message, else plainMessage or skeletonMessage
 }
 
 // TL translates for a language code outside a request (e-mails, flashes).

@@ -38,6 +38,9 @@ func queueRows(tickets []store.Ticket, f QueueFilterValues, d store.Density) tem
 		}
 		const mark = "\x00"
 		rw.selectBefore, rw.selectAfter, _ = strings.Cut(Tf(ctx, "SelectTicket", map[string]any{"Code": mark}), mark)
+		if f, ok := fullTimeFormatOf(ctx); ok {
+			rw.fullTime = f
+		}
 		for i := range tickets {
 			rw.row(&tickets[i], d)
 		}
@@ -55,6 +58,10 @@ type rowWriter struct {
 	labels                    map[string]string
 	linkBefore, linkAfter     string // a ticket's link around its code
 	selectBefore, selectAfter string // a checkbox's label around the code
+	// fullTime is how the rows' times are said in words, nil when FullTime
+	// must translate each; scratch is where a time is written.
+	fullTime *fullTimeFormat
+	scratch  []byte
 }
 
 // t is T(ctx, id), once a page.
@@ -159,9 +166,17 @@ func (w *rowWriter) row(t *store.Ticket, d store.Density) {
 // hover.
 func (w *rowWriter) time(t time.Time, shown string) {
 	w.raw(`<time datetime="`)
-	w.text(machineTime(w.ctx, t))
-	w.raw(`" title="`)
-	w.text(FullTime(w.ctx, t))
+	if w.fullTime == nil || t.IsZero() {
+		w.text(machineTime(w.ctx, t))
+		w.raw(`" title="`)
+		w.text(FullTime(w.ctx, t))
+	} else {
+		w.scratch = t.In(w.fullTime.zone).AppendFormat(w.scratch[:0], time.RFC3339)
+		w.text(string(w.scratch))
+		w.raw(`" title="`)
+		w.scratch = w.fullTime.append(w.scratch[:0], t)
+		w.text(string(w.scratch))
+	}
 	w.raw(`">`)
 	w.text(shown)
 	w.raw(`</time>`)

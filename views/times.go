@@ -3,7 +3,6 @@ package views
 import (
 	"context"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -34,41 +33,64 @@ var (
 
 // FullTime is t in words in the page's language and the desk's zone, named
 // at the end: "Monday, 2 June 2025, 14:05 (Europe/Warsaw)". A queue page
-// says this a hundred times, so the names come from dateWordsOf.
+// says this a hundred times: see fullTimeFormatOf.
 func FullTime(ctx context.Context, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	d := deskTime(ctx, t)
+	if f, ok := fullTimeFormatOf(ctx); ok {
+		return string(f.append(make([]byte, 0, 64), t))
+	}
+	return Tf(ctx, "FullDateTime", fullTimeData(ctx, deskTime(ctx, t)))
+}
+
+// fullTimeFormat is what FullTime needs of a page, worked out once: the
+// message's parts, the names of months and weekdays, the desk's zone.
+type fullTimeFormat struct {
+	parts []skeletonPart
+	words *dateWords
+	zone  *time.Location
+}
+
+// fullTimeFormatOf is the page's fullTimeFormat; false when the message
+// cannot be filled in place (a localizer of its own, a value it does not
+// know), and then FullTime translates it each time.
+func fullTimeFormatOf(ctx context.Context) (*fullTimeFormat, bool) {
 	e := envOf(ctx)
 	if e.Localizer != Localizer(e.Lang) {
-		return Tf(ctx, "FullDateTime", fullTimeData(ctx, d))
+		return nil, false
 	}
-	// Tf's way without its map: fill the message's skeleton in place.
-	w := dateWordsOf(ctx)
-	var b strings.Builder
-	b.Grow(64)
-	for _, part := range skeletonOf(ctx, e.Lang, "FullDateTime", fullTimeKeys) {
-		switch part.key {
-		case "":
-			b.WriteString(part.text)
-		case "Weekday":
-			b.WriteString(w.weekdays[d.Weekday()])
-		case "Day":
-			b.WriteString(strconv.Itoa(d.Day()))
-		case "Month":
-			b.WriteString(w.months[d.Month()-1])
-		case "Year":
-			b.WriteString(strconv.Itoa(d.Year()))
-		case "Time":
-			b.WriteString(d.Format("15:04"))
-		case "Zone":
-			b.WriteString(d.Location().String())
-		default:
-			return Tf(ctx, "FullDateTime", fullTimeData(ctx, d))
+	f := &fullTimeFormat{parts: skeletonOf(ctx, e.Lang, "FullDateTime", fullTimeKeys), words: dateWordsOf(ctx), zone: Zone(ctx)}
+	for _, part := range f.parts {
+		if _, known := fullTimeKeys[part.key]; part.key != "" && !known {
+			return nil, false
 		}
 	}
-	return b.String()
+	return f, true
+}
+
+// append adds t in words to b; t is not zero.
+func (f *fullTimeFormat) append(b []byte, t time.Time) []byte {
+	d := t.In(f.zone)
+	for _, part := range f.parts {
+		switch part.key {
+		case "":
+			b = append(b, part.text...)
+		case "Weekday":
+			b = append(b, f.words.weekdays[d.Weekday()]...)
+		case "Day":
+			b = strconv.AppendInt(b, int64(d.Day()), 10)
+		case "Month":
+			b = append(b, f.words.months[d.Month()-1]...)
+		case "Year":
+			b = strconv.AppendInt(b, int64(d.Year()), 10)
+		case "Time":
+			b = d.AppendFormat(b, "15:04")
+		case "Zone":
+			b = append(b, f.zone.String()...)
+		}
+	}
+	return b
 }
 
 // fullTimeKeys are the values FullDateTime takes (skeletonOf reads only the keys).
