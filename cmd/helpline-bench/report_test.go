@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCommit_SaysWhenCodeDiffersButNotForItsOwnResults(t *testing.T) {
@@ -52,5 +53,20 @@ func TestCommit_SaysWhenCodeDiffersButNotForItsOwnResults(t *testing.T) {
 	write("main.go", "package main\n\nfunc main() {}\n")
 	if got := commit(dir, "docs/BENCHMARKS.md"); !strings.Contains(got, "uncommitted") {
 		t.Errorf("changed code reads %q", got)
+	}
+}
+
+// The busy part creates no tickets of its own, so its report says nothing
+// of creation; a whole run reports it on each engine.
+func TestRenderReport_CreationOnlyWhenTheRunCreated(t *testing.T) {
+	runs := []engineRun{
+		{engine: engine{name: "SQLite", instances: 1}, created: creationResult{before: 10, stored: 5, acked: 5}},
+		{engine: engine{name: "PostgreSQL", db: "postgres://x@127.0.0.1/db", instances: 2}, created: creationResult{before: 10, stored: 4, acked: 4}},
+	}
+	for only, want := range map[string]int{"": 2, onlyBusy: 0} {
+		got := strings.Count(renderReport(options{only: only, duration: time.Second, conns: 32}, runs), "Ticket creation through the contact form")
+		if got != want {
+			t.Errorf("--only %q: the report says %d times how tickets were created, want %d", only, got, want)
+		}
 	}
 }
