@@ -24,6 +24,7 @@ type mailDesk struct {
 	st    *store.Store
 	smtp  *mailtest.SMTP
 	owner store.Agent
+	dept  int64
 	code  string
 	now   time.Time
 }
@@ -44,8 +45,7 @@ func newMailDesk(t *testing.T, requester string) *mailDesk {
 	if d.owner, err = st.SignUp(ctx, store.SignUpInput{Company: "Acme", Name: "Olivia Owner", Email: "owner@example.com", PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	dept, err := st.CreateDepartment(ctx, d.owner.ID, store.DepartmentInput{Name: "Sales"})
-	if err != nil {
+	if d.dept, err = st.CreateDepartment(ctx, d.owner.ID, store.DepartmentInput{Name: "Sales"}); err != nil {
 		t.Fatal(err)
 	}
 	d.smtp.User, d.smtp.Password = "desk", "s3cret"
@@ -54,7 +54,7 @@ func newMailDesk(t *testing.T, requester string) *mailDesk {
 		t.Fatal(err)
 	}
 	if d.code, err = st.CreateTicket(ctx, nil, store.NewTicketInput{Subject: "Parcel lost", Body: "Where is it?",
-		Channel: store.ChannelContactForm, DepartmentID: dept, ContactName: "Carla Customer", ContactEmail: requester}); err != nil {
+		Channel: store.ChannelContactForm, DepartmentID: d.dept, ContactName: "Carla Customer", ContactEmail: requester}); err != nil {
 		t.Fatal(err)
 	}
 	return d
@@ -282,7 +282,10 @@ func TestOutbox_ReplyShowsTheAliasSpeaksTheCustomersLanguageAndCarriesTheFiles(t
 	if err := d.st.UpdateProfile(ctx, d.owner.ID, store.ProfileInput{Name: d.owner.Name, Alias: "Liv", Language: "en"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.st.CustomerLink(ctx, d.code, "pl"); err != nil { // the customer wrote in Polish
+	// The customer wrote in Polish, through the contact form.
+	var err error
+	if d.code, err = d.st.CreateTicket(ctx, nil, store.NewTicketInput{Subject: "Przesyłka", Body: "Gdzie jest?",
+		Channel: store.ChannelContactForm, DepartmentID: d.dept, ContactName: "Carla Customer", ContactEmail: "carla@example.com", Lang: "pl"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.st.ReplyWith(ctx, d.owner.Viewer(), d.code, "Przesyłka jest w drodze.", []store.NewAttachment{{Filename: "label.txt", Data: []byte("tracking 42")}}); err != nil {

@@ -66,10 +66,11 @@ func run() error {
 	flag.StringVar(&o.out, "out", "docs/BENCHMARKS.md", "where to write the results")
 	flag.StringVar(&o.password, "password", demoPassword, "password of the demo accounts")
 	flag.StringVar(&o.only, "only", "", `run one part and leave docs/BENCHMARKS.md alone: "creation" measures only the contact form, `+
-		`"busy" only the ceiling, the in-memory bound and the rows with tickets arriving and a different page each time`)
+		`"busy" only the ceiling, the in-memory bound and the rows with tickets arriving and a different page each time, `+
+		`"reports" only the ceiling, the Reports rows and Export tickets`)
 	flag.Parse()
-	if o.only != "" && o.only != "creation" && o.only != onlyBusy {
-		return fmt.Errorf("--only %q: the parts are \"creation\" and %q", o.only, onlyBusy)
+	if o.only != "" && o.only != "creation" && o.only != onlyBusy && o.only != onlyReports {
+		return fmt.Errorf("--only %q: the parts are \"creation\", %q and %q", o.only, onlyBusy, onlyReports)
 	}
 	if !o.sqlite && o.postgres == "" {
 		return errors.New("nothing to measure: --sqlite=false needs --postgres")
@@ -192,8 +193,11 @@ func measure(ctx context.Context, o options, e engine) (engineRun, error) {
 		return run, err
 	}
 
-	if o.only == onlyBusy {
+	switch o.only {
+	case onlyBusy:
 		targets = onlyBusyTargets(targets)
+	case onlyReports:
+		targets = onlyReportTargets(targets)
 	}
 	var ceiling float64
 	for _, tg := range targets {
@@ -235,7 +239,7 @@ func measure(ctx context.Context, o options, e engine) (engineRun, error) {
 		return run, err
 	}
 
-	if o.only == onlyBusy {
+	if o.only != "" { // a part of the run creates no tickets of its own
 		run.created.before, err = deskSize(ctx, e)
 	} else {
 		fmt.Fprintf(os.Stderr, "creating tickets through the contact form for %v with %d clients\n", o.duration, o.conns)

@@ -54,7 +54,7 @@ func renderReport(o options, runs []engineRun) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f%% | %s | %d |\n", x.Name, thousands(int64(x.ReqPerSec)), latency(x, x.P50), latency(x, x.P99), x.RatioOfTop*100, bound(x), x.Errors)
 		}
 		b.WriteString(exportLine(r.export))
-		if o.only != onlyBusy { // the busy part creates no tickets of its own
+		if o.only == "" { // a part of the run creates no tickets of its own
 			b.WriteString("\n" + creationLine(o, r.created))
 		}
 		fmt.Fprintf(&b, "\nServer peak memory (RSS high-water mark over the whole run): %s.\n", megabytes(r.rss))
@@ -91,7 +91,7 @@ func renderPostgres(b *strings.Builder, o options, r engineRun, sqlite map[strin
 			share(x.Name, x.ReqPerSec), x.Errors)
 	}
 	b.WriteString(exportLine(r.export))
-	if o.only != onlyBusy {
+	if o.only == "" {
 		b.WriteString("\n" + strings.TrimSuffix(creationLine(o, r.created), ".\n"))
 		if sqliteCreated.acked > 0 {
 			fmt.Fprintf(b, "; %.0f%% of SQLite's", float64(r.created.acked)/float64(sqliteCreated.acked)*100)

@@ -56,14 +56,14 @@ func TestCommit_SaysWhenCodeDiffersButNotForItsOwnResults(t *testing.T) {
 	}
 }
 
-// The busy part creates no tickets of its own, so its report says nothing
-// of creation; a whole run reports it on each engine.
+// The busy and reports parts create no tickets of their own, so their
+// report says nothing of creation; a whole run reports it on each engine.
 func TestRenderReport_CreationOnlyWhenTheRunCreated(t *testing.T) {
 	runs := []engineRun{
 		{engine: engine{name: "SQLite", instances: 1}, created: creationResult{before: 10, stored: 5, acked: 5}},
 		{engine: engine{name: "PostgreSQL", db: "postgres://x@127.0.0.1/db", instances: 2}, created: creationResult{before: 10, stored: 4, acked: 4}},
 	}
-	for only, want := range map[string]int{"": 2, onlyBusy: 0} {
+	for only, want := range map[string]int{"": 2, onlyBusy: 0, onlyReports: 0} {
 		got := strings.Count(renderReport(options{only: only, duration: time.Second, conns: 32}, runs), "Ticket creation through the contact form")
 		if got != want {
 			t.Errorf("--only %q: the report says %d times how tickets were created, want %d", only, got, want)

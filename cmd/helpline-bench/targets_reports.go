@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -21,4 +22,18 @@ func reportTargets(admin session) []target {
 		{name: "Reports → Ticket load, last 30 days", path: "/reports/load?period=last30", cookie: admin.cookie},
 		{name: "Reports → Ticket load, a year", path: "/reports/load?" + year.Encode(), cookie: admin.cookie},
 	}
+}
+
+// onlyReports is the --only part that measures the ceiling and the Reports
+// rows alone (and Export tickets, as every run).
+const onlyReports = "reports"
+
+func onlyReportTargets(all []target) []target {
+	var out []target
+	for _, tg := range all {
+		if tg.name == nameHealth || strings.HasPrefix(tg.name, "Reports → ") {
+			out = append(out, tg)
+		}
+	}
+	return out
 }
