@@ -12,14 +12,7 @@ func TestSearch_NewTicketIsFoundOnceByItsSubjectAndMessage(t *testing.T) {
 	s, ctx := w.s, context.Background()
 	code := contactTicket(t, s, w.sales, "Broken umbrella", "The handle snapped off yesterday")
 	other := contactTicket(t, s, w.sales, "Invoice copy", "Please send the invoice again")
-	search := func(q string) []string {
-		t.Helper()
-		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		return codes(page.Tickets)
-	}
+	search := func(q string) []string { t.Helper(); return w.annSearch(t, q) }
 	for _, q := range []string{"snapped", "handle", "umbrella"} {
 		if got := search(q); !slices.Equal(got, []string{code}) {
 			t.Errorf("search %q = %v, want [%s]", q, got, code)

@@ -52,14 +52,7 @@ func TestSearch_FindsByCodeRequesterNameAndEmail(t *testing.T) {
 	if err := s.AddNote(ctx, w.annV, mentions, "Dora from Acme called about this"); err != nil {
 		t.Fatal(err)
 	}
-	search := func(q string) []string {
-		t.Helper()
-		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		return codes(page.Tickets)
-	}
+	search := func(q string) []string { t.Helper(); return w.annSearch(t, q) }
 	lower := strings.ToLower
 	for q, want := range map[string][]string{
 		dora:                     {dora},
@@ -204,14 +197,7 @@ func TestSearch_FindsEmailAndBatchedTicketsByCodeAndRequester(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	search := func(q string) []string {
-		t.Helper()
-		page, err := s.Queue(ctx, w.annV, QueueFilter{Search: q})
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		return codes(page.Tickets)
-	}
+	search := func(q string) []string { t.Helper(); return w.annSearch(t, q) }
 	if got := search("gustav@mail.example"); !slices.Equal(got, []string{r.Code}) {
 		t.Errorf("the email's requester finds %v, want %s", got, r.Code)
 	}
@@ -226,4 +212,14 @@ func TestSearch_FindsEmailAndBatchedTicketsByCodeAndRequester(t *testing.T) {
 			t.Errorf("form %d: its code finds %v", i, got)
 		}
 	}
+}
+
+// annSearch is the codes Ann's queue lists for a search, newest first.
+func (w *ticketWorld) annSearch(t *testing.T, q string) []string {
+	t.Helper()
+	page, err := w.s.Queue(context.Background(), w.annV, QueueFilter{Search: q})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	return codes(page.Tickets)
 }
