@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -505,6 +506,33 @@ func TestTf_EqualsTheCataloguesRendering(t *testing.T) {
 				}
 				if got := Tf(ctx, id, data); got != want {
 					t.Errorf("%s %s round %d: Tf gave %q, the catalogue %q", l.Code, id, round, got, want)
+				}
+			}
+			// A message's kept skeleton serves only data with the keys it
+			// was made for: one value fewer, or one more, is rendered anew.
+			full := map[string]any{}
+			for _, p := range ph {
+				full[strings.TrimSuffix(strings.TrimPrefix(p, "{{."), "}}")] = "v"
+			}
+			fewer, more := maps.Clone(full), maps.Clone(full)
+			for k := range fewer {
+				delete(fewer, k)
+				break
+			}
+			more["NotInTheMessage"] = "x"
+			for name, other := range map[string]map[string]any{"one value fewer": fewer, "one value more": more} {
+				// Each after the other, both ways round, the first making
+				// the message's skeleton.
+				for _, pair := range [][2]map[string]any{{full, other}, {other, full}} {
+					translations.Delete(translationKey{lang: l.Code, id: id, n: skeletonMessage})
+					Tf(ctx, id, pair[0])
+					want, err := Localizer(l.Code).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: pair[1]})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := Tf(ctx, id, pair[1]); got != want {
+						t.Errorf("%s %s, all values and %s: Tf gave %q, the catalogue %q", l.Code, id, name, got, want)
+					}
 				}
 			}
 		}
