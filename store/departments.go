@@ -160,20 +160,11 @@ func (s *Store) AgentDepartmentIDs(ctx context.Context, agentID int64) ([]int64,
 }
 
 func agentDepartmentIDs(ctx context.Context, q querier, agentID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT department_id FROM department_members WHERE agent_id = ? ORDER BY department_id`, agentID)
+	ids, err := queryIDs(ctx, q, `SELECT department_id FROM department_members WHERE agent_id = ? ORDER BY department_id`, agentID)
 	if err != nil {
 		return nil, fmt.Errorf("store: departments of agent %d: %w", agentID, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // Audit actions of managing departments.

@@ -59,7 +59,7 @@ func (s *Store) pgSearch(ctx context.Context, v authz.Viewer, f QueueFilter) (Qu
 			return QueuePage{}, err
 		}
 		q, args := pgSearchIDsSQL(v, f, win, span.walk)
-		if ids, err = s.queryIDs(ctx, q, args); err != nil {
+		if ids, err = queryIDs(ctx, s.rd, q, args...); err != nil {
 			return QueuePage{}, fmt.Errorf("store: search: %w", err)
 		}
 		// Within a span every match is read: a page found there is the
@@ -196,24 +196,6 @@ func pgTicketConds(v authz.Viewer, f QueueFilter) ([]string, []any) {
 		where, args = append(where, "t.department_id = "+intArg), append(args, f.DepartmentID)
 	}
 	return where, args
-}
-
-// queryIDs runs q, which selects one column of ids.
-func (s *Store) queryIDs(ctx context.Context, q string, args []any) ([]int64, error) {
-	rows, err := s.rd.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // tsQuery is ftsQuery for PostgreSQL's to_tsquery: each word must appear,

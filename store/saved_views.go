@@ -201,21 +201,8 @@ func (s *Store) MoveSavedView(ctx context.Context, v authz.Viewer, id int64, up 
 		if s.pg {
 			lock = " FOR UPDATE"
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM saved_views WHERE coalesce(agent_id, 0) = ? ORDER BY position, id`+lock, w.AgentID)
+		ids, err := queryIDs(ctx, tx, `SELECT id FROM saved_views WHERE coalesce(agent_id, 0) = ? ORDER BY position, id`+lock, w.AgentID)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var x int64
-			if err := rows.Scan(&x); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, x)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		moved, err := moveInOrder(ids, id, up)

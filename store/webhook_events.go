@@ -81,20 +81,11 @@ var hookPriorities = map[Priority]string{PriorityLow: "low", PriorityNormal: "no
 
 // hookSubscribers are the active webhooks that want ev.
 func hookSubscribers(ctx context.Context, tx *sql.Tx, ev WebhookEvent) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM webhooks WHERE active = 1 AND ',' || events || ',' LIKE ? ORDER BY id`, "%,"+string(ev)+",%")
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM webhooks WHERE active = 1 AND ',' || events || ',' LIKE ? ORDER BY id`, "%,"+string(ev)+",%")
 	if err != nil {
 		return nil, fmt.Errorf("webhooks of %s: %w", ev, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 func newEventID() string {
